@@ -1,0 +1,17 @@
+"""SQLModel tables, one concept a module; importing the package registers them all."""
+from models.agency import Agency, AgencyGroup, AgencyGroupMember
+from models.audit import AuditEvent
+from models.checkpoint import Checkpoint, CheckpointState
+from models.escalation import Escalation
+from models.extension import ExtensionRequest
+from models.outbox import OutboxMessage
+from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
+from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
+from models.user import ApiToken, Role, User
+
+__all__ = [
+    "Agency", "AgencyGroup", "AgencyGroupMember", "ApiToken", "AuditEvent", "Checkpoint",
+    "CheckpointState", "Escalation", "Evidence", "ExtensionRequest", "Indicator", "OutboxMessage",
+    "Plan", "PlanIssue", "Review", "Role", "Section", "Submission", "SubmissionKind",
+    "SubmissionStatus", "Task", "TaskSupport", "User",
+]

@@ -1,0 +1,4 @@
+"""Subcommand modules of the `plantrack` CLI; each exposes `register(subparsers)`."""
+from api.commands import db
+
+COMMAND_MODULES = [db]

@@ -1,0 +1,51 @@
+"""Settings from environment variables prefixed PLANTRACK_."""
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as PLANTRACK_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANTRACK_", env_file=None)
+
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    max_upload_mb: int = 20
+    scheduler_enabled: bool = True
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_use_tls: bool = False
+    smtp_timeout_s: float = 10.0
+    smtp_concurrency: int = 4
+    mail_from: str = "Ban Chỉ đạo tỉnh Sơn La <bcd@sonla.example>"
+    secretariat_emails: str = "phongthammuu@catinh.sonla.example"
+    leader_emails: str = "pct@ubnd.sonla.example"
+    digest_empty: bool = False
+
+    @property
+    def db_url(self) -> str:
+        """The configured URL, or the SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'plantrack.db').resolve()}"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Process-wide settings (tests build their own Settings instead)."""
+    return Settings()
