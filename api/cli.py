@@ -3,21 +3,17 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from api.commands import COMMAND_MODULES
+from api.commands.common import CommandError
 
-
-class CommandError(Exception):
-    """A refused command: the message is printed and the process exits with `code`."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
+__all__ = ["CommandError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command module's subcommands."""
     parser = argparse.ArgumentParser(prog="plantrack", description="Theo dõi thực hiện kế hoạch")
     sub = parser.add_subparsers(dest="command", required=True)
+    from api.commands import COMMAND_MODULES  # late: command modules import CommandError from here
+
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser

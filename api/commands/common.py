@@ -7,6 +7,14 @@ from models.db import make_engine
 from workflows.clock import today_in_vietnam
 
 
+class CommandError(Exception):
+    """A refused command: the message is printed and the process exits with `code`."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
 def add_today(parser: argparse.ArgumentParser) -> None:
     """`--today YYYY-MM-DD`: pin the calendar date the rules use."""
     parser.add_argument("--today", type=date.fromisoformat, default=None,
