@@ -1,0 +1,66 @@
+"""The FastAPI application factory (`uvicorn --factory api.app:create_app`)."""
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import router as api_router
+from api.security import load_secret_key
+from models.config import Settings, get_settings
+from models.db import make_engine
+
+STATIC_DIR = Path(__file__).parent / "static"
+UPLOAD_OVERHEAD = 1024 * 1024  # multipart framing, the note and link fields around the files
+
+
+def _pages_router():
+    """The HTML pages' router when `api.pages` exists (built separately from the API)."""
+    try:
+        from api.pages import router
+    except ModuleNotFoundError as exc:
+        if exc.name != "api.pages":
+            raise  # a real import error inside the pages must not be hidden
+        return None
+    return router
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None,
+               today: date | None = None) -> FastAPI:
+    """A configured app; `today` pins the calendar date (tests, demos)."""
+    settings = settings or get_settings()
+    engine = engine if engine is not None else make_engine(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        scheduler = None
+        if settings.scheduler_enabled:
+            from workflows.scheduler import start_scheduler  # lazy: APScheduler only when enabled
+
+            scheduler = start_scheduler(settings, engine)
+        try:
+            yield
+        finally:
+            if scheduler is not None and hasattr(scheduler, "shutdown"):
+                scheduler.shutdown(wait=False)
+
+    app = FastAPI(title="plantrack", version="1", summary="Theo dõi thực hiện kế hoạch — JSON API",
+                  lifespan=lifespan, openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
+                  redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.today = today
+    app.state.secret_key = load_secret_key(settings)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD)
+    STATIC_DIR.mkdir(exist_ok=True)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api_router, prefix="/api/v1")
+    pages = _pages_router()
+    if pages is not None:
+        app.include_router(pages, include_in_schema=False)
+    return app

@@ -1,0 +1,123 @@
+"""Request dependencies (FastAPI full-stack template style `Annotated` aliases)."""
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from api.errors import CsrfFailed, NotAuthenticated
+from api.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    UNSAFE_METHODS,
+    bearer_token,
+    csrf_valid,
+    read_session,
+    user_for_token,
+)
+from models.config import Settings
+from models.user import User
+from workflows.actors import Actor
+from workflows.clock import today_in_vietnam
+from workflows.errors import PermissionDenied
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request: commit when the endpoint succeeds, roll back on any error."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": commit before the response is sent, so a failed commit is never reported as success
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_today(request: Request) -> date:
+    """The app's pinned date (tests, demos) or today in Asia/Ho_Chi_Minh."""
+    return getattr(request.app.state, "today", None) or today_in_vietnam()
+
+
+TodayDep = Annotated[date, Depends(get_today)]
+
+
+async def csrf_guard(request: Request) -> None:
+    """Refuse cookie-authenticated unsafe requests that lack this session's CSRF token."""
+    if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
+        return  # bearer requests carry no ambient credentials
+    session = read_session(request)
+    if session is None:
+        return
+    supplied = request.headers.get(CSRF_HEADER)
+    if supplied is None:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            value = (await request.form()).get(CSRF_FIELD)
+            supplied = value if isinstance(value, str) else None
+    if not supplied:
+        raise CsrfFailed(f"CSRF token missing: send the form field {CSRF_FIELD!r} "
+                         f"or the header {CSRF_HEADER!r} with cookie-authenticated requests")
+    if not csrf_valid(request, session, supplied):
+        raise CsrfFailed("CSRF token does not match this session; reload the page and try again")
+
+
+def _identify(request: Request, session: Session) -> User | None:
+    token = bearer_token(request)
+    if token is not None:
+        user = user_for_token(session, token)
+        if user is None:
+            raise NotAuthenticated("invalid or expired bearer token")
+        return user
+    data = read_session(request)
+    if data is None:
+        return None
+    user = session.get(User, data.user_id)
+    return user if user is not None and user.active else None
+
+
+def get_optional_user(request: Request, session: SessionDep, _csrf: Annotated[None, Depends(csrf_guard)]
+                      ) -> User | None:
+    """The signed-in user, or None for anonymous requests."""
+    return _identify(request, session)
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    """The signed-in user (bearer token or session cookie); 401 / login redirect otherwise."""
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_actor(user: CurrentUser) -> Actor:
+    return Actor.of(user)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def require_roles(*roles: str) -> Callable[[User], User]:
+    """A dependency admitting only users with one of `roles` (403 otherwise)."""
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise PermissionDenied(f"role {user.role!r} may not do this (needs {', '.join(roles)})")
+        return user
+    dependency.__name__ = f"require_{'_or_'.join(roles)}"
+    return dependency
