@@ -1,0 +1,218 @@
+"""Completion figures per agency, section, plan and agency × plan area, in grouped SQL.
+
+Definitions (the figures a quarterly report quotes), for a given `today`:
+- status: `workflows.status.status_expr(today)`, except that every checkpoint of a withdrawn
+  task counts as `waived`;
+- `total`: every checkpoint in the group, waived ones included;
+- `due`: the denominator of the shares — checkpoints that are not waived and whose ORIGINAL due
+  date is on or before `today`, plus checkpoints already done (accepted) before their due date,
+  so that an item finished early counts as done and as due and no share exceeds 100 %;
+  an approved extension does not take an item out of the denominator;
+- `done`: accepted checkpoints (done on time + done late); `done_on_time`: accepted with a
+  submission made on or before the original due date;
+- `completion_pct` = done / due; `on_time_pct` = done_on_time / due — the Government Office's
+  reading "tỷ lệ hoàn thành đúng hạn trên số nhiệm vụ đến hạn", not the on-time share of what
+  is done; both None when nothing is due;
+- `oldest_overdue`: the overdue checkpoint with the earliest current due date (then lowest id).
+Each rollup is one aggregate query plus one window query for the oldest overdue item.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models.agency import Agency
+from models.checkpoint import Checkpoint, CheckpointState
+from models.plan import Plan, Section, Task
+from workflows.status import DONE, Status, status_expr
+
+
+@dataclass(frozen=True)
+class OldestOverdue:
+    checkpoint_id: int
+    due_date: date
+    days_late: int
+
+
+@dataclass
+class Rollup:
+    """Figures of one group: `key` identifies it (agency id, section ref, plan id, or a pair)."""
+
+    key: Any
+    label: str
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Status})
+    total: int = 0
+    due: int = 0
+    done: int = 0
+    done_on_time: int = 0
+    oldest_overdue: OldestOverdue | None = None
+
+    @property
+    def completion_pct(self) -> float | None:
+        """Share of due checkpoints done, in percent (None when nothing is due)."""
+        return round(100 * self.done / self.due, 1) if self.due else None
+
+    @property
+    def on_time_pct(self) -> float | None:
+        """Share of due checkpoints done on time, in percent (None when nothing is due)."""
+        return round(100 * self.done_on_time / self.due, 1) if self.due else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON output."""
+        oldest = self.oldest_overdue
+        return {"key": self.key, "label": self.label, "counts": dict(self.counts), "total": self.total,
+                "due": self.due, "done": self.done, "done_on_time": self.done_on_time,
+                "completion_pct": self.completion_pct, "on_time_pct": self.on_time_pct,
+                "oldest_overdue": None if oldest is None else {
+                    "checkpoint_id": oldest.checkpoint_id, "due_date": oldest.due_date.isoformat(),
+                    "days_late": oldest.days_late}}
+
+
+@dataclass
+class AreaMatrix:
+    """Agency × plan area (II.1, II.2 …) figures for the secretariat's desk."""
+
+    areas: list[tuple[str, str]]  # (ref, title) in plan order
+    agencies: list[tuple[int, str]]  # (id, name) by name
+    cells: dict[tuple[int, str], Rollup]  # (agency id, area ref) → figures; absent = no checkpoint
+
+    def cell(self, agency_id: int, area_ref: str) -> Rollup | None:
+        return self.cells.get((agency_id, area_ref))
+
+
+def effective_status(today: date) -> ColumnElement[str]:
+    """`status_expr(today)`, with checkpoints of withdrawn tasks counted as waived (needs Task joined)."""
+    return case((Task.withdrawn, literal(Status.waived.value)), else_=status_expr(today))
+
+
+def agency_rollup(session: Session, today: date, plan_id: int | None = None,
+                  agency_ids: list[int] | set[int] | None = None) -> list[Rollup]:
+    """Figures per responsible agency, ordered by agency name."""
+    filters = _plan_filter(plan_id)
+    if agency_ids is not None:
+        filters.append(Checkpoint.agency_id.in_(list(agency_ids)))
+    return _rollups(session, today, keys=[Agency.id], labels=[Agency.name],
+                    joins=[(Agency, Agency.id == Checkpoint.agency_id)], filters=filters,
+                    order_by=[Agency.name, Agency.id])
+
+
+def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
+    """Figures per section of a plan, each section counting its whole subtree (II counts II.1.2)."""
+    section = aliased(Section, name="own_section")
+    joins = [(section, section.id == Task.section_id),
+             (Section, and_(Section.plan_id == Task.plan_id, _within(section.ref, Section.ref)))]
+    return _rollups(session, today, keys=[Section.ref], labels=[Section.title], joins=joins,
+                    filters=[Task.plan_id == plan_id], order_by=[Section.position, Section.ref])
+
+
+def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> list[Rollup]:
+    """Figures per plan (one row when `plan_id` is given), labelled with the plan number."""
+    return _rollups(session, today, keys=[Plan.id], labels=[Plan.number],
+                    joins=[(Plan, Plan.id == Task.plan_id)], filters=_plan_filter(plan_id),
+                    order_by=[Plan.issued_on, Plan.id])
+
+
+def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatrix:
+    """Figures per (agency, plan area); an area is the second-level section (II.1) holding the task.
+
+    A task filed directly under a first-level section (III) counts under that section.
+    """
+    section = aliased(Section, name="own_section")
+    area_match = or_(
+        and_(Section.ref == section.ref, section.ref.not_like("%.%.%")),
+        and_(_strictly_within(section.ref, Section.ref), Section.ref.like("%.%"),
+             Section.ref.not_like("%.%.%")),
+    )
+    joins = [(section, section.id == Task.section_id),
+             (Section, and_(Section.plan_id == Task.plan_id, area_match)),
+             (Agency, Agency.id == Checkpoint.agency_id)]
+    rows = _rollups(session, today, keys=[Checkpoint.agency_id, Section.ref],
+                    labels=[Agency.name, Section.title, Section.position], joins=joins,
+                    filters=[Task.plan_id == plan_id], order_by=[Section.position, Section.ref])
+    areas: dict[str, tuple[int, str]] = {}
+    agencies: dict[int, str] = {}
+    cells: dict[tuple[int, str], Rollup] = {}
+    for r in rows:
+        agency_id, ref = r.key
+        agency_name, title, position = r.label
+        areas[ref] = (position, title)
+        agencies[agency_id] = agency_name
+        r.label = f"{agency_name} — {ref}"
+        cells[(agency_id, ref)] = r
+    return AreaMatrix(areas=[(ref, t) for ref, (_, t) in sorted(areas.items(), key=lambda a: (a[1][0], a[0]))],
+                      agencies=sorted(agencies.items(), key=lambda a: (a[1], a[0])), cells=cells)
+
+
+def _plan_filter(plan_id: int | None) -> list[ColumnElement[bool]]:
+    return [] if plan_id is None else [Task.plan_id == plan_id]
+
+
+def _within(ref, ancestor_ref) -> ColumnElement[bool]:
+    """`ref` is `ancestor_ref` or below it (refs are dotted: II, II.1, II.1.2)."""
+    return or_(ref == ancestor_ref, _strictly_within(ref, ancestor_ref))
+
+
+def _strictly_within(ref, ancestor_ref) -> ColumnElement[bool]:
+    # "II.1.%" does not match "II.10"; section refs hold no LIKE wildcards
+    return ref.like(ancestor_ref.concat(".%"))
+
+
+def _base(today: date, keys: list, joins: list, filters: list, extra: list = ()) -> Select:
+    """Checkpoints of the group with their effective status and whether they are due."""
+    status = effective_status(today).label("status")
+    is_due = and_(status != Status.waived.value,
+                  or_(Checkpoint.original_due_date <= today, Checkpoint.state == CheckpointState.accepted))
+    stmt = select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *extra, Checkpoint.id.label("cp_id"),
+                  Checkpoint.due_date.label("due_date"), status,
+                  case((is_due, 1), else_=0).label("is_due"))
+    stmt = stmt.select_from(Checkpoint).join(Task, Task.id == Checkpoint.task_id)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    return stmt.where(*filters)
+
+
+def _rollups(session: Session, today: date, keys: list, labels: list, joins: list, filters: list,
+             order_by: list) -> list[Rollup]:
+    """One grouped query; labels and order columns depend on the keys, so grouping by them is free."""
+    extra = [x.label(f"l{i}") for i, x in enumerate(labels)] + [o.label(f"o{i}") for i, o in enumerate(order_by)]
+    base = _base(today, keys, joins, filters, extra).subquery("cp")
+    key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
+    label_cols = [base.c[f"l{i}"] for i in range(len(labels))]
+    order_cols = [base.c[f"o{i}"] for i in range(len(order_by))]
+    counts = [func.sum(case((base.c.status == s.value, 1), else_=0)).label(s.value) for s in Status]
+    stmt = (select(*key_cols, *label_cols, func.count().label("total"),
+                   func.sum(base.c.is_due).label("due"), *counts)
+            .group_by(*key_cols, *label_cols, *order_cols).order_by(*order_cols, *key_cols))
+    result: list[Rollup] = []
+    for row in session.execute(stmt).mappings():
+        label_values = tuple(row[f"l{i}"] for i in range(len(labels)))
+        r = Rollup(key=_key(row, len(keys)), label=label_values[0] if len(labels) == 1 else label_values,
+                   counts={s.value: int(row[s.value] or 0) for s in Status},
+                   total=int(row["total"]), due=int(row["due"] or 0))
+        r.done = sum(r.counts[s.value] for s in DONE)
+        r.done_on_time = r.counts[Status.done_on_time.value]
+        result.append(r)
+    by_key = {r.key: r for r in result}
+    for key, oldest in _oldest_overdue(session, today, keys, joins, filters).items():
+        if key in by_key:
+            by_key[key].oldest_overdue = oldest
+    return result
+
+
+def _oldest_overdue(session: Session, today: date, keys: list, joins: list,
+                    filters: list) -> dict[Any, OldestOverdue]:
+    base = _base(today, keys, joins, filters).subquery("cp")
+    key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
+    rank = func.row_number().over(partition_by=key_cols, order_by=[base.c.due_date, base.c.cp_id])
+    ranked = (select(*key_cols, base.c.cp_id, base.c.due_date, rank.label("rank"))
+              .where(base.c.status == Status.overdue.value).subquery("ranked"))
+    stmt = select(ranked).where(ranked.c.rank == 1)
+    return {_key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
+            for row in session.execute(stmt).mappings()}
+
+
+def _key(row, n: int) -> Any:
+    return row["k0"] if n == 1 else tuple(row[f"k{i}"] for i in range(n))
