@@ -5,6 +5,8 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from models.user import UserPublic
+
 T = TypeVar("T")
 
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER on PostgreSQL; a bigger number is simply not found
@@ -14,8 +16,8 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
 
 
 def id_query(description: str):
-    """An optional id filter in the query string, bounded like ids are."""
-    return Query(default=None, ge=1, le=MAX_ID, description=description)
+    """An id filter in the query string, bounded like ids are (give the default with `= None`)."""
+    return Query(ge=1, le=MAX_ID, description=description)
 
 
 class Page(BaseModel, Generic[T]):
@@ -41,3 +43,8 @@ class TokenOut(BaseModel):
 class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=200)
+
+
+class SessionOut(BaseModel):
+    csrf_token: str
+    user: UserPublic

@@ -1,19 +1,25 @@
-"""Bearer tokens for integrations: `POST /auth/token`."""
+"""Sign-in for API clients: bearer tokens (`/auth/token`) and cookie sessions (`/auth/session`)."""
 import json
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SessionDep
+from api.deps import CurrentUser, SessionDep
 from api.errors import NotAuthenticated
-from api.schemas import LoginIn, TokenOut
-from api.security import issue_token
+from api.schemas import LoginIn, SessionOut, TokenOut
+from api.security import end_session, issue_token, start_session
+from models.user import User, UserPublic
 from workflows.errors import InvalidInput
+from workflows.users import authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 BAD_CREDENTIALS = "incorrect username or password"
+_CREDENTIALS_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": LoginIn.model_json_schema()},
+    "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()}}}}
 
 
 async def _credentials(request: Request) -> LoginIn:
@@ -27,21 +33,39 @@ async def _credentials(request: Request) -> LoginIn:
             data = json.loads(await request.body() or b"null")
         return LoginIn.model_validate(data)
     except (ValueError, ValidationError) as exc:
-        raise InvalidInput("send username and password as a form or a JSON object") from exc
+        raise InvalidInput("send username and password (strings) as a form or a JSON object") from exc
 
 
-@router.post("/token", response_model=TokenOut, summary="Exchange username and password for a bearer token",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": LoginIn.model_json_schema()},
-                 "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()}}}},
-             responses={401: {"description": "unknown user or wrong password (same message for both)"}})
-async def create_token(request: Request, session: SessionDep) -> TokenOut:
+async def _authenticated(request: Request, session: Session) -> User:
     creds = await _credentials(request)
-    from workflows.users import authenticate
-
     # argon2 verification takes tens of ms: keep it off the event loop
     user = await run_in_threadpool(authenticate, session, creds.username, creds.password)
     if user is None:
         raise NotAuthenticated(BAD_CREDENTIALS)
+    return user
+
+
+@router.post("/token", response_model=TokenOut, summary="Exchange username and password for a bearer token",
+             openapi_extra=_CREDENTIALS_BODY,
+             responses={401: {"description": "unknown user or wrong password (same message for both)"}})
+async def create_token(request: Request, session: SessionDep) -> TokenOut:
+    user = await _authenticated(request, session)
     token, row = await run_in_threadpool(issue_token, session, user)
     return TokenOut(access_token=token, expires_at=row.expires_at)
+
+
+@router.post("/session", response_model=SessionOut, summary="Sign in with a session cookie",
+             description="Sets an HttpOnly session cookie (12 h). Unsafe requests made with the cookie "
+                         "must carry the returned `csrf_token` in the `X-CSRF-Token` header or a "
+                         "`csrf_token` form field.",
+             openapi_extra=_CREDENTIALS_BODY,
+             responses={401: {"description": "unknown user or wrong password (same message for both)"}})
+async def create_session(request: Request, response: Response, session: SessionDep) -> SessionOut:
+    user = await _authenticated(request, session)
+    csrf = start_session(request, response, user)
+    return SessionOut(csrf_token=csrf, user=UserPublic.model_validate(user, from_attributes=True))
+
+
+@router.delete("/session", status_code=204, summary="Sign out (clears the session cookie)")
+def delete_session(_user: CurrentUser, response: Response) -> None:
+    end_session(response)

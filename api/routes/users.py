@@ -1,12 +1,49 @@
 """Users: who am I; the admin's list, create and deactivate."""
-from fastapi import APIRouter
+from typing import Annotated
 
-from api.deps import CurrentUser
-from models.user import UserPublic
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import select
+
+from api.deps import ActorDep, CurrentUser, SessionDep, require_roles
+from api.pagination import PageDep, paginate
+from api.schemas import IdPath, Page, id_query
+from models.user import Role, User, UserCreate, UserPublic
+from workflows import users
 
 router = APIRouter(prefix="/users", tags=["users"])
+AdminOnly = [Depends(require_roles(Role.admin))]
+
+
+def _public(user: User) -> UserPublic:
+    return UserPublic.model_validate(user, from_attributes=True)
 
 
 @router.get("/me", response_model=UserPublic, summary="The signed-in user")
 def me(user: CurrentUser) -> UserPublic:
-    return UserPublic.model_validate(user, from_attributes=True)
+    return _public(user)
+
+
+@router.get("", response_model=Page[UserPublic], summary="List users (admin)", dependencies=AdminOnly)
+def list_users(session: SessionDep, page: PageDep, role: Annotated[Role | None, Query()] = None,
+               agency_id: Annotated[int | None, id_query("only users of this agency")] = None,
+               active: bool | None = None) -> Page[UserPublic]:
+    stmt = select(User).order_by(User.username)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if agency_id is not None:
+        stmt = stmt.where(User.agency_id == agency_id)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    return paginate(session, stmt, page, _public)
+
+
+@router.post("", response_model=UserPublic, status_code=201, summary="Create a user (admin)",
+             dependencies=AdminOnly)
+def create_user(data: UserCreate, session: SessionDep, actor: ActorDep) -> UserPublic:
+    return _public(users.create_user(session, actor, data))
+
+
+@router.post("/{user_id}/deactivate", response_model=UserPublic, summary="Deactivate a user (admin)",
+             dependencies=AdminOnly)
+def deactivate_user(user_id: IdPath, session: SessionDep, actor: ActorDep) -> UserPublic:
+    return _public(users.deactivate(session, actor, user_id))

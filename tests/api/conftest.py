@@ -1,0 +1,66 @@
+"""API fixtures: an app on the test database, a small world of agencies and users of every role."""
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.app import create_app
+from api.security import issue_token
+from models import Agency, Checkpoint, Task, User
+from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
+
+TODAY = date(2023, 7, 1)
+
+
+@dataclass
+class World:
+    """Sở Y tế owns a task with quarterly checkpoints; Công an tỉnh is the other agency."""
+
+    syt: Agency
+    cat: Agency
+    task: Task
+    checkpoints: list[Checkpoint]
+    users: dict[str, User]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, who: str) -> dict[str, str]:
+        """Bearer headers of a named user ('' or 'anonymous': none)."""
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
+
+
+ROLES = ("focal_syt", "focal_cat", "head_syt", "secretariat", "leader", "admin")
+
+
+@pytest.fixture
+def world(engine) -> World:
+    with Session(engine, expire_on_commit=False) as s:
+        syt = add_agency(s, "Sở Y tế", code="syt")
+        cat = add_agency(s, "Công an tỉnh", code="cat")
+        plan = add_plan(s)
+        task = add_task(s, syt, [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14), date(2023, 12, 14)],
+                        schedule_kind="recurring", plan=plan)
+        users = {
+            "focal_syt": add_user(s, "focal_syt", "focal", syt),
+            "focal_cat": add_user(s, "focal_cat", "focal", cat),
+            "head_syt": add_user(s, "head_syt", "head", syt),
+            "secretariat": add_user(s, "secretariat", "secretariat"),
+            "leader": add_user(s, "leader", "leader"),
+            "admin": add_user(s, "admin", "admin"),
+        }
+        w = World(syt=syt, cat=cat, task=task, checkpoints=checkpoints_of(s, task), users=users)
+        w.tokens = {name: issue_token(s, user)[0] for name, user in users.items()}
+        s.commit()
+    return w
+
+
+@pytest.fixture
+def app(settings, engine):
+    return create_app(settings, engine, today=TODAY)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as c:
+        yield c
