@@ -1,0 +1,73 @@
+"""`plantrack plan parse|import FILE`: read a plan document; print or store its structure."""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from api.cli import CommandError
+from api.commands.common import add_today, engine_from_settings, resolve_today
+from models.db import unit_of_work
+from workflows.actors import SYSTEM
+from workflows.documents import PlanDocumentError, read_plan_file
+from workflows.parsed import PlanFormatError
+from workflows.plan_import import ImportReport, import_plan
+from workflows.plan_parser import parse_plan
+from workflows.registry import load_registry
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    plan = sub.add_parser("plan", help="plan documents").add_subparsers(dest="plan_command", required=True)
+    parse = plan.add_parser("parse", help="print a plan's structure (touches no database)")
+    parse.add_argument("file", type=Path)
+    parse.add_argument("--format", choices=["json", "yaml"], default="json")
+    parse.set_defaults(handler=_parse)
+    imp = plan.add_parser("import", help="store a plan, or update it from a revised version")
+    imp.add_argument("file", type=Path)
+    add_today(imp)
+    imp.set_defaults(handler=_import)
+
+
+def read_and_parse(path: Path):
+    """The file's text and its parsed structure, or a CommandError saying why not."""
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    try:
+        text = read_plan_file(path)
+        return text, parse_plan(text, load_registry())
+    except (PlanDocumentError, PlanFormatError) as exc:
+        raise CommandError(f"{path}: {exc}", code=3) from exc
+
+
+def _parse(args: argparse.Namespace) -> int:
+    _, parsed = read_and_parse(args.file)
+    data = parsed.to_dict()
+    if args.format == "yaml":
+        yaml.safe_dump(data, sys.stdout, allow_unicode=True, sort_keys=False, width=110)
+    else:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    text, parsed = read_and_parse(args.file)
+    with unit_of_work(engine_from_settings()) as session:
+        report = import_plan(session, SYSTEM, parsed, text, load_registry(), resolve_today(args))
+    print(describe(report, parsed.plan.number))
+    return 0
+
+
+def describe(report: ImportReport, number: str) -> str:
+    """A short human summary of an import."""
+    if report.is_noop:
+        return f"Kế hoạch {number} (id {report.plan_id}): không có thay đổi ({report.unchanged} nhiệm vụ)."
+    lines = [f"Kế hoạch {number} (id {report.plan_id}): {'đã tạo' if report.created else 'đã cập nhật'}",
+             f"  thêm: {len(report.added)}, sửa: {len(report.changed)}, rút: {len(report.withdrawn)}, "
+             f"giữ nguyên: {report.unchanged}, mốc mới: {report.checkpoints_added}, "
+             f"chưa xác định: {report.unresolved}"]
+    for label, refs in (("+", report.added), ("~", report.changed), ("-", report.withdrawn)):
+        if not report.created:
+            lines += [f"  {label} {ref}" for ref in refs]
+    return "\n".join(lines)
