@@ -1,0 +1,162 @@
+"""The parser's output: frozen dataclasses and their stable JSON form (``to_dict``/``from_dict``).
+
+JSON contract (dates as ISO strings, spans as [start, end]):
+{"plan": {"number", "issuer", "issued_on", "title"},
+ "sections": [{"ref", "title"}],
+ "tasks": [{"ref", "section", "title", "text", "span", "lead", "supporting",
+            "schedule": {"kind", "due_dates", "phrase"}}],
+ "indicators": [{"ref", "text", "target", "unit", "due_date"}],
+ "unresolved": [{"text", "span", "reason", "suggestions"}]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+class PlanFormatError(ValueError):
+    """The text is not a plan the parser can read (empty, no number, no sections, ...)."""
+
+
+@dataclass(frozen=True)
+class PlanMeta:
+    number: str
+    issuer: str
+    issued_on: date
+    title: str
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: str  # "once" | "recurring" | "continuous"
+    due_dates: tuple[date, ...]
+    phrase: str
+
+
+@dataclass(frozen=True)
+class ParsedTask:
+    ref: str
+    section: str
+    title: str
+    text: str
+    span: tuple[int, int]
+    lead: str
+    supporting: tuple[str, ...]
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class ParsedIndicator:
+    ref: str
+    text: str
+    target: str
+    unit: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    text: str
+    span: tuple[int, int]
+    reason: str
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedPlan:
+    plan: PlanMeta
+    sections: tuple[ParsedSection, ...]
+    tasks: tuple[ParsedTask, ...]
+    indicators: tuple[ParsedIndicator, ...]
+    unresolved: tuple[Unresolved, ...]
+
+    def to_dict(self) -> dict:
+        """The JSON contract (plain dicts, lists and strings)."""
+        return {
+            "plan": {
+                "number": self.plan.number,
+                "issuer": self.plan.issuer,
+                "issued_on": self.plan.issued_on.isoformat(),
+                "title": self.plan.title,
+            },
+            "sections": [{"ref": s.ref, "title": s.title} for s in self.sections],
+            "tasks": [_task_to_dict(t) for t in self.tasks],
+            "indicators": [
+                {
+                    "ref": i.ref,
+                    "text": i.text,
+                    "target": i.target,
+                    "unit": i.unit,
+                    "due_date": i.due_date.isoformat() if i.due_date else None,
+                }
+                for i in self.indicators
+            ],
+            "unresolved": [
+                {"text": u.text, "span": list(u.span), "reason": u.reason, "suggestions": list(u.suggestions)}
+                for u in self.unresolved
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ParsedPlan:
+        """Inverse of ``to_dict``."""
+        p = d["plan"]
+        return cls(
+            plan=PlanMeta(p["number"], p["issuer"], date.fromisoformat(p["issued_on"]), p["title"]),
+            sections=tuple(ParsedSection(s["ref"], s["title"]) for s in d.get("sections", [])),
+            tasks=tuple(_task_from_dict(t) for t in d.get("tasks", [])),
+            indicators=tuple(
+                ParsedIndicator(
+                    i["ref"],
+                    i["text"],
+                    i["target"],
+                    i["unit"],
+                    date.fromisoformat(i["due_date"]) if i.get("due_date") else None,
+                )
+                for i in d.get("indicators", [])
+            ),
+            unresolved=tuple(
+                Unresolved(u["text"], (u["span"][0], u["span"][1]), u["reason"], tuple(u["suggestions"]))
+                for u in d.get("unresolved", [])
+            ),
+        )
+
+
+def _task_to_dict(t: ParsedTask) -> dict:
+    """One task in JSON form."""
+    return {
+        "ref": t.ref,
+        "section": t.section,
+        "title": t.title,
+        "text": t.text,
+        "span": list(t.span),
+        "lead": t.lead,
+        "supporting": list(t.supporting),
+        "schedule": {
+            "kind": t.schedule.kind,
+            "due_dates": [d.isoformat() for d in t.schedule.due_dates],
+            "phrase": t.schedule.phrase,
+        },
+    }
+
+
+def _task_from_dict(t: dict) -> ParsedTask:
+    """One task from JSON form."""
+    s = t["schedule"]
+    return ParsedTask(
+        ref=t["ref"],
+        section=t["section"],
+        title=t["title"],
+        text=t["text"],
+        span=(t["span"][0], t["span"][1]),
+        lead=t["lead"],
+        supporting=tuple(t["supporting"]),
+        schedule=Schedule(s["kind"], tuple(date.fromisoformat(x) for x in s["due_dates"]), s["phrase"]),
+    )
