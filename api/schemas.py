@@ -1,6 +1,6 @@
 """Public API models that are not tables' own `*Public` models."""
-from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
@@ -48,3 +48,71 @@ class LoginIn(BaseModel):
 class SessionOut(BaseModel):
     csrf_token: str
     user: UserPublic
+
+
+class SectionNode(BaseModel):
+    """A section of a plan with its subsections (refs are dotted: II, II.1, II.1.2)."""
+
+    id: int
+    ref: str
+    title: str
+    children: list["SectionNode"] = Field(default_factory=list)
+
+
+class TaskDetail(BaseModel):
+    id: int
+    plan_id: int
+    section_id: int
+    ref: str
+    title: str
+    text: str
+    span_start: int
+    span_end: int
+    schedule_kind: str
+    schedule_phrase: str
+    lead_agency_id: int
+    supporting_agency_ids: list[int]
+    due_dates: list[date]
+    withdrawn: bool
+
+
+class EscalationOut(BaseModel):
+    id: int
+    checkpoint_id: int
+    agency_id: int
+    rung: str
+    due_date: date
+    fired_on: date
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    entity_type: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class OldestOverdueOut(BaseModel):
+    checkpoint_id: int
+    due_date: date
+    days_late: int
+
+
+class RollupOut(BaseModel):
+    """Completion figures of one agency, section or plan (definitions: workflows/rollups.py)."""
+
+    key: int | str
+    label: str
+    counts: dict[str, int] = Field(description="checkpoints per status")
+    total: int
+    due: int
+    done: int
+    done_on_time: int
+    completion_pct: float | None
+    on_time_pct: float | None
+    oldest_overdue: OldestOverdueOut | None

@@ -117,7 +117,8 @@ def issue_token(session: Session, user: User, now: datetime | None = None) -> tu
     """A new bearer token for `user`; only its sha256 is stored."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_sha256=token_hash(token), created_at=now, expires_at=now + TOKEN_TTL)
+    row = ApiToken(user_id=user.id, token_sha256=token_hash(token), created_at=now,
+                   expires_at=now + TOKEN_TTL)
     session.add(row)
     session.flush()
     return token, row

@@ -1,8 +1,8 @@
 """The JSON API under /api/v1: one module a resource."""
 from fastapi import APIRouter
 
-from api.routes import auth, users
+from api.routes import agencies, audit, auth, escalations, plans, rollups, tasks, users
 
 router = APIRouter()
-for _module in (auth, users):
+for _module in (auth, users, agencies, plans, tasks, rollups, escalations, audit):
     router.include_router(_module.router)
