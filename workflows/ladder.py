@@ -6,11 +6,12 @@ is current for a due date: the last one whose date (due + offset) has come. The 
 current for `LAST_RUNG_DAYS` days, long enough to catch up after any outage of the sweep, and
 bounded so that a sweep never scans the whole history of overdue items.
 
-Audience vocabulary (rendered into recipients by notifications/): roles joined by "+":
+Rung names are the four DESIGN.md rungs (each has its mail templates `escalation_<rung>`); a plan
+may drop rungs, move their offsets and change their audiences.
+Audience vocabulary (notifications/recipients.py turns it into addresses): roles joined by ",":
 `focal` (the agency's focal points), `head` (its department head), `secretariat` (the
 secretariat's escalation queue and daily digest), `leader` (the provincial leader in charge).
 """
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,7 +25,6 @@ from workflows.errors import InvalidInput, NotFound
 
 AUDIENCES = frozenset({"focal", "head", "secretariat", "leader"})
 LAST_RUNG_DAYS = 30
-_RUNG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")  # template escalation_<rung>; column is 20 wide
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class Rung:
         return {"rung": self.rung, "offset_days": self.offset_days, "audience": self.audience}
 
 
-DEFAULT_LADDER: tuple[Rung, ...] = (
+DEFAULT_LADDER: tuple[Rung, ...] = (  # DESIGN.md §2
     Rung("reminder", -7, "focal"),
-    Rung("overdue", 1, "focal+head"),
+    Rung("overdue", 1, "focal,head"),
     Rung("secretariat", 7, "secretariat"),
     Rung("leader", 30, "leader"),
 )
@@ -54,6 +54,9 @@ class RungWindow:
     hi: date
 
 
+RUNG_NAMES = tuple(r.rung for r in DEFAULT_LADDER)
+
+
 def validate_ladder(raw: Any) -> tuple[Rung, ...]:
     """Check a ladder given as JSON data; raise InvalidInput naming the first fault."""
     if not isinstance(raw, list) or not raw:
@@ -63,15 +66,16 @@ def validate_ladder(raw: Any) -> tuple[Rung, ...]:
         if not isinstance(item, dict) or set(item) != {"rung", "offset_days", "audience"}:
             raise InvalidInput(f"rung {i}: expected exactly the keys rung, offset_days, audience")
         name, offset, audience = item["rung"], item["offset_days"], item["audience"]
-        if not isinstance(name, str) or not _RUNG_NAME.match(name):
-            raise InvalidInput(f"rung {i}: name {name!r} must be 1–20 lowercase letters, digits or _")
+        if name not in RUNG_NAMES:
+            raise InvalidInput(f"rung {i}: name {name!r} must be one of {', '.join(RUNG_NAMES)} "
+                               "(the rungs with mail templates)")
         if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 366:
             raise InvalidInput(f"rung {name!r}: offset_days {offset!r} must be a whole number of days "
                                "within a year of the due date")
-        parts = audience.split("+") if isinstance(audience, str) else []
+        parts = audience.split(",") if isinstance(audience, str) else []
         if not parts or any(p not in AUDIENCES for p in parts) or len(set(parts)) != len(parts):
             raise InvalidInput(f"rung {name!r}: audience {audience!r} must be one or more of "
-                               f"{', '.join(sorted(AUDIENCES))} joined by '+'")
+                               f"{', '.join(sorted(AUDIENCES))} joined by ','")
         if any(r.rung == name for r in rungs):
             raise InvalidInput(f"rung {name!r} appears twice")
         if rungs and offset <= rungs[-1].offset_days:

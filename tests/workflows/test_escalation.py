@@ -102,9 +102,9 @@ def test_outbox_row_carries_what_the_mail_needs(session, engine):
     cp = _one_checkpoint(session)
     (fired,) = _sweep(engine, D + timedelta(days=1))
     msg = session.exec(select(OutboxMessage)).one()
-    assert (msg.template, msg.audience, msg.agency_id, msg.status) == ("escalation_overdue", "focal+head",
+    assert (msg.template, msg.audience, msg.agency_id, msg.status) == ("escalation_overdue", "focal,head",
                                                                        cp.agency_id, "pending")
-    assert fired.audience == "focal+head" and fired.agency_id == cp.agency_id
+    assert fired.audience == "focal,head" and fired.agency_id == cp.agency_id
     ctx = msg.context
     assert {k: ctx[k] for k in ("checkpoint_id", "agency_name", "task_ref", "period_label", "due_date",
                                 "due_date_vn", "days_late", "rung")} == {
@@ -131,18 +131,22 @@ def test_per_plan_ladder(session, engine):
     own_cp = checkpoints_of(session, add_task(session, syt, [D], plan=own))[0]
     admin = Actor.of(add_user(session, "tm", "secretariat"))
     set_plan_ladder(session, admin, own.id, [
-        {"rung": "nhac_han", "offset_days": -3, "audience": "focal"},
-        {"rung": "tre_han", "offset_days": 2, "audience": "focal+head"}])
+        {"rung": "reminder", "offset_days": -3, "audience": "focal"},
+        {"rung": "overdue", "offset_days": 2, "audience": "focal,head,secretariat"}])
     session.commit()
 
     def fired(day):
         return [(f.checkpoint_id, f.rung) for f in _sweep(engine, D + timedelta(days=day))]
 
     assert fired(-7) == [(default_cp.id, "reminder")]
-    assert fired(-3) == [(own_cp.id, "nhac_han")]
-    assert fired(2) == [(default_cp.id, "overdue"), (own_cp.id, "tre_han")]
-    msg = session.exec(select(OutboxMessage).where(OutboxMessage.template == "escalation_tre_han")).one()
-    assert msg.audience == "focal+head" and msg.context["plan_number"] == "2/KH-TEST"
+    assert fired(-3) == [(own_cp.id, "reminder")]
+    assert fired(1) == [(default_cp.id, "overdue")]
+    assert fired(2) == [(own_cp.id, "overdue")]
+    assert fired(30) == [(default_cp.id, "leader")]
+    assert fired(40) == []  # the plan's last rung (overdue) was current for 30 days only
+    key = f"escalation:{own_cp.id}:overdue:2023-06-14"
+    msg = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == key)).one()
+    assert msg.audience == "focal,head,secretariat" and msg.context["plan_number"] == "2/KH-TEST"
 
 
 def _rung(name, offset, audience):
@@ -151,12 +155,13 @@ def _rung(name, offset, audience):
 
 @pytest.mark.parametrize("ladder, fault", [
     ([], "non-empty list"),
-    ([{"rung": "a", "offset_days": 1}], "exactly the keys"),
-    ([_rung("a", 1, "focal"), _rung("a", 2, "head")], "appears twice"),
-    ([_rung("a", 5, "focal"), _rung("b", 5, "head")], "must be greater"),
-    ([{"rung": "a", "offset_days": True, "audience": "focal"}], "whole number"),
-    ([{"rung": "a", "offset_days": 1, "audience": "mayor"}], "audience 'mayor'"),
-    ([{"rung": "Nhắc", "offset_days": 1, "audience": "focal"}], "lowercase"),
+    ([{"rung": "overdue", "offset_days": 1}], "exactly the keys"),
+    ([_rung("reminder", 1, "focal"), _rung("reminder", 2, "head")], "appears twice"),
+    ([_rung("reminder", 5, "focal"), _rung("overdue", 5, "head")], "must be greater"),
+    ([_rung("overdue", True, "focal")], "whole number"),
+    ([_rung("overdue", 1, "mayor")], "audience 'mayor'"),
+    ([{"rung": "nhac_han", "offset_days": 1, "audience": "focal"}], "must be one of reminder, overdue"),
+    ([_rung("overdue", 1, "focal+head")], "joined by ','"),
 ])
 def test_invalid_ladder_is_refused_and_plan_unchanged(session, ladder, fault):
     plan = add_plan(session)
