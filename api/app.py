@@ -1,4 +1,5 @@
 """The FastAPI application factory (`uvicorn --factory api.app:create_app`)."""
+import importlib
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -21,12 +22,12 @@ UPLOAD_OVERHEAD = 1024 * 1024  # multipart framing, the note and link fields aro
 def _pages_router():
     """The HTML pages' router when `api.pages` exists (built separately from the API)."""
     try:
-        from api.pages import router
+        pages = importlib.import_module("api.pages")
     except ModuleNotFoundError as exc:
         if exc.name != "api.pages":
             raise  # a real import error inside the pages must not be hidden
         return None
-    return router
+    return getattr(pages, "router", None)  # None while api/pages is still a bare directory
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
