@@ -247,3 +247,17 @@ def test_concurrent_sweeps_on_postgres_fire_each_rung_once(pg_url):
                              "GROUP BY 1, 2, 3 HAVING count(*) > 1) d")).scalar()
         assert dup == 0
     engine.dispose()
+
+
+def test_every_default_rung_mail_renders_from_the_queued_context(session, engine):
+    # the templates belong to notifications/; this checks the context contract between the two
+    from notifications.render import render
+
+    _one_checkpoint(session)
+    for day in (-7, 1, 7, 30):
+        _sweep(engine, D + timedelta(days=day))
+    messages = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.template for m in messages] == [f"escalation_{r.rung}" for r in DEFAULT_LADDER]
+    for m in messages:
+        mail = render(m.template, m.context)
+        assert "Sở Y tế" in mail.text and "14/06/2023" in mail.text and mail.subject
