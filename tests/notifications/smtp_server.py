@@ -1,0 +1,66 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 collecting what it receives."""
+import email
+import email.policy
+import socket
+import threading
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """A port nobody listens on (Controller(port=0) fails its own readiness check)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Received:
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    message: EmailMessage
+
+
+class Collector:
+    """aiosmtpd handler: keeps every accepted envelope; refuses listed recipients with 550."""
+
+    def __init__(self, refuse: tuple[str, ...] = ()):
+        self.refuse = {a.lower() for a in refuse}
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), msg))
+        return "250 Message accepted for delivery"
+
+    def keys(self) -> list[str]:
+        """The outbox dedupe key of every message received, in arrival order."""
+        return [r.message["X-Plantrack-Outbox"] for r in self.received]
+
+
+class SmtpServer:
+    def __init__(self, port: int | None = None, refuse: tuple[str, ...] = ()):
+        self.port = port or free_port()
+        self.handler = Collector(refuse)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
