@@ -21,6 +21,7 @@ from models.user import User
 from workflows.actors import Actor
 from workflows.clock import today_in_vietnam
 from workflows.errors import PermissionDenied
+from workflows.evidence import EvidenceStore
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -121,3 +122,11 @@ def require_roles(*roles: str) -> Callable[[User], User]:
         return user
     dependency.__name__ = f"require_{'_or_'.join(roles)}"
     return dependency
+
+
+def get_store(settings: SettingsDep) -> EvidenceStore:
+    """Where evidence files are kept (content-addressed under the data directory)."""
+    return EvidenceStore.from_settings(settings)
+
+
+StoreDep = Annotated[EvidenceStore, Depends(get_store)]

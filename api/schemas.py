@@ -116,3 +116,105 @@ class RollupOut(BaseModel):
     completion_pct: float | None
     on_time_pct: float | None
     oldest_overdue: OldestOverdueOut | None
+
+
+class CheckpointOut(BaseModel):
+    """A checkpoint with its status on the app's `today` and what it belongs to."""
+
+    id: int
+    task_id: int
+    agency_id: int
+    period_label: str
+    opens_on: date
+    due_date: date
+    original_due_date: date
+    state: str
+    status: str = Field(description="computed status on today (workflows/status.py)")
+    submitted_on: date | None
+    accepted_on: date | None
+    version: int = Field(description="send back as expected_version when changing it")
+    task_ref: str | None = None
+    task_title: str | None = None
+    agency_name: str | None = None
+    plan_id: int | None = None
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    submission_id: int
+    kind: str = Field(description="file | link")
+    filename: str
+    content_type: str | None
+    size: int | None
+    sha256: str | None
+    url: str | None
+    created_at: datetime
+    withdrawn_at: datetime | None
+    download_url: str | None = Field(description="where a file is downloaded (files only)")
+
+
+class ReviewOut(BaseModel):
+    id: int
+    submission_id: int
+    reviewer_id: int
+    reviewer_name: str | None = None
+    decision: str
+    reason: str
+    reviewed_on: date
+    reviewed_at: datetime
+
+
+class SubmissionOut(BaseModel):
+    id: int
+    checkpoint_id: int
+    agency_id: int
+    agency_name: str | None = None
+    author_id: int
+    author_name: str | None = None
+    kind: str = Field(description="report | contribution")
+    status: str
+    note: str
+    round: int
+    submitted_on: date
+    submitted_at: datetime
+    evidence: list[EvidenceOut] = Field(default_factory=list)
+    reviews: list[ReviewOut] = Field(default_factory=list)
+
+
+class ExtensionOut(BaseModel):
+    id: int
+    checkpoint_id: int
+    requested_by: int
+    previous_due: date
+    requested_due: date
+    reason: str
+    status: str = Field(description="pending | approved | refused")
+    decided_by: int | None
+    decision_note: str
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+class CheckpointHistoryOut(BaseModel):
+    checkpoint: CheckpointOut
+    submissions: list[SubmissionOut]
+    extensions: list[ExtensionOut]
+
+
+class AcceptIn(BaseModel):
+    expected_version: int | None = Field(None, ge=1, le=MAX_ID,
+                                         description="the checkpoint version the reviewer saw")
+
+
+class ReturnIn(AcceptIn):
+    reason: str = Field(min_length=1, max_length=5000, description="why it goes back (sent to the agency)")
+
+
+class ExtensionIn(BaseModel):
+    requested_due: date
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class ExtensionDecisionIn(BaseModel):
+    approve: bool
+    note: str = Field("", max_length=5000)

@@ -1,8 +1,22 @@
 """The JSON API under /api/v1: one module a resource."""
 from fastapi import APIRouter
 
-from api.routes import agencies, audit, auth, escalations, plans, rollups, tasks, users
+from api.routes import (
+    agencies,
+    audit,
+    auth,
+    checkpoints,
+    escalations,
+    evidence,
+    extensions,
+    plans,
+    rollups,
+    submissions,
+    tasks,
+    users,
+)
 
 router = APIRouter()
-for _module in (auth, users, agencies, plans, tasks, rollups, escalations, audit):
+for _module in (auth, users, agencies, plans, tasks, checkpoints, submissions, evidence, extensions, rollups,
+                escalations, audit):
     router.include_router(_module.router)
