@@ -1,0 +1,1 @@
+"""Benchmark harness and synthetic national data (not part of the test run)."""
