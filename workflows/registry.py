@@ -203,7 +203,7 @@ class Registry:
         entry = self.lookup(name)
         return self.members(entry) if isinstance(entry, RegistryGroup) else None
 
-    def suggest(self, name: str, n: int = 3, cutoff: float = 0.5) -> list[str]:
+    def suggest(self, name: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
         """Closest canonical names (agencies in force and groups) by difflib on normalized forms."""
         names = {
             key: (self.current(e).name if isinstance(e, RegistryAgency) else e.name)
