@@ -1,5 +1,7 @@
 """A small province for the compliance-engine tests: agencies, people, one recurring task, real files."""
 import io
+import threading
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -8,6 +10,7 @@ from pathlib import Path
 import docx
 import openpyxl
 from fpdf import FPDF
+from sqlalchemy import text
 from sqlmodel import Session
 
 from models import Agency, Checkpoint, Task
@@ -108,3 +111,18 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xf
 def stored_files(store: EvidenceStore) -> list[Path]:
     """Every file under the store's root, temp files included."""
     return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
+
+
+def wait_until_blocked(engine, thread: threading.Thread) -> None:
+    """Until another backend waits on a lock (PostgreSQL), or a short while (SQLite: no such view)."""
+    if engine.dialect.name != "postgresql":
+        thread.join(0.3)
+        return
+    with engine.connect() as conn:
+        for _ in range(500):
+            waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                        "'Lock' AND datname = current_database()")).scalar()
+            if waiting:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second writer never waited for the first one's lock")

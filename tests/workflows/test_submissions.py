@@ -5,12 +5,17 @@ import time
 from datetime import date
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from models import AuditEvent, Checkpoint, Evidence, Submission
 from models.db import unit_of_work
-from tests.workflows.compliance_world import build_world, docx_bytes, pdf_bytes, stored_files
+from tests.workflows.compliance_world import (
+    build_world,
+    docx_bytes,
+    pdf_bytes,
+    stored_files,
+    wait_until_blocked,
+)
 from workflows.checkpoints import checkpoint_history
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.evidence import TEMP_PREFIX
@@ -220,7 +225,7 @@ def test_concurrent_writer_blocks_then_gets_conflict(engine, w):
 
         thread = threading.Thread(target=second_writer)
         thread.start()
-        _wait_until_blocked(engine, thread)
+        wait_until_blocked(engine, thread)
         a.commit()
     thread.join(60)
     assert "changed since you loaded it" in outcome["b"]
@@ -228,17 +233,3 @@ def test_concurrent_writer_blocks_then_gets_conflict(engine, w):
         assert s.exec(select(Submission.note)).all() == ["A"]
         assert s.get(Checkpoint, w.six_months.id).version == 2
 
-
-def _wait_until_blocked(engine, thread: threading.Thread) -> None:
-    """Until another backend waits on a lock (PostgreSQL), or a short while (SQLite: no such view)."""
-    if engine.dialect.name != "postgresql":
-        thread.join(0.3)
-        return
-    with engine.connect() as conn:
-        for _ in range(500):
-            waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-                                        "'Lock' AND datname = current_database()")).scalar()
-            if waiting:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the second writer never waited for the first one's lock")
