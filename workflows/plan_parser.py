@@ -354,3 +354,58 @@ def _slug(name: str) -> str:
     from workflows.parsing.text import slug
 
     return slug(name)
+
+
+def to_yaml(parsed: ParsedPlan, header: str = "") -> str:
+    """The JSON contract as YAML (UTF-8, keys in contract order), below an optional comment header."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        """Multi-line strings as literal blocks, so the reviewed file reads like the plan."""
+
+    def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, _str)
+    body = yaml.dump(parsed.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
+    return header + body
+
+
+def leading_comments(path: str) -> str:
+    """The comment block at the top of an existing YAML file (kept when it is regenerated)."""
+    lines = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            lines.append(line)
+    return "".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``python -m workflows.plan_parser PLAN.txt [--json|--yaml] [--registry R.yaml] [--keep-header F]``."""
+    import argparse
+    import json
+    import sys
+
+    from workflows.registry import load_registry
+
+    ap = argparse.ArgumentParser(prog="python -m workflows.plan_parser", description=main.__doc__)
+    ap.add_argument("plan")
+    ap.add_argument("--registry")
+    ap.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
+    ap.add_argument("--keep-header", metavar="YAML", help="copy the leading comments of this file")
+    args = ap.parse_args(argv)
+    with open(args.plan, encoding="utf-8") as fh:
+        parsed = parse_plan(fh.read(), load_registry(args.registry))
+    if args.yaml:
+        sys.stdout.write(to_yaml(parsed, leading_comments(args.keep_header) if args.keep_header else ""))
+    else:
+        json.dump(parsed.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
