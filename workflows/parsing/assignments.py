@@ -60,6 +60,7 @@ PLURAL = re.compile(r"(?<![a-z])(?:cac|nhung|moi)(?![a-z])")
 WITH = re.compile(r"(?<![a-z])phoi\s+hop(?:\s+chat\s+che)?\s+(?:voi|cung)\s+")
 SUPPORT_VERB = re.compile(r"\s+phoi\s+hop(?![a-z])")
 CLAUSE_START = re.compile(r"[,;]\s*")
+BOUNDARY = re.compile(r"[,;:(]|\s+va\s+")
 SUBJECT_WORDS = 12
 CO_SUBJECT_WORDS = 16
 
@@ -96,6 +97,7 @@ class _Item:
     entry: RegistryAgency | RegistryGroup | None
     start: int
     end: int
+    unknown: bool = False
 
 
 class Assigner:
@@ -124,8 +126,9 @@ class Assigner:
                 p = sep.end()
             hit = self.registry.match_at(folded, p)
             if hit and hit[0] <= end:
-                items.append(_Item(hit[1], p, hit[0]))
-                pos = hit[0]
+                longer = self._continuation(hit[1], hit[0], end)
+                items.append(_Item(None, p, longer, unknown=True) if longer else _Item(hit[1], p, hit[0]))
+                pos = longer or hit[0]
                 continue
             vague = VAGUE.match(folded, p, end)
             if vague:
@@ -134,6 +137,25 @@ class Assigner:
                 continue
             break
         return items, pos
+
+    def _continuation(self, entry, pos: int, end: int) -> int | None:
+        """End of a longer, unknown name when a registry agency name runs on into capitalised words.
+
+        "Sở Khoa học và Công nghệ X chủ trì" names a body the registry does not know, not "Sở Khoa học
+        và Công nghệ"; lowercase qualifiers ("… trên địa bàn tỉnh", "… các cấp") do not count.
+        """
+        if not isinstance(entry, RegistryAgency):
+            return None
+        gap = re.compile(r"[ \t]*\n?[ \t]*(?=\S)").match(self.text, pos, end)
+        word = gap.end() if gap and gap.end() > pos else None
+        if word is None or not self.text[word].isupper() or TERM.match(self.folded, word, end):
+            return None
+        if self.registry.match_at(self.folded, word):
+            return None
+        stop = BOUNDARY.search(self.folded, word, end)
+        term = TERM.search(self.folded, word, end)
+        cut = min(x.start() for x in (stop, term) if x) if (stop or term) else end
+        return _strip_trailing_punct(self.text, pos, cut)
 
     def expand(self, items: list[_Item]) -> list[Party]:
         """Registry agencies (successors applied) and members of concrete groups, deduplicated."""
@@ -157,9 +179,18 @@ class Assigner:
         if prefix:
             pos = prefix.end()
         items, stop = self.names(pos, end)
-        leads = self.expand(items)
-        subj = Subject(leads, stop if items else pos, addressed=bool(prefix))
-        subj.vague = any(i.entry is None or (isinstance(i.entry, RegistryGroup) and not i.entry.concrete)
+        leads: dict[str, Party] = {}
+        issues = []
+        for item in items:
+            if item.unknown:
+                name = " ".join(self.text[item.start : item.end].split())
+                leads.setdefault(slug(name), Party(name, slug(name), known=False))
+                issues.append(self.unknown(item.start, item.end))
+            for party in self.expand([item]):
+                leads.setdefault(party.code, party)
+        leads = list(leads.values())
+        subj = Subject(leads, stop if items else pos, addressed=bool(prefix), issues=issues)
+        subj.vague = any((i.entry is None and not i.unknown) or (isinstance(i.entry, RegistryGroup) and not i.entry.concrete)
                          for i in items)
         if not items:
             self._unknown_subject(subj, pos, end)
