@@ -1,0 +1,45 @@
+"""The secretariat's desk and the head-of-agency digest preview."""
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.pages.templating import PageDep
+from models.agency import Agency
+from models.user import Role
+from workflows.actors import require_role
+from workflows.desk import DESK_ROLES, desk, plans_newest_first
+from workflows.errors import NotFound
+from workflows.rollups import agency_area_matrix, agency_rollup
+
+router = APIRouter()
+RUNG_LABELS = {"reminder": "Nhắc trước hạn 7 ngày", "overdue": "Quá hạn — báo đơn vị và thủ trưởng",
+               "secretariat": "Quá hạn trên 7 ngày — Thường trực theo dõi",
+               "leader": "Quá hạn trên 30 ngày — báo lãnh đạo tỉnh"}
+
+
+@router.get("/desk")
+def desk_page(page: PageDep, plan_id: int | None = None) -> Response:
+    require_role(page.actor, *DESK_ROLES)
+    plans = plans_newest_first(page.session)
+    plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
+    if plan_id and plan is None:
+        raise NotFound(f"plan {plan_id} not found")
+    view = desk(page.session, page.actor, page.today, plan.id if plan else None)
+    matrix = agency_area_matrix(page.session, page.today, plan.id) if plan else None
+    totals = {r.key: r for r in agency_rollup(page.session, page.today, plan.id)} if plan else {}
+    return page.render("desk.html", desk=view, plans=plans, plan=plan, matrix=matrix, totals=totals,
+                       rung_labels=RUNG_LABELS)
+
+
+@router.get("/desk/digest/{agency_id}")
+def digest_preview(page: PageDep, agency_id: int) -> Response:
+    require_role(page.actor, Role.secretariat, Role.admin)
+    agency = page.session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound(f"agency {agency_id} not found")
+    try:
+        from notifications.digests import preview_head_digest
+    except ModuleNotFoundError:
+        preview = None
+    else:
+        preview = preview_head_digest(page.session, page.settings, agency_id, page.today)
+    return page.render("digest.html", agency=agency, preview=preview)

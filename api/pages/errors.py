@@ -1,0 +1,69 @@
+"""Vietnamese error pages (the app's error mapping calls `render_error` for every non-API path)."""
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from api.pages.messages import vi
+from api.pages.templating import render
+from api.security import read_session
+from models.agency import Agency
+from models.user import User
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa đăng nhập",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy trang",
+    405: "Thao tác không được hỗ trợ",
+    409: "Hồ sơ đã thay đổi",
+    413: "Tệp quá lớn",
+    422: "Dữ liệu không hợp lệ",
+    500: "Lỗi hệ thống",
+}
+DEFAULT_MESSAGES = {
+    401: "Vui lòng đăng nhập để tiếp tục.",
+    403: "Tài khoản của bạn không có quyền xem hoặc thực hiện thao tác này.",
+    404: "Trang hoặc hồ sơ bạn tìm không tồn tại, hoặc bạn không có quyền xem.",
+    405: "Đường dẫn này không hỗ trợ thao tác vừa gửi.",
+    500: "Đã có lỗi ngoài ý muốn. Vui lòng thử lại sau hoặc báo cho quản trị hệ thống.",
+}
+
+
+def _signed_in(request: Request) -> tuple[User | None, str | None]:
+    """The signed-in user and agency name for the layout's header (None when anonymous)."""
+    data = read_session(request)
+    if data is None:
+        return None, None
+    try:
+        with Session(request.app.state.engine) as session:
+            user = session.get(User, data.user_id)
+            if user is None or not user.active:
+                return None, None
+            agency = session.get(Agency, user.agency_id) if user.agency_id else None
+            session.expunge_all()
+            return user, agency.name if agency else None
+    except Exception:  # noqa: BLE001 - an error page must render even when the database is down
+        return None, None
+
+
+_VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def _is_vietnamese(message: str) -> bool:
+    """The pages' own refusals are written in Vietnamese (capitalised, with diacritics); the rules'
+    are English sentences starting in lower case."""
+    return bool(message) and message[0].isupper() and any(ch in _VI_LETTERS for ch in message.lower())
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error page in Vietnamese: a title for the status and the precise reason."""
+    detail = vi(message) or (message if _is_vietnamese(message) else None)
+    technical = None
+    if detail is None:
+        detail = DEFAULT_MESSAGES.get(status, TITLES.get(status, "Có lỗi xảy ra") + ".")
+        generic = message in ("", "Not Found", "Method Not Allowed", "Internal Server Error")
+        technical = None if generic else message  # untranslated: keep the precise English detail
+    user, agency_name = _signed_in(request)
+    return render(request, "error.html", {"status": status, "title": TITLES.get(status, "Có lỗi xảy ra"),
+                                          "message": detail, "technical": technical, "role": user.role if user else None},
+                  status=status, user=user, agency_name=agency_name)

@@ -1,0 +1,187 @@
+"""Jinja2 environment, Vietnamese formatting filters, flash messages and the page context."""
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
+from sqlmodel import Session
+
+from api.deps import CurrentUser, SessionDep, SettingsDep, TodayDep
+from api.security import csrf_token_for
+from models.agency import Agency
+from models.config import Settings
+from models.user import Role, User
+from workflows.actors import Actor
+from workflows.clock import VN
+from workflows.status import STATUS_LABELS_VI, Status
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+FLASH_COOKIE = "plantrack_flash"
+ROLE_LABELS = {
+    Role.focal: "Cán bộ đầu mối",
+    Role.head: "Thủ trưởng đơn vị",
+    Role.secretariat: "Thường trực Ban Chỉ đạo",
+    Role.leader: "Lãnh đạo tỉnh",
+    Role.admin: "Quản trị hệ thống",
+}
+STATUS_CLASSES = {
+    Status.not_due: "muted", Status.in_progress_on_time: "info", Status.overdue: "bad",
+    Status.submitted: "wait", Status.done_on_time: "good", Status.done_late: "fair",
+    Status.returned: "bad", Status.waived: "muted",
+}
+GOOD, FAIR = 80.0, 50.0  # the desk's colour thresholds (percent)
+
+
+def vn_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy (timestamps shown in Vietnam's time zone)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(VN).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: datetime | None) -> str:
+    return "—" if value is None else value.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+
+
+def excerpt(text: str | None, limit: int = 240) -> str:
+    """The start of the plan's own words, cut at a word boundary."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + " …"
+
+
+def pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%".replace(".", ",")
+
+
+def grade(value: float | None) -> str:
+    """good ≥ 80, fair ≥ 50, poor below, none when nothing is due."""
+    if value is None:
+        return "none"
+    return "good" if value >= GOOD else "fair" if value >= FAIR else "poor"
+
+
+GRADE_LABELS = {"good": "tốt", "fair": "trung bình", "poor": "thấp", "none": "chưa đến hạn"}
+
+
+def filesize(n: int | None) -> str:
+    if not n:
+        return ""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def status_badge(status: str) -> Markup:
+    s = Status(status)
+    return Markup('<span class="badge badge-{}">{}</span>').format(STATUS_CLASSES[s], STATUS_LABELS_VI[s])
+
+
+def _env() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters.update(d=vn_date, dt=vn_datetime, excerpt=excerpt, pct=pct, grade=grade,
+                       grade_label=lambda v: GRADE_LABELS[grade(v)], filesize=filesize,
+                       badge=status_badge, status_label=lambda s: STATUS_LABELS_VI[Status(s)])
+    env.globals.update(ROLE_LABELS=ROLE_LABELS, STATUS_LABELS=STATUS_LABELS_VI)
+    return templates
+
+
+templates = _env()
+
+
+def _flash_serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.secret_key, salt="plantrack-flash")
+
+
+def read_flashes(request: Request) -> list[tuple[str, str]]:
+    """Messages left by the previous POST (success/error), shown once."""
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        return [(str(k), str(m)) for k, m in _flash_serializer(request).loads(raw)][:5]
+    except (BadSignature, TypeError, ValueError):
+        return []
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go back to; anything pointing off-site becomes `default`."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def redirect(request: Request, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
+    """POST-redirect-GET with an optional flash message."""
+    response = RedirectResponse(url, status_code=303)
+    if message:
+        response.set_cookie(FLASH_COOKIE, _flash_serializer(request).dumps([[kind, message]]),
+                            httponly=True, samesite="lax", path="/", max_age=120)
+    return response
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
+           user: User | None = None, agency_name: str | None = None) -> HTMLResponse:
+    """Render a page with the layout's values (user, CSRF token, flashes) filled in."""
+    flashes = read_flashes(request)
+    ctx = {"request": request, "user": user, "agency_name": agency_name, "csrf_token": csrf_token_for(request),
+           "flashes": flashes, **context}
+    response = templates.TemplateResponse(request, name, ctx, status_code=status)
+    if flashes:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+@dataclass
+class Page:
+    """What every signed-in page needs: request, session, user, actor, today, settings."""
+
+    request: Request
+    session: Session
+    user: User
+    today: date
+    settings: Settings
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.of(self.user)
+
+    @property
+    def agency_name(self) -> str | None:
+        if self.user.agency_id is None:
+            return None
+        agency = self.session.get(Agency, self.user.agency_id)
+        return agency.name if agency else None
+
+    def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        return render(self.request, name, {"today": self.today, "role": self.user.role, **context},
+                      status=status_code, user=self.user, agency_name=self.agency_name)
+
+    def redirect(self, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
+        return redirect(self.request, url, message, kind)
+
+
+def get_page(request: Request, session: SessionDep, user: CurrentUser, today: TodayDep,
+             settings: SettingsDep) -> Page:
+    return Page(request, session, user, today, settings)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
