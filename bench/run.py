@@ -1,0 +1,577 @@
+"""Benchmarks: the project's own code against hand-written floors, on generated national data.
+
+    python bench/run.py --scale 0.1                      # PostgreSQL database plantrack_bench
+    python bench/run.py --scale 0.01 --db sqlite:////tmp/bench.db
+    python bench/run.py --scale 0.1 --skip-generate      # reuse the data of an earlier run
+
+Each operation runs once to warm up, then `--repeat` times; the median is reported, with the
+floor measured on the same data in the same run and ours/floor. Writes results.json
+(`{"operation": {"ours_s", "floor_s", "ratio", …}}`) and prints a table. Operations whose code
+does not exist yet are reported as "missing". Writes (the sweep) run in a transaction that is
+rolled back, so every repetition does the same work.
+"""
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/run.py` from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, func, inspect, select, text  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from bench import floors  # noqa: E402
+from bench.generate import PROBE_DAY, TODAY, add_probe, generate  # noqa: E402
+from models import Agency, ApiToken, Checkpoint, User  # noqa: E402
+from models.db import make_engine  # noqa: E402
+from models.types import utcnow  # noqa: E402
+
+DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/plantrack_bench"
+PROBE_PLAN = "99/KH-UBND"
+BUSIEST_DEPARTMENT = ("SELECT c.agency_id FROM checkpoint c JOIN agency a ON a.id = c.agency_id "
+                      "WHERE a.kind = 'department' GROUP BY c.agency_id "
+                      "ORDER BY count(*) DESC, c.agency_id LIMIT 1")
+GOALS = {"sweep_today": "≤ 1.5x", "sweep_probe_large": "≤ 1.5x, flat vs small",
+         "rollup_province": "≤ 1.2x", "rollup_country": "≤ 1.2x, < 300 ms (PG)",
+         "inbox_http": "p95 < 50 ms", "digest_run": "≤ 1.5x"}
+
+
+def missing(reason: str) -> dict[str, Any]:
+    return {"status": "missing", "reason": reason}
+
+
+def measure(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> tuple[float, Any]:
+    """Median wall time of `repeat` runs after `warmup` runs, and the last result."""
+    result = None
+    for _ in range(warmup):
+        result = fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def compare(ours: float, floor: float | None, **extra) -> dict[str, Any]:
+    ratio = round(ours / floor, 2) if floor else None
+    return {"ours_s": round(ours, 6), "floor_s": None if floor is None else round(floor, 6), "ratio": ratio,
+            **extra}
+
+
+@contextmanager
+def rolled_back_session(engine: Engine):
+    """A session whose work is undone afterwards (repeatable write benchmarks)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+# --- databases -------------------------------------------------------------------------------
+
+def small_url_for(url: str) -> str:
+    """The URL of the 10x smaller database used to check that the sweep stays flat."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        path = Path(u.database)
+        return f"sqlite:///{path.with_name(path.stem + '_small' + path.suffix)}"
+    return u.set(database=f"{u.database}_small").render_as_string(hide_password=False)
+
+
+def ensure_database(url: str, fresh: bool) -> bool:
+    """Create the database when absent (fresh: drop and recreate it); True when this call created it."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        path = Path(u.database)
+        existed = path.exists()
+        if fresh and existed:
+            for p in path.parent.glob(path.name + "*"):
+                p.unlink()
+            existed = False
+        return not existed
+    admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": u.database}).first()
+            if exists and fresh:
+                conn.execute(text(f'DROP DATABASE "{u.database}" WITH (FORCE)'))
+                exists = None
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{u.database}"'))
+            return not exists
+    finally:
+        admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        path = Path(u.database)
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+        return
+    admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def has_data(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("checkpoint"):
+            return False
+        with engine.connect() as conn:
+            return bool(conn.execute(select(func.count()).select_from(Checkpoint.__table__)).scalar())
+    finally:
+        engine.dispose()
+
+
+def ensure_probe(url: str, items: int) -> int:
+    """Add the sweep probe (same due set at every size) unless present; returns its checkpoints."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            n = conn.execute(text("SELECT count(*) FROM checkpoint c JOIN task t ON t.id = c.task_id "
+                                  "JOIN plan p ON p.id = t.plan_id WHERE p.number = :n"),
+                             {"n": PROBE_PLAN}).scalar()
+        if not n:
+            n = add_probe(engine, items)
+            from bench.generate import analyze
+            analyze(engine)
+        return n
+    finally:
+        engine.dispose()
+
+
+# --- operations ------------------------------------------------------------------------------
+
+def bench_sweep(engine: Engine, day: date, repeat: int) -> dict[str, Any]:
+    """Ours (`escalate_overdue`) and the floor for one day, each rolled back after every run."""
+    try:
+        from workflows.escalation import escalate_overdue
+    except ImportError as exc:
+        return missing(f"workflows.escalation: {exc}")
+
+    def ours():
+        with rolled_back_session(engine) as session:
+            return len(escalate_overdue(session, day))
+
+    def floor():
+        with engine.connect() as conn, conn.begin() as tx:
+            n = floors.sweep_floor(conn, day)
+            tx.rollback()
+            return n
+
+    def insert_only():
+        with engine.connect() as conn, conn.begin() as tx:
+            n = floors.sweep_insert_only(conn, day)
+            tx.rollback()
+            return n
+
+    ours_s, fired = measure(ours, repeat)
+    floor_s, floor_fired = measure(floor, repeat)
+    insert_s, _ = measure(insert_only, repeat)
+    with engine.connect() as conn:
+        checkpoints = conn.execute(select(func.count()).select_from(Checkpoint.__table__)).scalar()
+    return compare(ours_s, floor_s, fired=fired, floor_fired=floor_fired,
+                   floor_insert_only_s=round(insert_s, 6), checkpoints=checkpoints, day=day.isoformat(),
+                   agrees=fired == floor_fired)
+
+
+def _rollup_key(r) -> tuple:
+    oldest = r.oldest_overdue.checkpoint_id if r.oldest_overdue else None
+    return (r.key, r.total, r.due, tuple(sorted(r.counts.items())), oldest)
+
+
+def _floor_key(row: dict) -> tuple:
+    counts = tuple(sorted((s, int(row[s] or 0)) for s in floors.STATUSES))
+    return (row["agency_id"], int(row["total"]), int(row["due"] or 0), counts, row["oldest_overdue_id"])
+
+
+def bench_rollup(engine: Engine, today: date, province: str | None, repeat: int) -> dict[str, Any]:
+    """Ours (`agency_rollup` over the province's agencies, or all) and one GROUP BY."""
+    try:
+        from workflows.rollups import agency_rollup
+    except ImportError as exc:
+        return missing(f"workflows.rollups: {exc}")
+
+    def ours():
+        with Session(engine) as session:
+            ids = None
+            if province is not None:
+                ids = session.execute(select(Agency.id).where(Agency.province == province)).scalars().all()
+            return agency_rollup(session, today, agency_ids=ids)
+
+    def floor():
+        with engine.connect() as conn:
+            return floors.rollup_floor(conn, today, province)
+
+    ours_s, mine = measure(ours, repeat)
+    floor_s, theirs = measure(floor, repeat)
+    agrees = sorted(map(_rollup_key, mine)) == sorted(map(_floor_key, theirs))
+    return compare(ours_s, floor_s, agencies=len(mine), agrees=agrees, province=province)
+
+
+def bench_inbox_function(engine: Engine, today: date, repeat: int) -> dict[str, Any]:
+    """`agency_inbox` called directly for the busiest department and a commune unit (no HTTP)."""
+    try:
+        from workflows.actors import Actor
+        from workflows.inbox import agency_inbox
+    except ImportError as exc:
+        return missing(f"workflows.inbox: {exc}")
+    with engine.connect() as conn:
+        busiest = conn.execute(text(BUSIEST_DEPARTMENT)).scalar()
+        commune = conn.execute(text("SELECT id FROM agency WHERE code LIKE '%-x000-ubnd' "
+                                    "ORDER BY id LIMIT 1")).scalar()
+    result = {}
+    for label, agency_id in (("department", busiest), ("commune", commune)):
+        if agency_id is None:
+            continue
+        actor = Actor(user_id=None, role="focal", agency_id=agency_id, label="bench")
+
+        def run(agency_id=agency_id, actor=actor):
+            with Session(engine) as session:
+                box = agency_inbox(session, actor, today)
+                return len(box.owed) + len(box.awaiting_review) + len(box.supported)
+        seconds, items = measure(run, repeat)
+        result[label] = {"ours_s": round(seconds, 6), "items": items, "agency_id": agency_id}
+    dept = result.get("department") or result.get("commune")
+    return compare(dept["ours_s"], None, **result)
+
+
+# --- HTTP --------------------------------------------------------------------------------------
+
+def serve(argv: list[str]) -> None:
+    """Child process: the project's app under uvicorn on 127.0.0.1 (`run.py serve --db … --port …`)."""
+    import uvicorn
+
+    from api.app import create_app
+    from models.config import Settings
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--db", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--today", type=date.fromisoformat, required=True)
+    args = p.parse_args(argv)
+    data_dir = Path(tempfile.mkdtemp(prefix="plantrack-bench-"))
+    settings = Settings(data_dir=data_dir, database_url=args.db, secret_key="bench-secret",
+                        scheduler_enabled=False)
+    app = create_app(settings, make_engine(args.db), today=args.today)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(url: str, today: date):
+    import httpx
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "serve", "--db", url,
+                             "--port", str(port), "--today", today.isoformat()], cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited with code {proc.returncode} before answering")
+            try:
+                if httpx.get(f"{base}/api/v1/openapi.json", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the app did not answer within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def issue_tokens(engine: Engine, user_ids: list[int]) -> dict[int, str]:
+    """Bearer tokens for the given users (stored hashed, as api.security does)."""
+    tokens = {uid: f"bench-{uid}-{secrets.token_urlsafe(12)}" for uid in user_ids}
+    now = utcnow()
+    from datetime import timedelta
+    with engine.begin() as conn:
+        conn.execute(ApiToken.__table__.insert(), [
+            {"user_id": uid, "token_sha256": hashlib.sha256(tok.encode()).hexdigest(), "created_at": now,
+             "expires_at": now + timedelta(days=1)} for uid, tok in tokens.items()])
+    return tokens
+
+
+async def _load(base: str, jobs: list[tuple[str, str]], clients: int) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    pending = iter(jobs)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
+        async def worker():
+            for path, token in pending:  # one shared iterator: each job is taken once
+                started = time.perf_counter()
+                response = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+                await response.aread()
+                latencies.append(time.perf_counter() - started)
+                codes[response.status_code] = codes.get(response.status_code, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def q(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+    return {"requests": len(latencies), "clients": clients, "p50_ms": round(1000 * q(0.50), 1),
+            "p95_ms": round(1000 * q(0.95), 1), "max_ms": round(1000 * latencies[-1], 1),
+            "rps": round(len(latencies) / elapsed, 1), "codes": {str(k): v for k, v in sorted(codes.items())},
+            "errors": sum(v for k, v in codes.items() if k != 200)}
+
+
+def bench_http(url: str, engine: Engine, today: date, requests: int, desk_requests: int,
+               clients: int, seed: int) -> dict[str, dict[str, Any]]:
+    """Inbox (focal points of many agencies) and desk (secretariat) pages, `clients` at a time."""
+    import random
+
+    try:
+        import api.app  # noqa: F401
+        from api.pages import desk, inbox  # noqa: F401
+    except ImportError as exc:
+        return {"inbox_http": missing(f"pages: {exc}"), "desk_http": missing(f"pages: {exc}")}
+    rng = random.Random(seed)
+    with engine.connect() as conn:
+        focal = conn.execute(select(User.id).where(User.role == "focal", User.username.like("%.daumoi"))
+                             .order_by(User.id)).scalars().all()
+        secretariat = conn.execute(select(User.id).where(User.role == "secretariat").order_by(User.id)
+                                   .limit(10)).scalars().all()
+    focal = rng.sample(focal, min(len(focal), 500))
+    tokens = issue_tokens(engine, focal + secretariat)
+    out = {}
+    with running_server(url, today) as base:
+        for name, users, path, n in (("inbox_http", focal, "/inbox", requests),
+                                     ("desk_http", secretariat, "/desk", desk_requests)):
+            if not users or n <= 0:
+                out[name] = missing("no users or no requests")
+                continue
+            jobs = [(path, tokens[users[i % len(users)]]) for i in range(n)]
+            asyncio.run(_load(base, jobs[:min(len(jobs), clients)], clients))  # warm-up
+            stats = asyncio.run(_load(base, jobs, clients))
+            out[name] = compare(stats["p50_ms"] / 1000, None, **stats)
+    return out
+
+
+# --- others' benchmarks -------------------------------------------------------------------------
+
+def bench_digests(url: str, repeat: int, heads: int) -> dict[str, Any]:
+    """The digest run for `heads` department heads vs raw SMTP (bench/bench_digests.py)."""
+    try:
+        from bench import bench_digests
+    except ImportError as exc:
+        return missing(f"bench/bench_digests.py: {exc}")
+    runner = getattr(bench_digests, "benchmark", None)
+    if runner is None:
+        return missing("bench/bench_digests.py has no benchmark() entry point")
+    result = runner(db_url=url, heads=heads, repeat=repeat)
+    return compare(result["ours_s"], result.get("floor_s"), **{k: v for k, v in result.items()
+                                                               if k not in ("ours_s", "floor_s", "ratio")})
+
+
+def bench_parse(repeat: int) -> dict[str, Any]:
+    """Parsing the seed plan (the parser's own benchmark logic when bench/bench_parse.py exists)."""
+    try:
+        from workflows.plan_parser import parse_plan
+        from workflows.registry import load_registry
+    except ImportError as exc:
+        return missing(f"workflows.plan_parser: {exc}")
+    source = (ROOT / "seed_plans" / "sonla_23_kh_ubnd_2023.txt").read_text(encoding="utf-8")
+    registry = load_registry()
+    seconds, parsed = measure(lambda: parse_plan(source, registry), repeat)
+    return compare(seconds, None, tasks=len(parsed.tasks), chars=len(source))
+
+
+# --- query plans ----------------------------------------------------------------------------------
+
+@contextmanager
+def captured_sql(engine: Engine):
+    """Statements (and parameters) the code under test sends while the block runs."""
+    seen: list[tuple[str, Any]] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if not executemany:
+            seen.append((statement, parameters))
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def explain(engine: Engine, statements: list[tuple[str, Any]], keep: Callable[[str], bool]) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN on SQLite; writes rolled back."""
+    out = []
+    pg = engine.dialect.name == "postgresql"
+    for sql, params in statements:
+        if not keep(sql):
+            continue
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if pg else "EXPLAIN QUERY PLAN "
+        with engine.connect() as conn, conn.begin() as tx:
+            rows = conn.exec_driver_sql(prefix + sql, params).all()
+            tx.rollback()
+        plan = "\n".join(" | ".join(str(c) for c in r[-1:]) if pg else f"{r[0]}/{r[1]} {r[-1]}" for r in rows)
+        out.append(f"-- {' '.join(sql.split())[:300]}\n{plan}\n")
+    return out
+
+
+def query_plans(engine: Engine, today: date) -> str:
+    """Plans of the hot statements: the sweep's candidate inserts, the rollup and the inbox."""
+    from workflows.actors import Actor
+    from workflows.escalation import escalate_overdue
+    from workflows.inbox import agency_inbox
+    from workflows.rollups import agency_rollup
+
+    sections = []
+    with captured_sql(engine) as seen, rolled_back_session(engine) as session:
+        escalate_overdue(session, today)
+    sections.append(("escalate_overdue",
+                     explain(engine, seen, lambda s: s.lstrip().upper().startswith("INSERT INTO ESCAL"))))
+    with captured_sql(engine) as seen, Session(engine) as session:
+        agency_rollup(session, today)
+    sections.append(("agency_rollup (country)",
+                     explain(engine, seen, lambda s: "GROUP BY" in s or "row_number" in s)))
+    with engine.connect() as conn:
+        agency = conn.execute(text(BUSIEST_DEPARTMENT)).scalar()
+    with captured_sql(engine) as seen, Session(engine) as session:
+        agency_inbox(session, Actor(user_id=None, role="focal", agency_id=agency, label="bench"), today)
+    sections.append((f"agency_inbox (department {agency})",
+                     explain(engine, seen, lambda s: "checkpoint" in s)))
+    return "\n".join(f"## {title}\n\n" + "\n".join(plans) for title, plans in sections)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+def print_table(results: dict[str, dict[str, Any]]) -> None:
+    print(f"\n{'operation':<22} {'ours':>11} {'floor':>11} {'ratio':>7}  {'goal':<24} notes")
+    for name, r in results.items():
+        if r.get("status") == "missing":
+            print(f"{name:<22} {'missing':>11} {'':>11} {'':>7}  {GOALS.get(name, ''):<24} {r['reason']}")
+            continue
+        ours = f"{1000 * r['ours_s']:.1f} ms"
+        floor = "" if r.get("floor_s") is None else f"{1000 * r['floor_s']:.1f} ms"
+        ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}x"
+        notes = {k: v for k, v in r.items() if k not in ("ours_s", "floor_s", "ratio")}
+        print(f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {GOALS.get(name, ''):<24} "
+              f"{json.dumps(notes, ensure_ascii=False)}")
+
+
+def run(args) -> dict[str, dict[str, Any]]:
+    url = args.db
+    small = small_url_for(url)
+    created = []
+    for target, scale in ((url, args.scale), (small, args.scale / 10)):
+        if args.skip_generate and has_data(target):
+            continue
+        if ensure_database(target, fresh=args.fresh):
+            created.append(target)
+        if has_data(target):
+            raise SystemExit(f"{target} already holds data: pass --skip-generate to reuse it "
+                             "or --fresh to rebuild")
+        print(f"== generating scale {scale} into {make_url(target).render_as_string()}")
+        generate(target, scale, seed=args.seed)
+    for target in (url, small):
+        ensure_probe(target, args.probe_items)
+
+    results: dict[str, dict[str, Any]] = {}
+    engine = make_engine(url)
+    small_engine = make_engine(small)
+    try:
+        print(f"== benchmarks on {engine.dialect.name}, scale {args.scale}, today {TODAY}")
+        results["sweep_today"] = bench_sweep(engine, TODAY, args.repeat)
+        results["sweep_probe_small"] = bench_sweep(small_engine, PROBE_DAY, args.repeat)
+        results["sweep_probe_large"] = bench_sweep(engine, PROBE_DAY, args.repeat)
+        with engine.connect() as conn:
+            province = conn.execute(select(Agency.province).where(Agency.province.is_not(None))
+                                    .order_by(Agency.id).limit(1)).scalar()
+        results["rollup_province"] = bench_rollup(engine, TODAY, province, args.repeat)
+        results["rollup_country"] = bench_rollup(engine, TODAY, None, args.repeat)
+        results["inbox_function"] = bench_inbox_function(engine, TODAY, args.repeat)
+        if args.http_requests > 0:
+            results.update(bench_http(url, engine, TODAY, args.http_requests, args.desk_requests,
+                                      args.clients, args.seed))
+        results["digest_run"] = bench_digests(url, args.repeat, args.heads)
+        results["parse_seed_plan"] = bench_parse(args.repeat)
+        if args.explain:
+            Path(args.explain).write_text(query_plans(engine, TODAY), encoding="utf-8")
+            print(f"query plans written to {args.explain}")
+    finally:
+        engine.dispose()
+        small_engine.dispose()
+        if args.drop:
+            for target in created:
+                drop_database(target)
+    meta = {"scale": args.scale, "dialect": make_url(url).get_backend_name(), "today": TODAY.isoformat(),
+            "repeat": args.repeat, "when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "nproc": os.cpu_count()}
+    Path(args.out).write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
+    print_table(results)
+    print(f"\nresults written to {args.out}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]] | None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        serve(argv[1:])
+        return None
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", type=float, required=True, help="1 ≈ national; the flatness run uses scale/10")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLAlchemy URL (default {DEFAULT_DB})")
+    p.add_argument("--skip-generate", action="store_true", help="reuse the data already in the databases")
+    p.add_argument("--fresh", action="store_true", help="drop and recreate the databases before generating")
+    p.add_argument("--drop", action="store_true", help="drop the databases this run created when done")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repeat", type=int, default=5, help="timed runs per operation (median reported)")
+    p.add_argument("--probe-items", type=int, default=2000,
+                   help="due items of the sweep probe (the same at both sizes)")
+    p.add_argument("--http-requests", type=int, default=1000, help="inbox requests (0: no HTTP benchmarks)")
+    p.add_argument("--desk-requests", type=int, default=100)
+    p.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients")
+    p.add_argument("--heads", type=int, default=10000, help="department heads in the digest run")
+    p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    p.add_argument("--explain", default="", help="write the hot queries' plans to this file")
+    return run(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()
