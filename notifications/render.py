@@ -57,7 +57,7 @@ def _tidy_text(text: str) -> str:
 def _env(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(vndate=vndate, excerpt=excerpt, pct=pct)
+    env.filters.update(vndate=vndate, excerpt=excerpt, pct=pct, period=period)
     return env
 
 
@@ -94,3 +94,9 @@ def pct(value: Any) -> str:
     text = f"{v:.0f}" if v == round(v) else f"{v:.1f}".replace(".", ",")
     return f"{text}%"
 
+
+
+def period(label: Any) -> str:
+    """A period label worth showing: '' for 'Hạn 14/06/2023', which only restates the due date."""
+    label = str(label or "")
+    return "" if label.startswith("Hạn ") else label

@@ -1,0 +1,125 @@
+"""Queue the digests: rendered at enqueue time, so each outbox row holds its subject and bodies.
+
+Head digests go out once per ISO week and agency (dedupe key `digest:head:{agency}:{year}-W{week}`),
+the secretariat's once a day (`digest:secretariat:{date}`); running `queue_*` again the same
+week/day adds nothing. An agency with nothing to report, or without a head address, gets none
+(unless `settings.digest_empty`, for the first).
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.agency import Agency
+from models.config import Settings
+from models.outbox import OutboxMessage
+from notifications.delivery import base_context
+from notifications.recipients import resolve_recipients
+from notifications.render import RenderedMail, render
+from workflows.digests import HeadDigest, SecretariatDigest, head_digest, head_digests, secretariat_digest
+from workflows.errors import NotFound
+from workflows.outbox import enqueue_many
+
+HEAD_TEMPLATE = "head_digest"
+SECRETARIAT_TEMPLATE = "secretariat_digest"
+
+
+@dataclass(frozen=True)
+class PreviewMail(RenderedMail):
+    """A rendered digest and who would receive it."""
+
+    recipients: list[str] = field(default_factory=list)
+
+
+def head_key(agency_id: int, today: date) -> str:
+    year, week, _ = today.isocalendar()
+    return f"digest:head:{agency_id}:{year}-W{week:02d}"
+
+
+def secretariat_key(today: date) -> str:
+    return f"digest:secretariat:{today.isoformat()}"
+
+
+def jsonable(value: Any) -> Any:
+    """Dates to ISO strings, recursively, so the context can be stored as JSON and rendered again."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def digest_context(digest: HeadDigest | SecretariatDigest, settings: Settings) -> dict[str, Any]:
+    """The template context of a digest (JSON-storable)."""
+    return jsonable({**base_context(settings), **digest.as_dict()})
+
+
+def render_head_digest(digest: HeadDigest, settings: Settings) -> RenderedMail:
+    return render(HEAD_TEMPLATE, digest_context(digest, settings))
+
+
+def render_secretariat_digest(digest: SecretariatDigest, settings: Settings) -> RenderedMail:
+    return render(SECRETARIAT_TEMPLATE, digest_context(digest, settings))
+
+
+def preview_head_digest(session: Session, settings: Settings, agency_id: int, today: date) -> PreviewMail:
+    """The head digest of one agency as it would go out on `today` (rendered even when empty)."""
+    if session.get(Agency, agency_id) is None:
+        raise NotFound(f"agency {agency_id} not found")
+    digest = head_digest(session, agency_id, today, include_empty=True)
+    mail = render_head_digest(digest, settings)
+    recipients = resolve_recipients(session, settings, [("head", agency_id)])[("head", agency_id)]
+    return PreviewMail(mail.subject, mail.text, mail.html, recipients)
+
+
+def queue_head_digests(session: Session, settings: Settings, today: date) -> int:
+    """One outbox row per agency with a head address and something to report; returns rows added."""
+    digests = head_digests(session, today, include_empty=settings.digest_empty)
+    keys = {d.agency_id: head_key(d.agency_id, today) for d in digests}
+    queued = _existing_keys(session, list(keys.values()))
+    digests = [d for d in digests if keys[d.agency_id] not in queued]  # rendering is the costly part
+    to = resolve_recipients(session, settings, [("head", d.agency_id) for d in digests])
+    rows = []
+    for d in digests:
+        recipients = to[("head", d.agency_id)]
+        if not recipients:
+            continue
+        rows.append(_row(keys[d.agency_id], HEAD_TEMPLATE, digest_context(d, settings), "head", d.agency_id,
+                         recipients))
+    # chunks keep one INSERT under PostgreSQL's 65,535 bound parameters
+    return sum(enqueue_many(session, rows[i:i + 500]) for i in range(0, len(rows), 500))
+
+
+def queue_secretariat_digest(session: Session, settings: Settings, today: date) -> int:
+    """The secretariat's digest of `today` (0 or 1 row added)."""
+    key = secretariat_key(today)
+    if _existing_keys(session, [key]):
+        return 0
+    digest = secretariat_digest(session, today)
+    if not (digest.has_news or settings.digest_empty):
+        return 0
+    recipients = resolve_recipients(session, settings, [("secretariat", None)])[("secretariat", None)]
+    if not recipients:
+        return 0
+    return enqueue_many(session, [_row(key, SECRETARIAT_TEMPLATE, digest_context(digest, settings),
+                                       "secretariat", None, recipients)])
+
+
+def _row(key: str, template: str, context: dict[str, Any], audience: str, agency_id: int | None,
+         recipients: list[str]) -> dict[str, Any]:
+    mail = render(template, context)
+    return dict(dedupe_key=key, template=template, context=context, audience=audience, agency_id=agency_id,
+                recipients=recipients, subject=mail.subject, body_text=mail.text, body_html=mail.html)
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start:start + 1000]
+        found.update(session.scalars(select(OutboxMessage.dedupe_key)
+                                     .where(OutboxMessage.dedupe_key.in_(chunk))))
+    return found
