@@ -1,4 +1,4 @@
 """Subcommand modules of the `plantrack` CLI; each exposes `register(subparsers)`."""
-from api.commands import db
+from api.commands import db, mail
 
-COMMAND_MODULES = [db]
+COMMAND_MODULES = [db, mail]

@@ -35,6 +35,11 @@ _VAGUE_QUAL = (
 VAGUE = re.compile(
     rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])"
 )
+# The first name of a list must be an unmistakable collective: a bare "Sở …"/"Ban …" opens a name.
+VAGUE_FIRST = re.compile(
+    rf"(?:cac\s+(?:{_VAGUE_NOUN})|ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|luc\s+luong)"
+    rf"(?:\s+(?:{_VAGUE_QUAL}))*(?![a-z0-9])|cac\s+cap(?![a-z0-9])"
+)
 SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
 PREFIX = re.compile(r"(?P<word>de\s+nghi|giao\s+cho|giao|yeu\s+cau|doi\s+voi)\s+")
 PAREN_OPEN = re.compile(r"\s*\(")
@@ -130,7 +135,7 @@ class Assigner:
                 items.append(_Item(None, p, longer, unknown=True) if longer else _Item(hit[1], p, hit[0]))
                 pos = longer or hit[0]
                 continue
-            vague = VAGUE.match(folded, p, end)
+            vague = (VAGUE if items else VAGUE_FIRST).match(folded, p, end)
             if vague:
                 items.append(_Item(None, p, vague.end()))
                 pos = vague.end()
@@ -153,8 +158,8 @@ class Assigner:
         if self.registry.match_at(self.folded, word):
             return None
         stop = BOUNDARY.search(self.folded, word, end)
-        term = TERM.search(self.folded, word, end)
-        cut = min(x.start() for x in (stop, term) if x) if (stop or term) else end
+        term = self._predicate(word + 1, end)
+        cut = min([x for x in (stop.start() if stop else None, term) if x is not None] or [end])
         return _strip_trailing_punct(self.text, pos, cut)
 
     def expand(self, items: list[_Item]) -> list[Party]:
@@ -208,8 +213,14 @@ class Assigner:
             if not m:
                 break
             limit = m.end()
-        m = TERM.search(self.folded, pos, limit)
-        return m.start() if m else None
+        return self._predicate(pos, limit)
+
+    def _predicate(self, pos: int, end: int) -> int | None:
+        """First predicate word in [pos, end); capitalised words after ``pos`` belong to a name."""
+        for m in TERM.finditer(self.folded, pos, end):
+            if m.start() == pos or not self.text[m.start()].isupper():
+                return m.start()
+        return None
 
     def looks_like_agency(self, start: int, end: int) -> bool:
         """A capitalised body name ("Sở …", "Trung tâm …") that is not a plural collective."""

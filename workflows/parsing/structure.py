@@ -126,7 +126,7 @@ class _Builder:
             self.roman += 1
             self.roman_label = m.group("num")
             self.nums, self.letter = [], None
-            self.open_heading(self.roman_label, s + m.start("rest"), e, depth=1, upper=True)
+            self.open_heading(self.roman_label, s + m.start("rest"), e, depth=1, upper=True, line=s)
             return True
         m = NUM_RE.match(line)
         if m:
@@ -137,7 +137,7 @@ class _Builder:
                 self.nums, self.letter = parts, None
                 ref = ".".join([self.roman_label] * bool(self.roman_label) + [str(p) for p in parts])
                 rest = m.start("rest") if m.group("rest") else m.start("rest2")
-                self.open_heading(ref, s + rest, e, depth=1 + len(parts), upper=False)
+                self.open_heading(ref, s + rest, e, depth=1 + len(parts), upper=False, line=s)
                 return True
         m = LETTER_RE.match(line)
         if m and self.nums and self.body_start >= 0 and self.fits_letter(m.group("l")):
@@ -145,7 +145,7 @@ class _Builder:
             self.letter = m.group("l")
             base = ".".join([self.roman_label] * bool(self.roman_label) + [str(p) for p in self.nums])
             self.open_heading(f"{base}.{self.letter}", s + m.start("rest"), e, depth=2 + len(self.nums),
-                              upper=False)
+                              upper=False, line=s)
             return True
         return False
 
@@ -167,10 +167,10 @@ class _Builder:
         i = _LETTERS.find(self.letter)
         return 0 <= i < len(_LETTERS) - 1 and _LETTERS[i + 1] == letter
 
-    def open_heading(self, ref: str, s: int, e: int, depth: int, upper: bool) -> None:
+    def open_heading(self, ref: str, s: int, e: int, depth: int, upper: bool, line: int) -> None:
         """Register a heading; continuation lines extend it until the next marker."""
         if self.body_start < 0:
-            self.body_start = s
+            self.body_start = line
         section = Section(ref, "", (s, e), depth)
         self.sections.append(section)
         self.heading, self.heading_upper = section, upper
