@@ -2,14 +2,23 @@
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from sqlalchemy import func, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from api.schemas import Page, PageParams
+from api.schemas import MAX_ID, MAX_LIMIT, Page, PageParams
 
-PageDep = Annotated[PageParams, Query()]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (1–{MAX_LIMIT})")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="records to skip")]
+
+
+def page_params(limit: Limit = 50, offset: Offset = 0) -> PageParams:
+    """`limit` and `offset` as two plain query parameters (flattened on every FastAPI version)."""
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 def paginate(session: Session, stmt: Select, page: PageParams,

@@ -4,12 +4,15 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.app import create_app
 from api.security import issue_token
-from models import Agency, Checkpoint, Task, User
+from models import Agency, Checkpoint, Evidence, Task, User
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
+from workflows import extensions, submissions
+from workflows.actors import Actor
+from workflows.evidence import EvidenceStore
 
 TODAY = date(2023, 7, 1)
 
@@ -64,3 +67,22 @@ def app(settings, engine):
 def client(app):
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture
+def records(world, engine, settings):
+    """Real ids: a pending report of Sở Y tế with a PDF, a pending extension request, a spare user."""
+    focal = Actor.of(world.users["focal_syt"])
+    store = EvidenceStore.from_settings(settings)
+    with Session(engine, expire_on_commit=False) as s:
+        sub = submissions.submit_report(s, focal, world.checkpoints[1].id, "Báo cáo 6 tháng",
+                                        [("bao-cao.pdf", b"%PDF-1.4\n%test\n")], [], date(2023, 7, 1), store)
+        ext = extensions.request_extension(s, focal, world.checkpoints[2].id, date(2023, 10, 31),
+                                           "Chờ số liệu", date(2023, 7, 1))
+        victim = add_user(s, "nguoi-bi-khoa", "leader")
+        s.flush()
+        ev = s.exec(select(Evidence).where(Evidence.submission_id == sub.id)).one()
+        s.commit()
+    return {"checkpoint_id": world.checkpoints[1].id, "submission_id": sub.id, "evidence_id": ev.id,
+            "extension_id": ext.id, "plan_id": world.task.plan_id, "task_id": world.task.id,
+            "agency_id": world.syt.id, "user_id": victim.id}

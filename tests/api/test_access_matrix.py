@@ -1,0 +1,206 @@
+"""Access-control matrix: every route of the app × every role, on Sở Y tế's real records.
+
+The walker iterates `app.routes` (API and pages), fills path parameters with the ids of one
+checkpoint / submission / evidence / extension request of Sở Y tế, and checks:
+- anonymous: 401 on the API, a redirect to /login on pages (routes that require a user);
+- the focal point of another agency (Công an tỉnh): 404 on Sở Y tế's records, with the same answer
+  as for an id that does not exist (guessing ids reveals nothing);
+- the leader: read-only (403 on every write of the API);
+- only the secretariat and the admin review; only Sở Y tế's focal point reports for it;
+- nobody ever gets a 500.
+API routes have an explicit expectation each (a new API route fails here until it gets one);
+pages routes get the generic checks above automatically.
+"""
+import re
+from dataclasses import dataclass
+
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlmodel import Session
+
+from api.deps import get_current_user
+from models import Checkpoint
+from tests.api.conftest import ROLES
+
+ALL = frozenset(ROLES)
+SEES_ALL = frozenset({"secretariat", "leader", "admin"})
+DESK = frozenset({"secretariat", "admin"})
+OWNED = {"checkpoint_id", "submission_id", "evidence_id", "extension_id"}  # Sở Y tế's records
+PUBLIC_PREFIXES = ("/static", "/api/v1/openapi.json", "/api/v1/docs")
+OK = {200, 201, 204}
+REFUSED_BY_STATE = {409, 422}  # allowed to try; the record's state or content said no
+
+
+@dataclass(frozen=True)
+class Expect:
+    """`allowed` roles succeed (or meet a state conflict on writes), `hidden` get 404, others 403."""
+
+    allowed: frozenset
+    hidden: frozenset = frozenset()
+    json: dict | None = None
+    data: dict | None = None
+    query: dict | None = None  # values may name a record: "{plan_id}"
+
+
+def owned_by_syt(allowed=ALL - {"focal_cat"}, **kw) -> Expect:
+    return Expect(frozenset(allowed), frozenset({"focal_cat"}), **kw)
+
+
+V1 = "/api/v1"
+API: dict[tuple[str, str], Expect] = {
+    ("DELETE", "/auth/session"): Expect(ALL),
+    ("GET", "/users/me"): Expect(ALL),
+    ("GET", "/users"): Expect(frozenset({"admin"})),
+    ("POST", "/users"): Expect(frozenset({"admin"}), json={
+        "username": "nguoi-moi", "password": "mat-khau-dai-1", "role": "leader"}),
+    ("POST", "/users/{user_id}/deactivate"): Expect(frozenset({"admin"})),
+    ("GET", "/agencies"): Expect(ALL),
+    ("GET", "/agencies/{agency_id}"): Expect(ALL),
+    ("GET", "/plans"): Expect(ALL),
+    ("GET", "/plans/{plan_id}"): Expect(ALL),
+    ("GET", "/plans/{plan_id}/sections"): Expect(ALL),
+    ("GET", "/plans/{plan_id}/tasks"): Expect(ALL),
+    ("GET", "/tasks"): Expect(ALL),
+    ("GET", "/tasks/{task_id}"): Expect(ALL),
+    ("GET", "/checkpoints"): Expect(ALL),
+    ("GET", "/checkpoints/{checkpoint_id}"): owned_by_syt(),
+    ("GET", "/checkpoints/{checkpoint_id}/history"): owned_by_syt(),
+    ("GET", "/checkpoints/{checkpoint_id}/submissions"): owned_by_syt(),
+    ("GET", "/checkpoints/{checkpoint_id}/extensions"): owned_by_syt(),
+    ("POST", "/checkpoints/{checkpoint_id}/submissions"): owned_by_syt({"focal_syt"},
+                                                                       data={"note": "Báo cáo"}),
+    # the lead agency reports; contributions are for supporting agencies (none here)
+    ("POST", "/checkpoints/{checkpoint_id}/contributions"): owned_by_syt(set(), data={"note": "Phối hợp"}),
+    ("POST", "/checkpoints/{checkpoint_id}/extensions"): owned_by_syt(
+        {"focal_syt"}, json={"requested_due": "2023-12-31", "reason": "Chờ số liệu"}),
+    ("GET", "/submissions/{submission_id}"): owned_by_syt(),
+    ("POST", "/submissions/{submission_id}/accept"): owned_by_syt(DESK, json={}),
+    ("POST", "/submissions/{submission_id}/return"): owned_by_syt(DESK, json={"reason": "Thiếu số liệu"}),
+    ("GET", "/evidence/{evidence_id}"): owned_by_syt(),
+    ("GET", "/evidence/{evidence_id}/info"): owned_by_syt(),
+    ("POST", "/evidence/{evidence_id}/withdraw"): owned_by_syt(DESK | {"focal_syt"}),
+    ("GET", "/extensions"): Expect(ALL),
+    ("POST", "/extensions/{extension_id}/decision"): owned_by_syt(DESK, json={"approve": False,
+                                                                              "note": "Không"}),
+    ("GET", "/rollups/agencies"): Expect(ALL),
+    ("GET", "/rollups/sections"): Expect(SEES_ALL, query={"plan_id": "{plan_id}"}),
+    ("GET", "/rollups/plans"): Expect(SEES_ALL),
+    ("GET", "/escalations"): Expect(ALL),
+    ("GET", "/audit-events"): Expect(DESK),
+}
+PUBLIC_API = {("POST", "/auth/token"), ("POST", "/auth/session")}  # they take credentials instead
+
+
+def _requires_user(dependant) -> bool:
+    stack = [dependant]
+    while stack:
+        dep = stack.pop()
+        if dep.call is get_current_user:
+            return True
+        stack.extend(dep.dependencies)
+    return False
+
+
+def _routes(app):
+    """(method, full path, dependant) of every endpoint, through included routers."""
+    for rc in iter_route_contexts(app.routes):
+        if not isinstance(rc.original_route, APIRoute):
+            continue  # /static mount, openapi.json and docs: public by design
+        # the effective context carries the include-time prefix and router-level dependencies
+        dependant = getattr(rc._route_context, "dependant", None) or rc.original_route.dependant
+        for method in sorted(set(rc.methods) - {"HEAD", "OPTIONS"}):
+            yield method, rc.path, dependant
+
+
+def _url(path: str, ids: dict[str, int]) -> str:
+    names = re.findall(r"{(\w+)}", path)
+    missing = [n for n in names if n not in ids]
+    assert not missing, f"{path}: give the access matrix a real id for {missing}"
+    return path.format(**{n: ids[n] for n in names})
+
+
+def _call(client, method, url, who, world, expect: Expect | None, ids: dict[str, int]):
+    kwargs = {"headers": world.headers(who), "follow_redirects": False}
+    if expect is not None and expect.query is not None:
+        kwargs["params"] = {k: v.format(**ids) for k, v in expect.query.items()}
+    if expect is not None and expect.json is not None:
+        kwargs["json"] = expect.json
+    if expect is not None and expect.data is not None:
+        kwargs["data"] = expect.data
+    return client.request(method, url, **kwargs)
+
+
+def _same_words(text: str) -> str:
+    return re.sub(r"\d+", "N", text)
+
+
+def test_every_route_for_every_role(app, client, world, records):
+    checked = 0
+    unsafe_api = 0
+    problems = []
+    for method, path, dependant in _routes(app):
+        is_api = path.startswith(V1 + "/")
+        key = (method, path.removeprefix(V1))
+        if is_api and key not in API and key not in PUBLIC_API:
+            problems.append(f"{method} {path}: API route without an expectation in the access matrix")
+            continue
+        if key in PUBLIC_API or path.startswith(PUBLIC_PREFIXES):
+            continue
+        expect = API.get(key) if is_api else None
+        url = _url(path, records)
+        owned = bool(OWNED & set(re.findall(r"{(\w+)}", path)))
+
+        # anonymous
+        r = _call(client, method, url, "anonymous", world, expect, records)
+        if _requires_user(dependant):
+            if is_api:
+                ok = r.status_code == 401
+            else:
+                ok = r.status_code in (302, 303, 307) and r.headers["location"].startswith("/login")
+            if not ok:
+                problems.append(f"anonymous {method} {path}: {r.status_code}")
+        elif r.status_code >= 500:
+            problems.append(f"anonymous {method} {path}: {r.status_code}")
+
+        for who in ROLES:
+            r = _call(client, method, url, who, world, expect, records)
+            checked += 1
+            status = r.status_code
+            if status >= 500:
+                problems.append(f"{who} {method} {path}: {status}")
+                continue
+            if expect is not None:
+                if who in expect.allowed:
+                    wanted = OK if method == "GET" else OK | REFUSED_BY_STATE
+                elif who in expect.hidden:
+                    wanted = {404}
+                else:
+                    wanted = {403}
+                if status not in wanted:
+                    problems.append(f"{who} {method} {path}: {status} (wanted {sorted(wanted)}) "
+                                    f"{r.text[:120]}")
+            elif owned and who == "focal_cat" and (status < 400 or status in (401,)):
+                problems.append(f"{who} {method} {path}: {status} on Sở Y tế's record")
+            elif method != "GET" and who == "leader" and status < 400 and "log" not in path:
+                problems.append(f"leader {method} {path}: {status} — leaders are read-only")
+            # guessing ids: Công an tỉnh's focal point gets the same answer as for a missing record
+            if who == "focal_cat" and owned and method == "GET":
+                ghost = _url(path, {**records, **{k: 2_000_000_000 for k in OWNED}})
+                g = _call(client, method, ghost, who, world, expect, records)
+                if (g.status_code, _same_words(g.text)) != (status, _same_words(r.text)):
+                    problems.append(f"focal_cat {method} {path}: {status} {r.text[:80]!r} differs from "
+                                    f"a missing id: {g.status_code} {g.text[:80]!r}")
+        if is_api and method != "GET":
+            unsafe_api += 1
+    assert not problems, "\n".join(problems)
+    assert unsafe_api >= 10 and checked >= 6 * len(API)
+
+
+def test_leader_writes_are_refused_before_anything_changes(client, world, records, engine):
+    """A refused write leaves the checkpoint as it was (version unchanged)."""
+    with Session(engine) as s:
+        before = s.get(Checkpoint, records["checkpoint_id"]).version
+    for path, body in ((f"/api/v1/submissions/{records['submission_id']}/accept", {}),
+                       (f"/api/v1/submissions/{records['submission_id']}/return", {"reason": "x"})):
+        assert client.post(path, json=body, headers=world.headers("leader")).status_code == 403
+    with Session(engine) as s:
+        assert s.get(Checkpoint, records["checkpoint_id"]).version == before
