@@ -1,0 +1,105 @@
+"""`plantrack digest preview|send` and `plantrack outbox deliver`: digests and mail delivery."""
+import argparse
+import unicodedata
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
+from models.agency import Agency
+from models.config import get_settings
+from models.db import unit_of_work
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    digest = sub.add_parser("digest", help="thư tổng hợp (thủ trưởng, Thường trực)") \
+        .add_subparsers(dest="digest_command", required=True)
+    preview = digest.add_parser("preview", help="dựng thư tổng hợp tuần của một đơn vị ra tệp HTML")
+    preview.add_argument("--agency", required=True, help="tên, mã hoặc tên viết tắt của đơn vị")
+    preview.add_argument("--out", type=Path, default=None,
+                         help="tệp HTML (mặc định digest-<mã>-<tuần>.html)")
+    add_today(preview)
+    preview.set_defaults(handler=_preview)
+    send = digest.add_parser("send", help="xếp hàng các thư tổng hợp đến kỳ "
+                                          "(tuần: thủ trưởng; ngày: Thường trực)")
+    add_today(send)
+    send.set_defaults(handler=_send)
+
+    outbox = sub.add_parser("outbox", help="hàng đợi thư") \
+        .add_subparsers(dest="outbox_command", required=True)
+    deliver = outbox.add_parser("deliver", help="gửi các thư đến lượt qua SMTP")
+    deliver.add_argument("--limit", type=int, default=10_000, help="số thư tối đa trong lần chạy này")
+    deliver.set_defaults(handler=_deliver)
+
+
+def find_agency(session: Session, query: str) -> Agency:
+    """The agency whose name, code or alias is `query`, else the only one whose name contains it.
+
+    Compared in Python after NFC + casefold: SQLite's lower() folds ASCII letters only ("SỞ Y TẾ").
+    """
+    q = _fold(query)
+    if not q:
+        raise CommandError("give an agency name")
+    agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
+    exact = [a for a in agencies if q in {_fold(a.name), _fold(a.code), *(_fold(x) for x in a.aliases)}]
+    if len(exact) == 1:
+        return exact[0]
+    like = exact or [a for a in agencies if q in _fold(a.name)]
+    if len(like) == 1:
+        return like[0]
+    if not like:
+        raise CommandError(f"no agency named {query!r}")
+    names = ", ".join(a.name for a in like[:10])
+    raise CommandError(f"{query!r} matches {len(like)} agencies: {names}; give the full name or code")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from notifications.digests import preview_head_digest
+
+    settings, today = get_settings(), resolve_today(args)
+    engine = engine_from_settings()
+    with Session(engine) as session:
+        agency = find_agency(session, args.agency)
+        mail = preview_head_digest(session, settings, agency.id, today)
+    year, week, _ = today.isocalendar()
+    out: Path = args.out or Path(f"digest-{agency.code}-{year}-W{week:02d}.html")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(mail.html, encoding="utf-8")
+    text_path = out.with_suffix(".txt")
+    text_path.write_text(mail.text, encoding="utf-8")
+    print(f"subject: {mail.subject}")
+    print(f"to: {', '.join(mail.recipients) or '— (no head address)'}")
+    print(f"html: {out}")
+    print(f"text: {text_path}")
+    return 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    from notifications.digests import queue_head_digests, queue_secretariat_digest
+
+    settings, today = get_settings(), resolve_today(args)
+    with unit_of_work(engine_from_settings()) as session:
+        heads = queue_head_digests(session, settings, today)
+        secretariat = queue_secretariat_digest(session, settings, today)
+    year, week, _ = today.isocalendar()
+    print(f"queued {heads} head digest(s) for week {week:02d}/{year} and {secretariat} secretariat digest(s) "
+          f"for {today:%d/%m/%Y}; run `plantrack outbox deliver` to send them")
+    return 0
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    from notifications.delivery import deliver_pending
+
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1")
+    report = deliver_pending(engine_from_settings(), get_settings(), limit=args.limit)
+    print(f"sent: {report.sent}  failed (will retry): {report.failed}  dead: {report.dead}")
+    for dead in report.dead_mail:
+        to = ", ".join(dead.recipients) or "(no address)"
+        print(f"  dead #{dead.id} {dead.dedupe_key} → {to}: {dead.error}")
+    return 0

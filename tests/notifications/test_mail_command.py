@@ -1,0 +1,72 @@
+"""`plantrack digest preview|send` and `plantrack outbox deliver` end to end: real database, real SMTP."""
+import pytest
+from sqlmodel import Session
+
+from models.config import get_settings
+from models.db import make_engine
+from models.migrate import upgrade
+from tests.notifications.digest_world import build_digest_world
+from tests.notifications.smtp_server import SmtpServer
+
+
+def plantrack(*argv: str) -> int:
+    import api.commands  # noqa: F401  (first: a command module may import api.cli)
+    from api.cli import main
+
+    return main(list(argv))
+
+
+@pytest.fixture
+def smtp():
+    with SmtpServer(refuse=("nobody@sgddt.test",)) as server:
+        yield server
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path, empty_db_url, smtp):
+    """A migrated database holding the digest world, and PLANTRACK_* pointing at it and at the SMTP server."""
+    upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+    with Session(engine) as session:
+        world = build_digest_world(session)
+        world.sgddt.head_email = "nobody@sgddt.test"  # the server refuses it: 550
+        session.commit()
+    for name, value in {"DATABASE_URL": empty_db_url, "DATA_DIR": str(tmp_path / "data"),
+                        "SMTP_PORT": str(smtp.port), "BASE_URL": "https://theodoi.sonla.example",
+                        "SECRETARIAT_EMAILS": "thuongtruc@catinh.test"}.items():
+        monkeypatch.setenv(f"PLANTRACK_{name}", value)
+    get_settings.cache_clear()
+    yield world
+    get_settings.cache_clear()
+    engine.dispose()
+
+
+def test_preview_writes_the_html_and_text(cli_env, tmp_path, capsys):
+    out = tmp_path / "xem" / "syt.html"
+    assert plantrack("digest", "preview", "--agency", "SỞ Y TẾ", "--today", "2023-07-05",
+                     "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "subject: [Sơn La – PCMT] Tổng hợp tuần 27/2023: Sở Y tế – 2 nhiệm vụ quá hạn" in printed
+    assert "to: head@syt.test, giam.doc@syt.test" in printed and f"text: {out.with_suffix('.txt')}" in printed
+    html, text = out.read_text(encoding="utf-8"), out.with_suffix(".txt").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Sở Y tế" in html and "quá hạn" in text
+
+
+def test_preview_refuses_an_ambiguous_or_unknown_agency(cli_env, tmp_path, capsys):
+    assert plantrack("digest", "preview", "--agency", "Sở", "--out", str(tmp_path / "x.html")) == 2
+    assert "matches 3 agencies: Sở Giáo dục và Đào tạo, Sở Tư pháp, Sở Y tế" in capsys.readouterr().err
+    assert plantrack("digest", "preview", "--agency", "Sở Nội vụ", "--out", str(tmp_path / "x.html")) == 2
+    assert "no agency named 'Sở Nội vụ'" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_send_then_deliver_reports_sent_and_dead_addresses(cli_env, smtp, capsys):
+    assert plantrack("digest", "send", "--today", "2023-07-05") == 0
+    assert "queued 3 head digest(s) for week 27/2023 and 1 secretariat digest(s)" in capsys.readouterr().out
+    assert plantrack("outbox", "deliver") == 0
+    printed = capsys.readouterr().out
+    assert "sent: 3  failed (will retry): 0  dead: 1" in printed
+    assert "nobody@sgddt.test: 550" in printed
+    assert len(smtp.received) == 3
+    assert plantrack("digest", "send", "--today", "2023-07-06") == 0  # same week: only the daily one
+    assert "queued 0 head digest(s) for week 27/2023 and 1 secretariat digest(s)" in capsys.readouterr().out
