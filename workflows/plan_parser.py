@@ -132,7 +132,11 @@ class _PlanParser:
         root = next((s for s in sections if s.ref == root_ref), section)
         title = fold(root.title)
         if OBJECTIVES_RE.search(title) and "nhiem vu" not in title:
-            return "indicators" if section is not root and INDICATORS_RE.search(fold(section.title)) else "objectives"
+            return (
+                "indicators"
+                if section is not root and INDICATORS_RE.search(fold(section.title))
+                else "objectives"
+            )
         return "implementation" if IMPLEMENTATION_RE.search(title) else "duties"
 
     def _heading_leads(self, section: Section) -> list[Party]:
@@ -183,7 +187,7 @@ class _PlanParser:
             return
         pre_support = self.assigner.supporting(start, pre_end, subj.end)
         pre_schedule = schedule_for(self.text[start:pre_end], self.calendar)
-        for (n, _, s, e), isubj in zip(items, item_subjects):
+        for (n, _, s, e), isubj in zip(items, item_subjects, strict=False):
             self.unresolved.extend(isubj.issues)
             item_leads = isubj.leads or ([] if isubj.addressed or isubj.vague else leads)
             if not item_leads:
@@ -203,7 +207,12 @@ class _PlanParser:
             if nxt >= end or not self.text[nxt].isupper():
                 continue
             sub = self.assigner.subject(nxt, end)
-            if sub.leads and all(p.known for p in sub.leads) and not sub.vague and self._predicate_at(sub.end, end):
+            if (
+                sub.leads
+                and all(p.known for p in sub.leads)
+                and not sub.vague
+                and self._predicate_at(sub.end, end)
+            ):
                 segments.append((nxt, sub, sub.leads))
         for k, (s, sub, seg_leads) in enumerate(segments):
             stop = segments[k + 1][0] if k + 1 < len(segments) else end
@@ -315,8 +324,13 @@ class _PlanParser:
                     self.unresolved.append(self.assigner.unknown(cs, ce))
                 elif lead:
                     self.unresolved.append(
-                        Unresolved(self.text[cs:ce], (cs, ce), "co-lead not in registry",
-                                   tuple(self.registry.suggest(self.text[cs:ce]))))
+                        Unresolved(
+                            self.text[cs:ce],
+                            (cs, ce),
+                            "co-lead not in registry",
+                            tuple(self.registry.suggest(self.text[cs:ce])),
+                        )
+                    )
             pos = nxt.end() if nxt else end
         return list({p.code: p for p in out}.values())
 
@@ -328,8 +342,16 @@ class _PlanParser:
         for t in tasks:
             seen[t.ref] += 1
             if seen[t.ref] > 1:
-                t = ParsedTask(f"{t.ref}#{seen[t.ref]}", t.section, t.title, t.text, t.span, t.lead,
-                               t.supporting, t.schedule)
+                t = ParsedTask(
+                    f"{t.ref}#{seen[t.ref]}",
+                    t.section,
+                    t.title,
+                    t.text,
+                    t.span,
+                    t.lead,
+                    t.supporting,
+                    t.schedule,
+                )
             out.append(t)
         return out
 
@@ -384,7 +406,7 @@ def leading_comments(path: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """CLI: ``python -m workflows.plan_parser PLAN.txt [--json|--yaml] [--registry R.yaml] [--keep-header F]``."""
+    """CLI: ``python -m workflows.plan_parser PLAN.txt [--yaml] [--registry R] [--keep-header F]``."""
     import argparse
     import json
     import sys

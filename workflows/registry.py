@@ -95,8 +95,12 @@ class Registry:
     province: str
     agencies: dict[str, RegistryAgency]
     groups: dict[str, RegistryGroup]
-    _index: dict[str, RegistryAgency | RegistryGroup] = field(init=False, repr=False)
-    _finder: re.Pattern[str] = field(init=False, repr=False)
+    _index: dict[str, RegistryAgency | RegistryGroup] = field(init=False, repr=False, compare=False)
+    _finder: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _names: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _suggested: dict[tuple[str, int, float], list[str]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self._index = {}
@@ -205,12 +209,16 @@ class Registry:
 
     def suggest(self, name: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
         """Closest canonical names (agencies in force and groups) by difflib on normalized forms."""
-        names = {
-            key: (self.current(e).name if isinstance(e, RegistryAgency) else e.name)
-            for key, e in self._index.items()
-        }
-        close = difflib.get_close_matches(normalize(name), list(names), n=4 * n, cutoff=cutoff)
-        return list(dict.fromkeys(names[c] for c in close))[:n]
+        key = (normalize(name), n, cutoff)
+        if key not in self._suggested:
+            if not self._names:
+                self._names = {
+                    k: (self.current(e).name if isinstance(e, RegistryAgency) else e.name)
+                    for k, e in self._index.items()
+                }
+            close = difflib.get_close_matches(key[0], list(self._names), n=4 * n, cutoff=cutoff)
+            self._suggested[key] = list(dict.fromkeys(self._names[c] for c in close))[:n]
+        return list(self._suggested[key])
 
     def match_at(self, folded: str, pos: int) -> tuple[int, RegistryAgency | RegistryGroup] | None:
         """Longest name starting exactly at ``pos`` of a ``fold``-ed text: (end, entry)."""

@@ -61,8 +61,14 @@ def describe_difference(expected: dict, actual: dict, limit: int = 3) -> str:
     out = []
     for key in ("plan", "sections", "indicators", "unresolved"):
         if expected.get(key) != actual.get(key):
-            diff = difflib.unified_diff(_dump(expected.get(key)), _dump(actual.get(key)),
-                                        f"reviewed {key}", f"parsed {key}", lineterm="", n=2)
+            diff = difflib.unified_diff(
+                _dump(expected.get(key)),
+                _dump(actual.get(key)),
+                f"reviewed {key}",
+                f"parsed {key}",
+                lineterm="",
+                n=2,
+            )
             out.append("\n".join(list(diff)[:60]))
     exp = {t["ref"]: t for t in expected["tasks"]}
     act = {t["ref"]: t for t in actual["tasks"]}
@@ -73,12 +79,15 @@ def describe_difference(expected: dict, actual: dict, limit: int = 3) -> str:
         out.append(f"{len(extra)} tasks not in the reviewed YAML, first: {extra[:5]}")
     changed = [r for r in exp if r in act and exp[r] != act[r]]
     for ref in changed[:limit]:
-        diff = difflib.unified_diff(_dump(exp[ref]), _dump(act[ref]), f"reviewed {ref}", f"parsed {ref}",
-                                    lineterm="", n=1)
+        diff = difflib.unified_diff(
+            _dump(exp[ref]), _dump(act[ref]), f"reviewed {ref}", f"parsed {ref}", lineterm="", n=1
+        )
         out.append("\n".join(diff))
     if len(changed) > limit:
         out.append(f"… and {len(changed) - limit} more changed tasks")
-    if [t["ref"] for t in expected["tasks"]] != [t["ref"] for t in actual["tasks"]] and not (missing or extra):
+    if [t["ref"] for t in expected["tasks"]] != [t["ref"] for t in actual["tasks"]] and not (
+        missing or extra
+    ):
         out.append("same tasks, different order")
     return "\n\n".join(out)
 
@@ -88,7 +97,8 @@ def test_output_equals_reviewed_yaml(parsed):
     expected = load_yaml(SEED_YAML)
     actual = parsed.to_dict()
     assert actual == expected, "parser output differs from the reviewed YAML:\n" + describe_difference(
-        expected, actual)
+        expected, actual
+    )
 
 
 def test_dict_round_trip(parsed):
@@ -121,7 +131,9 @@ def test_section_tree_joins_wrapped_headings(parsed):
     assert titles["II"] == "NHIỆM VỤ, GIẢI PHÁP, PHÂN CÔNG TRÁCH NHIỆM"
     assert titles["II.1"] == "Công tác lãnh đạo, chỉ đạo"
     assert titles["II.1.1"] == "Cấp ủy, chính quyền, ban, ngành, đoàn thể các cấp"
-    assert [f"II.{n}" for n in range(1, 10)] == [r for r in titles if r.count(".") == 1 and r.startswith("II.")]
+    assert [f"II.{n}" for n in range(1, 10)] == [
+        r for r in titles if r.count(".") == 1 and r.startswith("II.")
+    ]
     assert {"II.1.2", "II.2.1", "II.2.2", "III", "III.1", "III.2", "III.3"} <= set(titles)
     assert not any(r.startswith("PL") for r in titles)  # lone "|" lines are not tables
 
@@ -177,8 +189,13 @@ def test_lead_with_exactly_the_named_supporting_agencies(parsed):
 
 def test_items_naming_their_own_leads(parsed):
     items = [t for t in parsed.tasks if t.ref.startswith("II.2.2-b2.")]
-    assert [t.lead for t in items] == ["Công an tỉnh", "Sở Y tế", "Sở Lao động - Thương binh và Xã hội",
-                                       "Sở Giáo dục và Đào tạo", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]
+    assert [t.lead for t in items] == [
+        "Công an tỉnh",
+        "Sở Y tế",
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Giáo dục và Đào tạo",
+        "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    ]
     assert all(t.supporting == ("Sở Tư pháp",) for t in items)  # "… phối hợp với Sở Tư pháp …:"
 
 
@@ -193,16 +210,27 @@ def test_district_group_lead_expands_items_times_units(parsed, registry):
 
 def test_front_and_mass_organisations_each_get_the_task(parsed):
     tasks = tasks_of(parsed, "II.2.2-b7")
-    assert [t.lead for t in tasks] == ["Ủy ban MTTQ Việt Nam tỉnh", "Liên đoàn Lao động tỉnh",
-                                       "Hội Liên hiệp Phụ nữ tỉnh", "Tỉnh đoàn", "Hội Cựu chiến binh tỉnh",
-                                       "Hội Nông dân tỉnh"]
+    assert [t.lead for t in tasks] == [
+        "Ủy ban MTTQ Việt Nam tỉnh",
+        "Liên đoàn Lao động tỉnh",
+        "Hội Liên hiệp Phụ nữ tỉnh",
+        "Tỉnh đoàn",
+        "Hội Cựu chiến binh tỉnh",
+        "Hội Nông dân tỉnh",
+    ]
     assert all(t.supporting == ("Công an tỉnh",) for t in tasks)
 
 
 def test_multi_agency_leads_give_one_task_each(parsed):
-    assert [t.lead for t in tasks_of(parsed, "II.6-b2")] == ["Công an tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]
-    assert [t.lead for t in tasks_of(parsed, "II.5-b4")] == ["Công an tỉnh", "Viện Kiểm sát nhân dân tỉnh",
-                                                             "Tòa án nhân dân tỉnh"]
+    assert [t.lead for t in tasks_of(parsed, "II.6-b2")] == [
+        "Công an tỉnh",
+        "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    ]
+    assert [t.lead for t in tasks_of(parsed, "II.5-b4")] == [
+        "Công an tỉnh",
+        "Viện Kiểm sát nhân dân tỉnh",
+        "Tòa án nhân dân tỉnh",
+    ]
     border = [t.lead for t in tasks_of(parsed, "II.7-b1")]
     assert border[:3] == ["Công an tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Chi cục Hải quan"]
     assert all(lead.startswith("UBND huyện") for lead in border[3:]) and len(border) > 3
@@ -224,9 +252,16 @@ def test_bullet_starting_with_an_agency_is_led_by_it(parsed):
 
 
 def test_vague_partners_are_not_supporting_but_concrete_groups_are(parsed, registry):
-    assert task_with(parsed, "Sở Lao động - Thương binh và Xã hội", "chủ trì, phối hợp với các sở, ngành").supporting == ()
+    assert (
+        task_with(
+            parsed, "Sở Lao động - Thương binh và Xã hội", "chủ trì, phối hợp với các sở, ngành"
+        ).supporting
+        == ()
+    )
     methadone = task_with(parsed, "Sở Y tế", "Định kỳ 06")
-    assert methadone.supporting == tuple(a.name for a in registry.group("các tổ chức đoàn thể chính trị - xã hội"))
+    assert methadone.supporting == tuple(
+        a.name for a in registry.group("các tổ chức đoàn thể chính trị - xã hội")
+    )
     nn = task_with(parsed, "Sở Nông nghiệp và Phát triển nông thôn", "phối hợp với UBND các huyện, thành phố")
     assert nn.supporting == tuple(a.name for a in registry.group("UBND các huyện, thành phố"))
     blo = task_with(parsed, "Công an tỉnh", "Văn phòng BLO")
@@ -284,15 +319,23 @@ def test_indicators_targets_units_and_quarter_deadline(parsed):
     assert (kept.target, kept.unit) == ("32", "xã, phường, thị trấn")
     converted = next(i for t, i in by_text.items() if "chuyển hóa tối thiểu 12 xã" in t)
     assert converted.target == "12"
-    assert [(i.target, i.unit) for i in parsed.indicators if "tối thiểu 0" in i.text] == [("02", "bản"), ("01", "bản")]
+    assert [(i.target, i.unit) for i in parsed.indicators if "tối thiểu 0" in i.text] == [
+        ("02", "bản"),
+        ("01", "bản"),
+    ]
 
 
 # -- unresolved --------------------------------------------------------------------------------------
 def test_duties_without_lead_are_unresolved_not_dropped(parsed):
     no_lead = [u for u in parsed.unresolved if u.reason == "no lead agency named"]
     starts = [" ".join(u.text.split())[:40] for u in no_lead]
-    for opening in ("Tổ chức quán triệt, triển khai", "Các sở, ngành, đơn vị tiếp tục",
-                    "Đẩy mạnh hơn nữa công tác", "Kinh phí từ ngân sách nhà nước", "Nguồn kinh phí hợp pháp"):
+    for opening in (
+        "Tổ chức quán triệt, triển khai",
+        "Các sở, ngành, đơn vị tiếp tục",
+        "Đẩy mạnh hơn nữa công tác",
+        "Kinh phí từ ngân sách nhà nước",
+        "Nguồn kinh phí hợp pháp",
+    ):
         assert any(s.startswith(opening) for s in starts), opening
     assert len([u for u in no_lead if u.span[0] < parsed.tasks[0].span[0]]) == 6  # the II.1.1 bullets
     ubnd = next(u for u in no_lead if u.text.startswith("UBND các cấp"))
@@ -304,7 +347,9 @@ def test_duties_without_lead_are_unresolved_not_dropped(parsed):
 
 def test_unregistered_co_lead_is_reported(parsed):
     (co,) = [u for u in parsed.unresolved if u.reason == "co-lead not in registry"]
-    assert " ".join(co.text.split()) == "các trường đại học, cao đẳng, trung học chuyên nghiệp trên địa bàn tỉnh"
+    assert (
+        " ".join(co.text.split()) == "các trường đại học, cao đẳng, trung học chuyên nghiệp trên địa bàn tỉnh"
+    )
     assert task_with(parsed, "Sở Giáo dục và Đào tạo", "ma túy học đường").ref == "II.3-b3"
 
 
@@ -353,14 +398,22 @@ Nơi nhận:
 def test_other_province_plan_keeps_unknown_agency_as_written():
     reg = Registry.from_dict(OTHER_REGISTRY)
     plan = parse_plan(OTHER_PLAN, reg)
-    assert (plan.plan.number, plan.plan.issuer, plan.plan.issued_on) == ("45/KH-UBND", "UBND tỉnh Điện Biên",
-                                                                         date(2024, 3, 10))
+    assert (plan.plan.number, plan.plan.issuer, plan.plan.issued_on) == (
+        "45/KH-UBND",
+        "UBND tỉnh Điện Biên",
+        date(2024, 3, 10),
+    )
     assert plan.plan.title == "Kế hoạch chuyển đổi số năm 2024"
     first, second = tasks_of(plan, "II.1-b1"), tasks_of(plan, "II.1-b2")
     assert [(t.lead, t.supporting) for t in first] == [("Sở Khoa học X", ("Sở Y tế",))]
     assert first[0].schedule.due_dates == (date(2024, 6, 30),)
-    assert [(t.lead, t.supporting) for t in second] == [("Công an tỉnh", ("UBND huyện Mường Nhé", "UBND huyện Tuần Giáo"))]
-    assert second[0].schedule.due_dates == (date(2024, 6, 30),) and second[0].schedule.phrase == "6 tháng đầu năm"
+    assert [(t.lead, t.supporting) for t in second] == [
+        ("Công an tỉnh", ("UBND huyện Mường Nhé", "UBND huyện Tuần Giáo"))
+    ]
+    assert (
+        second[0].schedule.due_dates == (date(2024, 6, 30),)
+        and second[0].schedule.phrase == "6 tháng đầu năm"
+    )
     (third,) = tasks_of(plan, "II.1-b3")
     assert third.lead == "Ban Quản lý Khu kinh tế" and third.schedule.due_dates == (date(2024, 9, 29),)
     unknown = {u.text: u for u in plan.unresolved if u.reason == "unknown agency"}
@@ -368,8 +421,14 @@ def test_other_province_plan_keeps_unknown_agency_as_written():
     assert unknown["Sở Khoa học X"].suggestions[0] == "Sở Khoa học và Công nghệ"
     assert OTHER_PLAN[slice(*unknown["Sở Khoa học X"].span)] == "Sở Khoa học X"
     reports = tasks_of(plan, "III.1")
-    assert {t.lead for t in reports} == {"Sở Khoa học X", "Sở Y tế", "Công an tỉnh", "Ban Quản lý Khu kinh tế",
-                                         "UBND huyện Mường Nhé", "UBND huyện Tuần Giáo"}
+    assert {t.lead for t in reports} == {
+        "Sở Khoa học X",
+        "Sở Y tế",
+        "Công an tỉnh",
+        "Ban Quản lý Khu kinh tế",
+        "UBND huyện Mường Nhé",
+        "UBND huyện Tuần Giáo",
+    }
     assert all(t.schedule.due_dates == (date(2024, 12, 14),) for t in reports)
 
 
@@ -377,20 +436,35 @@ def test_registry_name_running_on_is_an_unknown_agency(text, registry):
     plan = parse_plan(text.replace("- Sở Nội vụ: (1)", "- Sở Khoa học và Công nghệ X: (1)"), registry)
     items = [t for t in plan.tasks if t.ref.startswith("II.2.2-b5.")]
     assert [t.lead for t in items] == ["Sở Khoa học và Công nghệ X"] * 2
-    assert any(u.reason == "unknown agency" and u.text == "Sở Khoa học và Công nghệ X" for u in plan.unresolved)
+    assert any(
+        u.reason == "unknown agency" and u.text == "Sở Khoa học và Công nghệ X" for u in plan.unresolved
+    )
 
 
-APPENDIX = """
-|
-TM. ỦY BAN NHÂN DÂN
-PHỤ LỤC: DANH MỤC NHIỆM VỤ
-| STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |
-| 1 | Xây dựng cơ sở dữ liệu người nghiện ma túy | Công an tỉnh | Sở Y tế, Sở LĐTBXH | Quý II/2023 |
-| 2 | Tập huấn cán bộ y tế xã về xác định tình trạng nghiện | Sở Y tế | UBND các huyện, thành phố | trước ngày 15/6/2023 |
-| 3 | Tuyên truyền phòng, chống ma túy trong trường học | Sở Giáo dục và Đào tạo; Trung tâm Kiểm soát bệnh tật tỉnh | các đơn vị liên quan | Thường xuyên |
-| 4 | Rà soát địa bàn biên giới | UBND các huyện biên giới | Bộ Chỉ huy BĐBP tỉnh | 31/12/2023 |
-| 5 | Hàng thiếu ô | Sở Y tế |
-"""
+APPENDIX_ROWS = [
+    ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+    ["1", "Xây dựng cơ sở dữ liệu người nghiện ma túy", "Công an tỉnh", "Sở Y tế, Sở LĐTBXH", "Quý II/2023"],
+    [
+        "2",
+        "Tập huấn cán bộ y tế xã về xác định tình trạng nghiện",
+        "Sở Y tế",
+        "UBND các huyện, thành phố",
+        "trước ngày 15/6/2023",
+    ],
+    [
+        "3",
+        "Tuyên truyền phòng, chống ma túy trong trường học",
+        "Sở Giáo dục và Đào tạo; Trung tâm Kiểm soát bệnh tật tỉnh",
+        "các đơn vị liên quan",
+        "Thường xuyên",
+    ],
+    ["4", "Rà soát địa bàn biên giới", "UBND các huyện biên giới", "Bộ Chỉ huy BĐBP tỉnh", "31/12/2023"],
+    ["5", "Hàng thiếu ô", "Sở Y tế"],
+]
+# As the document converter renders a table: one line per row, cells joined by " | ".
+APPENDIX = "\n|\nTM. ỦY BAN NHÂN DÂN\nPHỤ LỤC: DANH MỤC NHIỆM VỤ\n" + "".join(
+    "| " + " | ".join(row) + " |\n" for row in APPENDIX_ROWS
+)
 
 
 def test_appendix_table_rows_become_tasks(text, registry):
@@ -398,8 +472,11 @@ def test_appendix_table_rows_become_tasks(text, registry):
     assert ("PL", "PHỤ LỤC: DANH MỤC NHIỆM VỤ") in [(s.ref, s.title) for s in plan.sections]
     rows = [t for t in plan.tasks if t.section == "PL"]
     one = tasks_of(plan, "PL.1")[0]
-    assert (one.text, one.lead, one.supporting) == ("Xây dựng cơ sở dữ liệu người nghiện ma túy", "Công an tỉnh",
-                                                    ("Sở Y tế", "Sở Lao động - Thương binh và Xã hội"))
+    assert (one.text, one.lead, one.supporting) == (
+        "Xây dựng cơ sở dữ liệu người nghiện ma túy",
+        "Công an tỉnh",
+        ("Sở Y tế", "Sở Lao động - Thương binh và Xã hội"),
+    )
     assert one.schedule.due_dates == (date(2023, 6, 30),)
     (two,) = tasks_of(plan, "PL.2")
     assert two.schedule.due_dates == (date(2023, 6, 14),) and len(two.supporting) == 12
@@ -408,8 +485,11 @@ def test_appendix_table_rows_become_tasks(text, registry):
     assert three[0].supporting == () and three[0].schedule.kind == "continuous"
     four = tasks_of(plan, "PL.4")
     assert {t.lead for t in four} == {a.name for a in registry.group("UBND các huyện biên giới")}
-    assert all(t.schedule.due_dates == (date(2023, 12, 31),) and t.supporting == ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh",)
-               for t in four)
+    assert all(
+        t.schedule.due_dates == (date(2023, 12, 31),)
+        and t.supporting == ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh",)
+        for t in four
+    )
     assert len(rows) == 1 + 1 + 2 + len(four)
     full = text + APPENDIX
     assert all(full[t.span[0] : t.span[1]] == t.text for t in rows)
@@ -465,4 +545,9 @@ def test_calendar_comes_from_the_plan_text(text):
     assert [label for label, _ in cal.reports] == ["Quý I", "06 tháng", "Quý III", "01 năm"]
     assert (cal.half_year(), cal.annual()) == (date(2023, 6, 14), date(2023, 12, 14))
     fallback = find_calendar("không có lịch báo cáo", 2024)
-    assert list(fallback.dates()) == [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]
+    assert list(fallback.dates()) == [
+        date(2024, 3, 31),
+        date(2024, 6, 30),
+        date(2024, 9, 30),
+        date(2024, 12, 31),
+    ]

@@ -78,11 +78,26 @@ def test_district_group_has_the_twelve_units(registry):
     names = {a.name for a in registry.group("UBND các huyện, thành phố")}
     assert len(names) == 12
     assert "UBND thành phố Sơn La" in names
-    for huyen in ("Quỳnh Nhai", "Thuận Châu", "Mường La", "Bắc Yên", "Phù Yên", "Mộc Châu", "Yên Châu",
-                  "Mai Sơn", "Sông Mã", "Sốp Cộp", "Vân Hồ"):
+    for huyen in (
+        "Quỳnh Nhai",
+        "Thuận Châu",
+        "Mường La",
+        "Bắc Yên",
+        "Phù Yên",
+        "Mộc Châu",
+        "Yên Châu",
+        "Mai Sơn",
+        "Sông Mã",
+        "Sốp Cộp",
+        "Vân Hồ",
+    ):
         assert f"UBND huyện {huyen}" in names
-    for alias in ("UBND các huyện thành phố", "UBND huyện, thành phố",
-                  "Ủy ban nhân dân các huyện, thành phố", "Uỷ ban nhân dân các huyện, thành phố"):
+    for alias in (
+        "UBND các huyện thành phố",
+        "UBND huyện, thành phố",
+        "Ủy ban nhân dân các huyện, thành phố",
+        "Uỷ ban nhân dân các huyện, thành phố",
+    ):
         assert {a.name for a in registry.group(alias)} == names
 
 
@@ -95,8 +110,14 @@ def test_border_group_is_the_flagged_districts(registry):
 
 def test_mass_organisation_group(registry):
     names = [a.name for a in registry.group("các tổ chức đoàn thể chính trị - xã hội")]
-    assert names == ["Ủy ban MTTQ Việt Nam tỉnh", "Liên đoàn Lao động tỉnh", "Hội Liên hiệp Phụ nữ tỉnh",
-                     "Tỉnh đoàn", "Hội Cựu chiến binh tỉnh", "Hội Nông dân tỉnh"]
+    assert names == [
+        "Ủy ban MTTQ Việt Nam tỉnh",
+        "Liên đoàn Lao động tỉnh",
+        "Hội Liên hiệp Phụ nữ tỉnh",
+        "Tỉnh đoàn",
+        "Hội Cựu chiến binh tỉnh",
+        "Hội Nông dân tỉnh",
+    ]
     assert registry.group("các tổ chức chính trị - xã hội") == registry.group("đoàn thể chính trị - xã hội")
 
 
@@ -115,20 +136,37 @@ def test_merged_agency_resolves_to_successor(registry):
 
 
 def test_from_dict_other_province_with_successor_and_group():
-    reg = Registry.from_dict({
-        "province": "Điện Biên",
-        "agencies": [
-            {"code": "so-a", "name": "Sở Công nghệ A", "kind": "department", "active": False, "successor": "so-b"},
-            {"code": "so-b", "name": "Sở Khoa học và Công nghệ", "kind": "department", "aliases": ["Sở KH&CN"]},
-            {"code": "h1", "name": "UBND huyện Mường Nhé", "kind": "district", "border": True},
-            {"code": "h2", "name": "UBND huyện Tuần Giáo", "kind": "district"},
-        ],
-        "groups": [
-            {"code": "g", "name": "UBND các huyện", "select": {"kind": "district"}},
-            {"code": "gb", "name": "UBND các huyện biên giới", "select": {"kind": "district", "border": True}},
-            {"code": "gm", "name": "Khối khoa học", "members": ["so-a"]},
-        ],
-    })
+    reg = Registry.from_dict(
+        {
+            "province": "Điện Biên",
+            "agencies": [
+                {
+                    "code": "so-a",
+                    "name": "Sở Công nghệ A",
+                    "kind": "department",
+                    "active": False,
+                    "successor": "so-b",
+                },
+                {
+                    "code": "so-b",
+                    "name": "Sở Khoa học và Công nghệ",
+                    "kind": "department",
+                    "aliases": ["Sở KH&CN"],
+                },
+                {"code": "h1", "name": "UBND huyện Mường Nhé", "kind": "district", "border": True},
+                {"code": "h2", "name": "UBND huyện Tuần Giáo", "kind": "district"},
+            ],
+            "groups": [
+                {"code": "g", "name": "UBND các huyện", "select": {"kind": "district"}},
+                {
+                    "code": "gb",
+                    "name": "UBND các huyện biên giới",
+                    "select": {"kind": "district", "border": True},
+                },
+                {"code": "gm", "name": "Khối khoa học", "members": ["so-a"]},
+            ],
+        }
+    )
     assert reg.resolve("so cong nghe a").code == "so-b"
     assert reg.resolve("Sở KH&CN").code == "so-b"
     assert reg.resolve("Sở Khoa học và Công nghệ tỉnh Điện Biên").code == "so-b"

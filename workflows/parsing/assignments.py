@@ -32,9 +32,7 @@ _VAGUE_QUAL = (
     r"co\s+lien\s+quan|lien\s+quan|chuc\s+nang|thanh\s+vien|cap\s+tinh|cac\s+cap|tinh|dia\s+phuong|"
     r"co\s+so|tren\s+dia\s+ban(?:\s+tinh)?"
 )
-VAGUE = re.compile(
-    rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])"
-)
+VAGUE = re.compile(rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])")
 # The first name of a list must be an unmistakable collective: a bare "Sở …"/"Ban …" opens a name.
 VAGUE_FIRST = re.compile(
     rf"(?:cac\s+(?:{_VAGUE_NOUN})|ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|luc\s+luong)"
@@ -44,21 +42,100 @@ SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
 PREFIX = re.compile(r"(?P<word>de\s+nghi|giao\s+cho|giao|yeu\s+cau|doi\s+voi)\s+")
 PAREN_OPEN = re.compile(r"\s*\(")
 _VERBS = (
-    "chu tri", "phoi hop", "tham muu", "chi dao", "to chuc", "tang cuong", "day manh", "thuc hien",
-    "huong dan", "tap trung", "tiep tuc", "trien khai", "theo doi", "xay dung", "can cu",
-    "thuong xuyen", "chu dong", "tich cuc", "co trach nhiem", "theo chuc nang", "theo phan cap",
-    "tien hanh", "ra soat", "kiem tra", "don doc", "giup", "nghien cuu", "ban hanh", "bao dam",
-    "dam bao", "duy tri", "nang cao", "phat huy", "quan ly", "bao cao", "dinh ky", "hang nam",
-    "hang quy", "khan truong", "phat hien", "xu ly", "lua chon", "tong hop", "de xuat", "gui", "ho tro",
-    "uu tien", "kien toan", "xac dinh", "huy dong", "phan cong", "gan", "lay", "phan dau", "khong de",
-    "da dang hoa", "ket hop", "nguon",
+    "chu tri",
+    "phoi hop",
+    "tham muu",
+    "chi dao",
+    "to chuc",
+    "tang cuong",
+    "day manh",
+    "thuc hien",
+    "huong dan",
+    "tap trung",
+    "tiep tuc",
+    "trien khai",
+    "theo doi",
+    "xay dung",
+    "can cu",
+    "thuong xuyen",
+    "chu dong",
+    "tich cuc",
+    "co trach nhiem",
+    "theo chuc nang",
+    "theo phan cap",
+    "tien hanh",
+    "ra soat",
+    "kiem tra",
+    "don doc",
+    "giup",
+    "nghien cuu",
+    "ban hanh",
+    "bao dam",
+    "dam bao",
+    "duy tri",
+    "nang cao",
+    "phat huy",
+    "quan ly",
+    "bao cao",
+    "dinh ky",
+    "hang nam",
+    "hang quy",
+    "khan truong",
+    "phat hien",
+    "xu ly",
+    "lua chon",
+    "tong hop",
+    "de xuat",
+    "gui",
+    "ho tro",
+    "uu tien",
+    "kien toan",
+    "xac dinh",
+    "huy dong",
+    "phan cong",
+    "gan",
+    "lay",
+    "phan dau",
+    "khong de",
+    "da dang hoa",
+    "ket hop",
+    "nguon",
 )
 TERM = re.compile(r"(?<![a-z])(?:" + "|".join(v.replace(" ", r"\s+") for v in _VERBS) + r")(?![a-z])|:")
 _HEADS = (
-    "so", "ban", "chi cuc", "cuc", "trung tam", "hoi", "hoi dong", "uy ban", "ubnd", "toa an", "vien",
-    "bo", "dai", "bao", "ngan hang", "phong", "van phong", "doan", "lien doan", "cong an", "kho bac",
-    "bao hiem", "thanh tra", "truong", "benh vien", "cong ty", "tong cong ty", "quy", "hoc vien", "don",
-    "hat", "chi nhanh", "tinh doan",
+    "so",
+    "ban",
+    "chi cuc",
+    "cuc",
+    "trung tam",
+    "hoi",
+    "hoi dong",
+    "uy ban",
+    "ubnd",
+    "toa an",
+    "vien",
+    "bo",
+    "dai",
+    "bao",
+    "ngan hang",
+    "phong",
+    "van phong",
+    "doan",
+    "lien doan",
+    "cong an",
+    "kho bac",
+    "bao hiem",
+    "thanh tra",
+    "truong",
+    "benh vien",
+    "cong ty",
+    "tong cong ty",
+    "quy",
+    "hoc vien",
+    "don",
+    "hat",
+    "chi nhanh",
+    "tinh doan",
 )
 HEAD = re.compile(r"(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEADS) + r")(?![a-z])")
 PLURAL = re.compile(r"(?<![a-z])(?:cac|nhung|moi)(?![a-z])")
@@ -195,8 +272,11 @@ class Assigner:
                 leads.setdefault(party.code, party)
         leads = list(leads.values())
         subj = Subject(leads, stop if items else pos, addressed=bool(prefix), issues=issues)
-        subj.vague = any((i.entry is None and not i.unknown) or (isinstance(i.entry, RegistryGroup) and not i.entry.concrete)
-                         for i in items)
+        subj.vague = any(
+            (i.entry is None and not i.unknown)
+            or (isinstance(i.entry, RegistryGroup) and not i.entry.concrete)
+            for i in items
+        )
         if not items:
             self._unknown_subject(subj, pos, end)
         else:

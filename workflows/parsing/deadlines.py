@@ -48,9 +48,13 @@ CAL_ENTRY = re.compile(
 )
 BEFORE = re.compile(r"truoc\s+ngay\s+(?:" + _DATE + "|" + _DATE_WORDS + ")")
 NO_LATER = re.compile(r"cham\s+nhat\s+(?:la\s+)?(?:ngay\s+)?" + _DATE)
-QUARTER = re.compile(r"(?:(?:xong|hoan\s+thanh)\s+)?trong\s+quy\s+(iv|iii|ii|i|[1-4])(?![a-z])(?:\s*(?:/|nam)\s*(\d{4}))?")
+QUARTER = re.compile(
+    r"(?:(?:xong|hoan\s+thanh)\s+)?trong\s+quy\s+(iv|iii|ii|i|[1-4])(?![a-z])(?:\s*(?:/|nam)\s*(\d{4}))?"
+)
 PERIOD_WORD = r"(?:0?6\s+thang|0?1\s+nam|hang\s+nam|hang\s+quy|nam|quy)(?![a-z])"
-PERIODIC = re.compile(r"dinh\s+ky(?![a-z])(?:\s*:?\s*(" + PERIOD_WORD + r"(?:\s*(?:,|va)\s*" + PERIOD_WORD + r")*))?")
+PERIODIC = re.compile(
+    r"dinh\s+ky(?![a-z])(?:\s*:?\s*(" + PERIOD_WORD + r"(?:\s*(?:,|va)\s*" + PERIOD_WORD + r")*))?"
+)
 EVERY_YEAR = re.compile(r"(?<![a-z])hang\s+(nam|quy)(?![a-z])")
 HALF_YEAR = re.compile(r"(?<![a-z])0?6\s+thang\s+(dau|cuoi)\s+nam(?![a-z])")
 YEAR_END = re.compile(r"(?<![a-z])cuoi\s+nam(?![a-z])")
@@ -103,7 +107,9 @@ def find_calendar(text: str, year: int) -> Calendar:
     entries = list(CAL_ENTRY.finditer(folded))
     if len(entries) < 2:
         return Calendar(year, tuple((f"Quý {q}", quarter_end(year, q)) for q in range(1, 5)))
-    return Calendar(year, tuple(_calendar_entries(text, entries, year)), _calendar_phrase(text, folded, entries))
+    return Calendar(
+        year, tuple(_calendar_entries(text, entries, year)), _calendar_phrase(text, folded, entries)
+    )
 
 
 def _calendar_entries(text: str, entries: list[re.Match], year: int):

@@ -20,16 +20,13 @@ import re
 from datetime import date
 
 from workflows.parsed import ParsedIndicator
-from workflows.parsing.deadlines import QUARTER, _ROMAN_Q, quarter_end
+from workflows.parsing.deadlines import _ROMAN_Q, QUARTER, quarter_end
 from workflows.parsing.structure import Block
 from workflows.parsing.text import collapse, trim
-from workflows.registry import fold
 
 PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%")
 NUMBER = re.compile(r"(?<![\d/.,])(\d{1,4})(?![\d/%]|[.,]\d)")
-UNIT_STOP = re.compile(
-    r"(?:khong|thanh|tu|dat|duoc|co|trong|tro|tai|de|cua|ve|va|o|theo|moi|phan|giu|voi)$"
-)
+UNIT_STOP = re.compile(r"(?:khong|thanh|tu|dat|duoc|co|trong|tro|tai|de|cua|ve|va|o|theo|moi|phan|giu|voi)$")
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -86,7 +83,7 @@ def parse_indicators(text: str, folded: str, blocks: list[Block], year: int | No
                 targets.append(found or ("", ""))
             else:
                 groups[-1].append((cs, ce))
-        for n, (spans, (target, unit)) in enumerate(zip(groups, targets), start=1):
+        for n, (spans, (target, unit)) in enumerate(zip(groups, targets, strict=False), start=1):
             s, e = spans[0][0], spans[-1][1]
             out.append(
                 ParsedIndicator(

@@ -11,7 +11,11 @@ from workflows.registry import fold
 
 NUMBER_RE = re.compile(r"(?<![a-z])so\s*:\s*(\d+\s*/\s*[a-z0-9đ]+(?:\s*-\s*[a-z0-9đ]+)*)")
 DATE_RE = re.compile(r"ngay\s+(\d{1,2})[\s|]*thang\s+(\d{1,2})[\s|]*nam\s+(\d{4})")
-DOC_TYPES = {"ke hoach": "Kế hoạch", "chuong trinh": "Chương trình", "ke hoach hanh dong": "Kế hoạch hành động"}
+DOC_TYPES = {
+    "ke hoach": "Kế hoạch",
+    "chuong trinh": "Chương trình",
+    "ke hoach hanh dong": "Kế hoạch hành động",
+}
 _NATION = re.compile(r"cong\s+hoa\s+xa\s+hoi")
 _UPPER_LEVELS = (("uy ban nhan dan", "UBND"),)
 _PLACE_WORDS = (("tinh ", "tỉnh "), ("thanh pho ", "thành phố "), ("huyen ", "huyện "))
@@ -32,7 +36,9 @@ def parse_meta(text: str, body_start: int) -> PlanMeta:
         issued = date(int(d.group(3)), int(d.group(2)), int(d.group(1)))
     except ValueError as exc:
         raise PlanFormatError(f"invalid date of issue {d.group(0)!r}: {exc}") from None
-    return PlanMeta(number=number, issuer=_issuer(header, folded), issued_on=issued, title=_title(text, header))
+    return PlanMeta(
+        number=number, issuer=_issuer(header, folded), issued_on=issued, title=_title(text, header)
+    )
 
 
 def _header_lines(header: str) -> list[str]:

@@ -15,16 +15,30 @@ from dataclasses import dataclass, field
 
 from workflows.parsing.text import collapse, short_title, trim
 
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
-          "XI": 11, "XII": 12}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
 ROMAN_RE = re.compile(r"(?P<num>[IVX]{1,5})\.\s+(?P<rest>\S.*)")
-NUM_RE = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?P<rest>\S.*)|(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<rest2>\S.*)")
+NUM_RE = re.compile(
+    r"(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?P<rest>\S.*)|(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<rest2>\S.*)"
+)
 LETTER_RE = re.compile(r"(?P<l>[a-zđ])\)\s+(?P<rest>\S.*)")
 BULLET_RE = re.compile(r"(?P<m>[-–—•])\s*(?P<rest>[^-–—\s].*)")
 PLUS_RE = re.compile(r"\+\s*(?P<rest>\S.*)")
 STOP_RE = re.compile(r"(?i)n[ơo]i\s+nh[ậa]n\s*:")
-TERMINAL = tuple(".;:!?)”\"…")
+TERMINAL = tuple('.;:!?)”"…')
 PARAGRAPH_WORDS = 14
 
 
@@ -144,8 +158,9 @@ class _Builder:
             self.close()
             self.letter = m.group("l")
             base = ".".join([self.roman_label] * bool(self.roman_label) + [str(p) for p in self.nums])
-            self.open_heading(f"{base}.{self.letter}", s + m.start("rest"), e, depth=2 + len(self.nums),
-                              upper=False, line=s)
+            self.open_heading(
+                f"{base}.{self.letter}", s + m.start("rest"), e, depth=2 + len(self.nums), upper=False, line=s
+            )
             return True
         return False
 

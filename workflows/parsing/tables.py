@@ -16,13 +16,34 @@ from workflows.parsing.text import collapse
 from workflows.registry import normalize
 
 COLUMN_NAMES = {
-    "content": ("noi dung", "nhiem vu", "noi dung nhiem vu", "ten nhiem vu", "noi dung cong viec",
-                "nhiem vu giai phap", "cong viec"),
-    "lead": ("co quan chu tri", "chu tri", "don vi chu tri", "co quan don vi chu tri", "don vi thuc hien",
-             "co quan thuc hien", "co quan chu tri thuc hien"),
+    "content": (
+        "noi dung",
+        "nhiem vu",
+        "noi dung nhiem vu",
+        "ten nhiem vu",
+        "noi dung cong viec",
+        "nhiem vu giai phap",
+        "cong viec",
+    ),
+    "lead": (
+        "co quan chu tri",
+        "chu tri",
+        "don vi chu tri",
+        "co quan don vi chu tri",
+        "don vi thuc hien",
+        "co quan thuc hien",
+        "co quan chu tri thuc hien",
+    ),
     "support": ("co quan phoi hop", "phoi hop", "don vi phoi hop", "co quan don vi phoi hop"),
-    "due": ("thoi gian hoan thanh", "thoi han", "thoi gian", "thoi gian thuc hien", "thoi han hoan thanh",
-            "tien do", "thoi gian hoan thanh du kien"),
+    "due": (
+        "thoi gian hoan thanh",
+        "thoi han",
+        "thoi gian",
+        "thoi gian thuc hien",
+        "thoi han hoan thanh",
+        "tien do",
+        "thoi gian hoan thanh du kien",
+    ),
     "number": ("stt", "tt", "so tt", "so thu tu"),
 }
 TITLE_RE = re.compile(r"(?i)^\s*(ph[uụ]\s*l[uụ]c|danh\s+m[uụ]c)")
