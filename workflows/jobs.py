@@ -59,6 +59,24 @@ def run_secretariat_digest(engine: Engine, settings: Settings, today: date | Non
     return queued
 
 
+def run_plan_import(engine: Engine, source_text: str, today: date | None = None):
+    """Parse a plan's text and create or update it in the database (as `plantrack plan import`)."""
+    from workflows.actors import SYSTEM
+    from workflows.plan_import import import_plan
+    from workflows.plan_parser import parse_plan
+    from workflows.registry import load_registry
+
+    today = today or today_in_vietnam()
+    registry = load_registry()
+    parsed = parse_plan(source_text, registry)
+    with unit_of_work(engine) as session:
+        report = import_plan(session, SYSTEM, parsed, source_text, registry, today)
+    log.info("plan import %s: plan %s %s, %d added, %d changed, %d withdrawn", parsed.plan.number,
+             report.plan_id, "created" if report.created else "updated", len(report.added),
+             len(report.changed), len(report.withdrawn))
+    return report
+
+
 def _size(queued) -> str:
     """Digest functions may return a count, a flag or the rows; log a number either way."""
     if isinstance(queued, bool):
