@@ -551,3 +551,15 @@ def test_calendar_comes_from_the_plan_text(text):
         date(2024, 9, 30),
         date(2024, 12, 31),
     ]
+
+
+def test_windows_line_endings_and_nfd_text_parse_the_same(text, registry, parsed):
+    crlf = text.replace("\n", "\r\n")
+    again = parse_plan(crlf, registry)
+    assert [(t.ref, t.lead, t.supporting, t.schedule) for t in again.tasks] == [
+        (t.ref, t.lead, t.supporting, t.schedule) for t in parsed.tasks
+    ]
+    assert all(crlf[t.span[0] : t.span[1]] == t.text for t in again.tasks)
+    import unicodedata
+
+    assert parse_plan(unicodedata.normalize("NFD", text), registry) == parsed  # spans refer to the NFC text
