@@ -2,6 +2,7 @@
 
 import difflib
 import time
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -560,6 +561,4 @@ def test_windows_line_endings_and_nfd_text_parse_the_same(text, registry, parsed
         (t.ref, t.lead, t.supporting, t.schedule) for t in parsed.tasks
     ]
     assert all(crlf[t.span[0] : t.span[1]] == t.text for t in again.tasks)
-    import unicodedata
-
     assert parse_plan(unicodedata.normalize("NFD", text), registry) == parsed  # spans refer to the NFC text
