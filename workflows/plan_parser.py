@@ -58,7 +58,7 @@ from workflows.parsing.indicators import parse_indicators
 from workflows.parsing.meta import parse_meta
 from workflows.parsing.structure import Block, Section, parse_structure
 from workflows.parsing.tables import Cell, find_tables
-from workflows.parsing.text import collapse, short_title, trim
+from workflows.parsing.text import collapse, short_title, slug, trim
 from workflows.registry import Registry, fold
 
 __all__ = ["parse_plan", "PlanFormatError"]
@@ -320,7 +320,7 @@ class _PlanParser:
             if ce > cs and not VAGUE.fullmatch(self.folded, cs, ce):
                 if self.assigner.looks_like_agency(cs, ce):
                     name = collapse(self.text[cs:ce])
-                    out.append(Party(name, _slug(name), known=False))
+                    out.append(Party(name, slug(name), known=False))
                     self.unresolved.append(self.assigner.unknown(cs, ce))
                 elif lead:
                     self.unresolved.append(
@@ -369,13 +369,6 @@ def _base_ref(block: Block) -> str:
 def _merge(first: list[Party], second: list[Party]) -> list[Party]:
     """Concatenate two party lists without repeating a code."""
     return list({p.code: p for p in [*first, *second]}.values())
-
-
-def _slug(name: str) -> str:
-    """Slug for an agency the registry does not know."""
-    from workflows.parsing.text import slug
-
-    return slug(name)
 
 
 def to_yaml(parsed: ParsedPlan, header: str = "") -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from workflows.registry import normalize
+
 _WS = re.compile(r"\s+")
 _CLAUSE_END = re.compile(r";|:\s|\.\s+(?=\S)|\s\(\d{1,2}\)\s")
 TITLE_MAX = 100
@@ -44,6 +46,4 @@ def short_title(text: str, limit: int = TITLE_MAX) -> str:
 
 def slug(text: str) -> str:
     """ASCII slug of a name (used for refs of agencies the registry does not know)."""
-    from workflows.registry import normalize
-
     return normalize(text).replace(" ", "-") or "x"
