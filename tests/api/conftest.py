@@ -84,5 +84,5 @@ def records(world, engine, settings):
         ev = s.exec(select(Evidence).where(Evidence.submission_id == sub.id)).one()
         s.commit()
     return {"checkpoint_id": world.checkpoints[1].id, "submission_id": sub.id, "evidence_id": ev.id,
-            "extension_id": ext.id, "plan_id": world.task.plan_id, "task_id": world.task.id,
-            "agency_id": world.syt.id, "user_id": victim.id}
+            "extension_id": ext.id, "request_id": ext.id, "plan_id": world.task.plan_id,
+            "task_id": world.task.id, "agency_id": world.syt.id, "user_id": victim.id}

@@ -24,7 +24,7 @@ from tests.api.conftest import ROLES
 ALL = frozenset(ROLES)
 SEES_ALL = frozenset({"secretariat", "leader", "admin"})
 DESK = frozenset({"secretariat", "admin"})
-OWNED = {"checkpoint_id", "submission_id", "evidence_id", "extension_id"}  # Sở Y tế's records
+OWNED = {"checkpoint_id", "submission_id", "evidence_id", "extension_id", "request_id"}  # Sở Y tế's
 PUBLIC_PREFIXES = ("/static", "/api/v1/openapi.json", "/api/v1/docs")
 OK = {200, 201, 204}
 REFUSED_BY_STATE = {409, 422}  # allowed to try; the record's state or content said no
@@ -129,6 +129,10 @@ def _call(client, method, url, who, world, expect: Expect | None, ids: dict[str,
     return client.request(method, url, **kwargs)
 
 
+def _first_difference(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
 def _same_words(text: str) -> str:
     return re.sub(r"\d+", "N", text)
 
@@ -187,8 +191,10 @@ def test_every_route_for_every_role(app, client, world, records):
                 ghost = _url(path, {**records, **{k: 2_000_000_000 for k in OWNED}})
                 g = _call(client, method, ghost, who, world, expect, records)
                 if (g.status_code, _same_words(g.text)) != (status, _same_words(r.text)):
-                    problems.append(f"focal_cat {method} {path}: {status} {r.text[:80]!r} differs from "
-                                    f"a missing id: {g.status_code} {g.text[:80]!r}")
+                    at = _first_difference(_same_words(r.text), _same_words(g.text))
+                    problems.append(f"focal_cat {method} {path}: the answer for Sở Y tế's record "
+                                    f"({status}, …{r.text[at:at + 80]!r}) differs from a missing id's "
+                                    f"({g.status_code}, …{g.text[at:at + 80]!r})")
         if is_api and method != "GET":
             unsafe_api += 1
     assert not problems, "\n".join(problems)
