@@ -1,4 +1,10 @@
 """Subcommand modules of the `plantrack` CLI; each exposes `register(subparsers)`."""
-from api.commands import db, mail
+import importlib
 
-COMMAND_MODULES = [db, mail]
+# Imported on demand so command modules may import `api.cli` without a cycle.
+COMMAND_MODULE_NAMES = ["db", "plan", "engine", "mail", "serve"]
+
+
+def command_modules() -> list:
+    """The command modules, imported."""
+    return [importlib.import_module(f"api.commands.{name}") for name in COMMAND_MODULE_NAMES]
