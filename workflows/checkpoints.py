@@ -63,13 +63,17 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     return or_(Checkpoint.agency_id == actor.agency_id, Checkpoint.task_id.in_(supported))
 
 
-def get_checkpoint(session: Session, actor: Actor, checkpoint_id: int) -> Checkpoint:
-    """The checkpoint, freshly read; NotFound when it does not exist or the actor may not see it."""
+def get_checkpoint(session: Session, actor: Actor, checkpoint_id: int, what: str | None = None) -> Checkpoint:
+    """The checkpoint, freshly read; NotFound when it does not exist or the actor may not see it.
+
+    Reached through a child record, pass `what` ("submission 7"): the refusal then reads exactly
+    like that record's own "not found", so it reveals nothing.
+    """
     cp = session.exec(select(Checkpoint)
                       .where(Checkpoint.id == checkpoint_id, visible_to(actor))
                       .execution_options(populate_existing=True)).first()
     if cp is None:
-        raise NotFound(f"checkpoint {checkpoint_id} not found")
+        raise NotFound(f"{what or f'checkpoint {checkpoint_id}'} not found")
     return cp
 
 

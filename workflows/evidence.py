@@ -220,7 +220,7 @@ def withdraw_evidence(session: Session, actor: Actor, evidence_id: int, today: d
     if ev is None:
         raise NotFound(f"evidence {evidence_id} not found")
     sub = session.get(Submission, ev.submission_id)
-    cp = get_checkpoint(session, actor, sub.checkpoint_id)  # NotFound for other agencies
+    cp = get_checkpoint(session, actor, sub.checkpoint_id, f"evidence {evidence_id}")
     if actor.role not in (Role.secretariat, Role.admin):
         if actor.role != Role.focal or actor.agency_id != sub.agency_id:
             raise PermissionDenied("only the submitting agency's focal point or the secretariat "

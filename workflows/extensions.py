@@ -52,7 +52,7 @@ def decide_extension(session: Session, actor: Actor, request_id: int, approve: b
     req = session.get(ExtensionRequest, request_id)
     if req is None:
         raise NotFound(f"extension request {request_id} not found")
-    cp = get_checkpoint(session, actor, req.checkpoint_id)
+    cp = get_checkpoint(session, actor, req.checkpoint_id, f"extension request {request_id}")
     require_role(actor, Role.secretariat, Role.admin)
     note = (note or "").strip()
     if len(note) > MAX_REASON:

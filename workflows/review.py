@@ -44,7 +44,7 @@ def _reviewable(session: Session, actor: Actor, submission_id: int,
     sub = session.get(Submission, submission_id)
     if sub is None:
         raise NotFound(f"submission {submission_id} not found")
-    cp = get_checkpoint(session, actor, sub.checkpoint_id)  # other agencies: NotFound
+    cp = get_checkpoint(session, actor, sub.checkpoint_id, f"submission {submission_id}")
     require_role(actor, Role.secretariat, Role.admin)
     if sub.kind != SubmissionKind.report:
         raise Conflict("contributions of supporting agencies are not reviewed")

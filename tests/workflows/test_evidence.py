@@ -154,9 +154,12 @@ def submitted(session, tmp_path):
 
 def test_focal_point_withdraws_evidence_it_stays_stored(session, submitted):
     w, sub, ev = submitted
-    for outsider, error in [(w.stp_focal, NotFound), (w.syt_head, PermissionDenied),
-                            (w.ldtbxh_focal, PermissionDenied), (w.leader, PermissionDenied)]:
-        with pytest.raises(error):
+    with pytest.raises(NotFound, match=f"^evidence {ev.id} not found$"):  # as if it did not exist
+        withdraw_evidence(session, w.stp_focal, ev.id, TODAY)
+    with pytest.raises(NotFound, match="^evidence 999 not found$"):
+        withdraw_evidence(session, w.stp_focal, 999, TODAY)
+    for outsider in (w.syt_head, w.ldtbxh_focal, w.leader):
+        with pytest.raises(PermissionDenied):
             withdraw_evidence(session, outsider, ev.id, TODAY)
     session.rollback()
     withdraw_evidence(session, w.syt_focal, ev.id, TODAY)

@@ -84,12 +84,12 @@ def test_bad_requests_are_refused_precisely(session, w):
 def test_only_the_secretariat_decides(session, w):
     req = request_extension(session, w.syt_focal, w.six_months.id, NEW_DUE, "Chờ số liệu", TODAY)
     session.commit()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"^extension request {req.id} not found$"):
         decide_extension(session, w.stp_focal, req.id, True, "", TODAY)
     for actor in (w.syt_focal, w.syt_head, w.leader):
         with pytest.raises(PermissionDenied):
             decide_extension(session, actor, req.id, True, "", TODAY)
-    with pytest.raises(NotFound, match="extension request 999"):
+    with pytest.raises(NotFound, match="^extension request 999 not found$"):
         decide_extension(session, w.secretariat, 999, True, "", TODAY)
     session.rollback()
     assert session.get(ExtensionRequest, req.id).status == "pending"
