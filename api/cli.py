@@ -3,6 +3,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from api.commands import command_modules
 from api.commands.common import CommandError
 
 __all__ = ["CommandError", "build_parser", "main"]
@@ -12,9 +13,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command module's subcommands."""
     parser = argparse.ArgumentParser(prog="plantrack", description="Theo dõi thực hiện kế hoạch")
     sub = parser.add_subparsers(dest="command", required=True)
-    from api.commands import COMMAND_MODULES  # late: command modules import CommandError from here
-
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(sub)
     return parser
 

@@ -30,8 +30,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table (tests and first runs; production upgrades with Alembic)."""
+    """Create every table and stamp it at the newest migration, as Alembic recommends."""
+    from models.migrate import stamp_head
+
     SQLModel.metadata.create_all(engine)
+    stamp_head(engine)
 
 
 @contextmanager

@@ -1,8 +1,13 @@
 """Run Alembic migrations programmatically (no alembic.ini needed)."""
 from pathlib import Path
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,3 +28,14 @@ def upgrade(url: str, revision: str = "head") -> None:
 def revision(url: str, message: str) -> None:
     """Autogenerate a new migration against the database at `url` (developers only)."""
     command.revision(alembic_config(url), message=message, autogenerate=True)
+
+
+@lru_cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+def stamp_head(engine: Engine) -> None:
+    """Record that a schema made by `create_all` is at the newest migration."""
+    with engine.begin() as conn:
+        MigrationContext.configure(conn).stamp(_scripts(), _scripts().get_current_head())

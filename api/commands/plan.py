@@ -4,8 +4,6 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
 from api.cli import CommandError
 from api.commands.common import add_today, engine_from_settings, resolve_today
 from models.db import unit_of_work
@@ -13,7 +11,7 @@ from workflows.actors import SYSTEM
 from workflows.documents import PlanDocumentError, read_plan_file
 from workflows.parsed import PlanFormatError
 from workflows.plan_import import ImportReport, import_plan
-from workflows.plan_parser import parse_plan
+from workflows.plan_parser import parse_plan, to_yaml
 from workflows.registry import load_registry
 
 
@@ -42,11 +40,10 @@ def read_and_parse(path: Path):
 
 def _parse(args: argparse.Namespace) -> int:
     _, parsed = read_and_parse(args.file)
-    data = parsed.to_dict()
     if args.format == "yaml":
-        yaml.safe_dump(data, sys.stdout, allow_unicode=True, sort_keys=False, width=110)
+        sys.stdout.write(to_yaml(parsed))
     else:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(parsed.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
     return 0
 
