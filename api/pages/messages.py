@@ -9,7 +9,7 @@ import re
 from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 
 STALE = "Hồ sơ đã được người khác cập nhật, vui lòng tải lại trang"
-STATE_VI = {"open": "đang mở", "submitted": "đã gửi, chờ thẩm định", "returned": "bị trả lại",
+STATE_VI = {"open": "đang mở", "submitted": "đã gửi, chờ thẩm định", "returned": "đã bị trả lại",
             "accepted": "đã được chấp nhận", "waived": "được miễn", "pending": "đang chờ",
             "approved": "đã được duyệt", "refused": "đã bị từ chối", "withdrawn": "đã rút"}
 FILE_KIND_VI = "PDF, Word (DOCX), Excel (XLSX), OpenDocument (ODT), JPEG hoặc PNG"
