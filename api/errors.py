@@ -4,6 +4,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -79,6 +80,17 @@ def _jsonable_errors(errors) -> list[dict]:
     return out
 
 
+async def _data_error(request: Request, exc: DataError) -> Response:
+    # the database refused a value the schema let through (NUL bytes, out-of-range numbers):
+    # the client's input, not a server fault
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return error_response(request, 422, f"invalid value: {reason}")
+
+
+async def _overflow(request: Request, exc: OverflowError) -> Response:
+    return error_response(request, 422, f"number out of range: {exc}")
+
+
 async def _http(request: Request, exc: StarletteHTTPException) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if is_api(request) and not isinstance(exc.detail, str):
@@ -94,3 +106,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CsrfFailed, _csrf_failed)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(OverflowError, _overflow)

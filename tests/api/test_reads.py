@@ -120,3 +120,15 @@ def test_user_admin_errors_map_to_statuses(client, world):
     listing = client.get("/api/v1/users", params={"role": "focal"}, headers=h).json()
     assert {u["username"] for u in listing["items"]} == {"focal_syt", "focal_cat"}
     assert client.get("/api/v1/users", params={"role": "king"}, headers=h).status_code == 422
+
+
+def test_values_the_database_refuses_are_422(client, world, engine):
+    """NUL bytes (PostgreSQL refuses them in text) give a precise 422, never a 500."""
+    h = world.headers("admin")
+    r = client.get("/api/v1/audit-events", params={"action": "a\x00b"}, headers=h)
+    r2 = client.get("/api/v1/agencies", params={"kind": "\x00"}, headers=h)
+    if engine.dialect.name == "postgresql":
+        assert r.status_code == r2.status_code == 422
+        assert r.json()["detail"].startswith("invalid value:") and "NUL" in r.json()["detail"]
+    else:  # SQLite stores NUL bytes like any other character
+        assert r.status_code == r2.status_code == 200 and r.json()["total"] == 0
