@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.outbox import OutboxMessage
 from models.plan import Plan
 from workflows.actors import Actor, require_role
 from workflows.audit import record
@@ -25,6 +26,7 @@ from workflows.errors import InvalidInput, NotFound
 
 AUDIENCES = frozenset({"focal", "head", "secretariat", "leader"})
 LAST_RUNG_DAYS = 30
+AUDIENCE_WIDTH = OutboxMessage.__table__.c.audience.type.length
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ def validate_ladder(raw: Any) -> tuple[Rung, ...]:
         if not parts or any(p not in AUDIENCES for p in parts) or len(set(parts)) != len(parts):
             raise InvalidInput(f"rung {name!r}: audience {audience!r} must be one or more of "
                                f"{', '.join(sorted(AUDIENCES))} joined by ','")
+        if len(audience) > AUDIENCE_WIDTH:
+            raise InvalidInput(f"rung {name!r}: audience {audience!r} is longer than {AUDIENCE_WIDTH} "
+                               "characters (the outbox column); name fewer roles")
         if any(r.rung == name for r in rungs):
             raise InvalidInput(f"rung {name!r} appears twice")
         if rungs and offset <= rungs[-1].offset_days:

@@ -132,7 +132,7 @@ def test_per_plan_ladder(session, engine):
     admin = Actor.of(add_user(session, "tm", "secretariat"))
     set_plan_ladder(session, admin, own.id, [
         {"rung": "reminder", "offset_days": -3, "audience": "focal"},
-        {"rung": "overdue", "offset_days": 2, "audience": "focal,head,secretariat"}])
+        {"rung": "overdue", "offset_days": 2, "audience": "head,secretariat"}])
     session.commit()
 
     def fired(day):
@@ -146,7 +146,7 @@ def test_per_plan_ladder(session, engine):
     assert fired(40) == []  # the plan's last rung (overdue) was current for 30 days only
     key = f"escalation:{own_cp.id}:overdue:2023-06-14"
     msg = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == key)).one()
-    assert msg.audience == "focal,head,secretariat" and msg.context["plan_number"] == "2/KH-TEST"
+    assert msg.audience == "head,secretariat" and msg.context["plan_number"] == "2/KH-TEST"
 
 
 def _rung(name, offset, audience):
@@ -162,6 +162,7 @@ def _rung(name, offset, audience):
     ([_rung("overdue", 1, "mayor")], "audience 'mayor'"),
     ([{"rung": "nhac_han", "offset_days": 1, "audience": "focal"}], "must be one of reminder, overdue"),
     ([_rung("overdue", 1, "focal+head")], "joined by ','"),
+    ([_rung("overdue", 1, "focal,head,secretariat")], "longer than 20 characters"),
 ])
 def test_invalid_ladder_is_refused_and_plan_unchanged(session, ladder, fault):
     plan = add_plan(session)
