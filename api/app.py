@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
@@ -38,16 +39,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        scheduler = None
+        app.state.scheduler = None
         if settings.scheduler_enabled:
             from workflows.scheduler import start_scheduler  # lazy: APScheduler only when enabled
 
-            scheduler = start_scheduler(settings, engine)
+            # None when another worker holds the leader lock
+            app.state.scheduler = start_scheduler(settings, engine)
         try:
             yield
         finally:
-            if scheduler is not None and hasattr(scheduler, "shutdown"):
-                scheduler.shutdown(wait=False)
+            if app.state.scheduler is not None:
+                # let a running job finish its unit of work; off the event loop
+                await run_in_threadpool(app.state.scheduler.shutdown, True)
+                app.state.scheduler = None
 
     app = FastAPI(title="plantrack", version="1", summary="Theo dõi thực hiện kế hoạch — JSON API",
                   lifespan=lifespan, openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",

@@ -1,6 +1,5 @@
 """Refuse request bodies over the upload limit before anything parses them (413)."""
-import json
-
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -57,8 +56,13 @@ class BodySizeLimit:
 
     @staticmethod
     async def _reply(scope: Scope, send: Send, status: int, detail: str) -> None:
-        body = json.dumps({"detail": detail}).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        """JSON under /api/, the pages' error view elsewhere (the body is never read)."""
+        from api.errors import error_response
+
+        async def no_body() -> Message:
+            return {"type": "http.disconnect"}
+
+        request = Request(scope, no_body)
+        response = error_response(request, status, detail)
+        response.headers["connection"] = "close"
+        await response(scope, no_body, send)

@@ -222,3 +222,12 @@ def test_checkpoint_list_filters(client, world):
     ):
         assert client.get("/api/v1/checkpoints", params=bad, headers=h).status_code == 422, bad
     assert date.fromisoformat(everything["items"][0]["due_date"]) == date(2023, 3, 14)
+
+
+def test_too_large_page_upload_gets_the_error_page(settings, engine, world):
+    small = settings.model_copy(update={"max_upload_mb": 1})
+    with TestClient(create_app(small, engine, today=TODAY)) as client:
+        r = client.post(f"/checkpoints/{world.checkpoints[1].id}/submit", headers=world.headers("focal_syt"),
+                        files=[("files", ("lon.pdf", b"%PDF-" + b"0" * (3 * 1024 * 1024), "application/pdf"))])
+        # refused before parsing, shown with the pages' error view rather than as JSON
+        assert r.status_code == 413 and r.headers["content-type"].startswith("text/html") and "<html" in r.text
