@@ -73,8 +73,8 @@ def outbox_delivery_flow() -> dict[str, Any]:
 
 
 @flow(name="head-digests")
-def head_digest_flow(today: str | None = None):
-    """Queue the weekly digests for department heads (delivery sends them)."""
+def head_digest_flow(today: str | None = None) -> int:
+    """Queue the weekly digests for department heads (delivery sends them); returns rows queued."""
     settings = get_settings()
     engine = make_engine(settings.db_url)
     try:
@@ -84,8 +84,8 @@ def head_digest_flow(today: str | None = None):
 
 
 @flow(name="secretariat-digest")
-def secretariat_digest_flow(today: str | None = None):
-    """Queue the secretariat's daily digest (delivery sends it)."""
+def secretariat_digest_flow(today: str | None = None) -> int:
+    """Queue the secretariat's daily digest (delivery sends it); returns rows queued."""
     settings = get_settings()
     engine = make_engine(settings.db_url)
     try:

@@ -37,25 +37,25 @@ def run_outbox_delivery(engine: Engine, settings: Settings):
     return report
 
 
-def run_head_digests(engine: Engine, settings: Settings, today: date | None = None):
+def run_head_digests(engine: Engine, settings: Settings, today: date | None = None) -> int:
     """Queue the weekly digest of each agency for its department head."""
-    from notifications.digests import queue_head_digests  # written by the notifications engineer
+    from notifications.digests import queue_head_digests
 
     today = today or today_in_vietnam()
     with unit_of_work(engine) as session:
         queued = queue_head_digests(session, settings, today)
-    log.info("head digests %s: %s queued", today.isoformat(), _size(queued))
+    log.info("head digests %s: %d queued", today.isoformat(), queued)
     return queued
 
 
-def run_secretariat_digest(engine: Engine, settings: Settings, today: date | None = None):
+def run_secretariat_digest(engine: Engine, settings: Settings, today: date | None = None) -> int:
     """Queue the secretariat's daily digest (escalation queue, overdue items)."""
-    from notifications.digests import queue_secretariat_digest  # written by the notifications engineer
+    from notifications.digests import queue_secretariat_digest
 
     today = today or today_in_vietnam()
     with unit_of_work(engine) as session:
         queued = queue_secretariat_digest(session, settings, today)
-    log.info("secretariat digest %s: %s queued", today.isoformat(), _size(queued))
+    log.info("secretariat digest %s: %d queued", today.isoformat(), queued)
     return queued
 
 
@@ -75,15 +75,3 @@ def run_plan_import(engine: Engine, source_text: str, today: date | None = None)
              report.plan_id, "created" if report.created else "updated", len(report.added),
              len(report.changed), len(report.withdrawn))
     return report
-
-
-def _size(queued) -> str:
-    """Digest functions may return a count, a flag or the rows; log a number either way."""
-    if isinstance(queued, bool):
-        return str(int(queued))
-    if isinstance(queued, int):
-        return str(queued)
-    try:
-        return str(len(queued))
-    except TypeError:
-        return repr(queued)

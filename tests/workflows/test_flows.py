@@ -118,3 +118,15 @@ def test_deployments_on_a_prefect_server(prefect_server):
     assert sweep.work_pool_name == "plantrack"
     assert sweep.entrypoint == "workflows.flows.escalation_sweep_flow"
     assert deployments["monday-0700"].global_concurrency_limit is None
+
+
+def test_digest_flows_queue_once_per_period(env, engine, one_checkpoint):
+    assert flows.secretariat_digest_flow.fn(today="2023-06-15") == 1  # an item became overdue yesterday
+    assert flows.secretariat_digest_flow.fn(today="2023-06-15") == 0
+    assert flows.head_digest_flow.fn(today="2023-06-19") == 1  # Monday: Sở Y tế has one overdue item
+    assert flows.head_digest_flow.fn(today="2023-06-19") == 0
+    with Session(engine) as s:
+        query = select(OutboxMessage.audience, OutboxMessage.recipients).order_by(OutboxMessage.id)
+        rows = s.exec(query).all()
+    assert [tuple(r) for r in rows] == [("secretariat", ["phongthammuu@catinh.sonla.example"]),
+                                        ("head", ["head@syt.test"])]
