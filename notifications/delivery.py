@@ -13,7 +13,6 @@ they are claimed again (at-least-once: a mail may then go out twice, never zero 
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import aiosmtplib
@@ -69,10 +68,32 @@ class Mail:
     attempts: int
     lease: datetime
     recipients: list[str]
-    message: EmailMessage | None = None
+    template: str = ""
+    context: dict[str, Any] | None = None
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+    data: bytes | None = None  # the message as sent
     filled: dict[str, Any] | None = None  # recipients/subject/bodies computed at delivery
     outcome: str = ""  # sent | transient | permanent
     error: str | None = None
+
+    def compose(self, settings: Settings, now: datetime) -> None:
+        """Render what the row lacks and serialise the message (or mark the mail permanently failed)."""
+        if not (self.subject and self.text and self.html):
+            try:
+                rendered = render(self.template, {**base_context(settings), **(self.context or {})})
+            except Exception as exc:  # a template/context mismatch will not fix itself on retry
+                self.outcome, self.error = "permanent", f"không dựng được thư: {type(exc).__name__}: {exc}"
+                return
+            self.subject, self.text, self.html = rendered.subject, rendered.text, rendered.html
+            self.filled = {**(self.filled or {}), "subject": self.subject, "body_text": self.text,
+                           "body_html": self.html}
+        try:
+            self.data = build_message(settings, self.id, self.dedupe_key, self.recipients, self.subject,
+                                      self.text, self.html, now)
+        except Exception as exc:  # cannot happen with str inputs; if it does, retrying will not help
+            self.outcome, self.error = "permanent", f"không dựng được thư: {type(exc).__name__}: {exc}"
 
 
 def base_context(settings: Settings) -> dict[str, Any]:
@@ -104,8 +125,8 @@ async def deliver_pending_async(engine: Engine, settings: Settings, now: datetim
             if not rows:
                 break
             claimed += len(rows)
-            mails = prepare(engine, settings, rows, now)
-            await pool.send_all([m for m in mails if m.outcome == ""])
+            mails = prepare(engine, settings, rows)
+            await pool.send_all([m for m in mails if m.outcome == ""], now)
             report.add(mark(engine, mails, now))
             if pool.down:  # the server is unreachable: leave the rest for a later run
                 break
@@ -138,8 +159,12 @@ def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> li
     return sorted(rows, key=lambda r: r["id"])
 
 
-def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]], now: datetime) -> list[Mail]:
-    """Recipients (resolved when the row has none) and the message (rendered when it has no body)."""
+def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> list[Mail]:
+    """Mails for claimed rows, with recipients resolved (one query) where the row has none.
+
+    Rendering and serialising wait for the sending worker (`Mail.compose`): done there, that CPU
+    work overlaps the other connections' waits for the server.
+    """
     need = [(r["audience"], r["agency_id"]) for r in rows if not r["recipients"]]
     resolved = {}
     if need:
@@ -149,26 +174,13 @@ def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]], now:
     for r in rows:
         mail = Mail(id=r["id"], dedupe_key=r["dedupe_key"], attempts=r["attempts"], lease=r["locked_until"],
                     recipients=[ascii_domain(a) for a in
-                                r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])])
-        filled: dict[str, Any] = {}
+                                r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])],
+                    template=r["template"], context=r["context"], subject=r["subject"], text=r["body_text"],
+                    html=r["body_html"])
         if not r["recipients"]:
-            filled["recipients"] = mail.recipients
-        subject, text, html = r["subject"], r["body_text"], r["body_html"]
-        if not (subject and text and html):
-            try:
-                rendered = render(r["template"], {**base_context(settings), **(r["context"] or {})})
-            except Exception as exc:  # a template/context mismatch will not fix itself on retry
-                mail.outcome, mail.error = "permanent", f"không dựng được thư: {type(exc).__name__}: {exc}"
-                mails.append(mail)
-                continue
-            subject, text, html = rendered.subject, rendered.text, rendered.html
-            filled.update(subject=subject, body_text=text, body_html=html)
-        mail.filled = filled or None
+            mail.filled = {"recipients": mail.recipients}
         if not mail.recipients:
             mail.outcome, mail.error = "permanent", f"không có địa chỉ nhận (audience={r['audience']})"
-        else:
-            mail.message = build_message(settings, r["id"], r["dedupe_key"], mail.recipients,
-                                         subject, text, html, now)
         mails.append(mail)
     return mails
 
@@ -244,16 +256,20 @@ class SmtpPool:
                     client.close()
                 self.clients[i] = None
 
-    async def send_all(self, mails: list[Mail]) -> None:
-        """Send each mail, setting its outcome; never raises for a mail's own failure."""
+    async def send_all(self, mails: list[Mail], now: datetime) -> None:
+        """Compose and send each mail, setting its outcome; never raises for a mail's own failure."""
         queue: asyncio.Queue[Mail] = asyncio.Queue()
         for m in mails:
             queue.put_nowait(m)
-        await asyncio.gather(*(self._worker(i, queue) for i in range(min(self.size, len(mails)))))
+        await asyncio.gather(*(self._worker(i, queue, now) for i in range(min(self.size, len(mails)))))
 
-    async def _worker(self, slot: int, queue: "asyncio.Queue[Mail]") -> None:
+    async def _worker(self, slot: int, queue: "asyncio.Queue[Mail]", now: datetime) -> None:
         while not queue.empty():
             mail = queue.get_nowait()
+            if mail.data is None:
+                mail.compose(self.settings, now)
+                if mail.outcome:
+                    continue
             await self._send(slot, mail)
 
     async def _client(self, slot: int) -> aiosmtplib.SMTP:
@@ -289,8 +305,7 @@ class SmtpPool:
                 mail.outcome, mail.error = "transient", self.down
                 return
             try:
-                errors, _ = await client.send_message(mail.message, sender=self.sender,
-                                                      recipients=mail.recipients)
+                errors, _ = await client.sendmail(self.sender, mail.recipients, mail.data)
             except aiosmtplib.SMTPNotSupported as exc:  # e.g. a non-ASCII address, no SMTPUTF8
                 mail.outcome, mail.error = "permanent", _describe(exc)
                 return
@@ -312,6 +327,14 @@ class SmtpPool:
                 if reused:
                     reused = False
                     continue
+                mail.outcome, mail.error = "transient", _describe(exc)
+                return
+            except UnicodeError as exc:  # a non-ASCII local part; retrying will not help
+                self._drop(slot)
+                mail.outcome, mail.error = "permanent", f"địa chỉ không gửi được: {_describe(exc)}"
+                return
+            except Exception as exc:  # whatever else: never stop the run for one mail
+                self._drop(slot)
                 mail.outcome, mail.error = "transient", _describe(exc)
                 return
             mail.outcome = "sent"

@@ -1,10 +1,26 @@
-"""One outbox row as an RFC 5322 message: multipart/alternative, UTF-8 headers."""
+"""One outbox row as the bytes of an RFC 5322 message: multipart/alternative (text, HTML), UTF-8.
+
+The layout is fixed and small, so it is written directly: ASCII headers, Vietnamese in Subject
+and From as RFC 2047 encoded words (`email.header`), both parts base64 UTF-8. Building an
+`email.message.EmailMessage` and flattening it costs ~11 ms per digest on this machine, the
+`email.mime` classes ~2.5 ms (header folding), this ~0.4 ms — and at 10,000 digests a run that
+difference was most of the delivery time. `as_email` parses the bytes back into an EmailMessage
+with the standard library (the tests check every message that way).
+"""
+import base64
+import email
+import email.policy
 import hashlib
+import re
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 
 from models.config import Settings
+
+CRLF = "\r\n"
+_UNSAFE = re.compile(r"[^\x21-\x7e ]")  # header text we write verbatim must be printable ASCII
 
 
 def envelope_sender(settings: Settings) -> str:
@@ -20,16 +36,45 @@ def message_id(outbox_id: int, dedupe_key: str, sender: str) -> str:
 
 
 def build_message(settings: Settings, outbox_id: int, dedupe_key: str, recipients: list[str],
-                  subject: str, text: str, html: str, date: datetime) -> EmailMessage:
-    """Text and HTML alternatives; the email package encodes Vietnamese headers (RFC 2047)."""
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = settings.mail_from
-    msg["To"] = ", ".join(recipients)
-    msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = message_id(outbox_id, dedupe_key, envelope_sender(settings))
-    msg["X-Plantrack-Outbox"] = dedupe_key
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: keeps vacation replies away
-    msg.set_content(text, subtype="plain", charset="utf-8")
-    msg.add_alternative(html, subtype="html", charset="utf-8")
-    return msg
+                  subject: str, text: str, html: str, date: datetime) -> bytes:
+    """The message as sent: headers, then the text and HTML alternatives."""
+    name, address = parseaddr(settings.mail_from)
+    sender = formataddr((name, address), charset="utf-8") if name else address
+    # '=_' never occurs in base64, so the boundary cannot collide with a body
+    boundary = f"=_plantrack_{hashlib.sha256(f'{outbox_id}:{dedupe_key}'.encode()).hexdigest()[:24]}"
+    headers = [
+        "Subject: " + Header(subject, "utf-8", header_name="Subject").encode(linesep=CRLF),
+        "From: " + sender,
+        "To: " + _fold_addresses(recipients),
+        "Date: " + format_datetime(date),
+        "Message-ID: " + message_id(outbox_id, dedupe_key, envelope_sender(settings)),
+        "X-Plantrack-Outbox: " + _UNSAFE.sub("?", dedupe_key),
+        "Auto-Submitted: auto-generated",  # RFC 3834: keeps vacation replies away
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+    ]
+    lines = headers + [""]
+    for subtype, body in (("plain", text), ("html", html)):
+        lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"',
+                  "Content-Transfer-Encoding: base64", "",
+                  base64.encodebytes(body.encode("utf-8")).decode("ascii").rstrip("\n").replace("\n", CRLF)]
+    lines += [f"--{boundary}--", ""]
+    return CRLF.join(lines).encode("ascii")
+
+
+def as_email(data: bytes) -> EmailMessage:
+    """The message parsed back by the standard library."""
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+def _fold_addresses(addresses: list[str], width: int = 76) -> str:
+    """'a, b, c' folded onto continuation lines before `width` characters."""
+    out, line = [], "To: "
+    for i, a in enumerate(_UNSAFE.sub("", x) for x in addresses):
+        piece = a + ("," if i < len(addresses) - 1 else "")
+        if len(line) + len(piece) + 1 > width and line.strip() not in ("To:", ""):
+            out.append(line.rstrip())
+            line = " "
+        line += piece + " "
+    out.append(line.rstrip())
+    return CRLF.join(out)[len("To: "):]

@@ -15,35 +15,46 @@ Head digest (week = ISO week of `today`), for one agency:
 Secretariat digest (daily):
 - new_overdue: items that became overdue today (due date = yesterday);
 - escalations: rungs fired today, by rung, for still-open work (the sweep runs before the digest);
-- review_queue and pending_extensions: as on the secretariat's desk (workflows/desk.py);
+- review_queue: lead agencies' reports awaiting review, oldest first; pending_extensions: requests
+  not yet decided, oldest first (the same definitions as the desk, workflows/desk.py, queried here
+  so that the digest does not follow the desk's display types);
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
 """
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Agency, Checkpoint, ExtensionRequest, Review, Submission, Task
-from models.user import Role
-from workflows.actors import Actor
+from models import (
+    Agency,
+    Checkpoint,
+    CheckpointState,
+    Escalation,
+    Evidence,
+    ExtensionRequest,
+    Review,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+    Task,
+    User,
+)
 from workflows.clock import VN
-from workflows.desk import ExtensionItem, ReviewItem, escalations_by_rung, pending_extensions, review_queue
 from workflows.inbox import HORIZON_DAYS, InboxItem, checkpoint_rows, inbox_item
 from workflows.rollups import Rollup, agency_rollup
 from workflows.status import Status, status_expr
 
 WORST_AGENCIES = 5
 DECISION_DAYS = 7
+RUNG_ORDER = ("reminder", "overdue", "secretariat", "leader")
 RUNG_LABELS_VI = {
     "reminder": "Nhắc trước hạn",
     "overdue": "Quá hạn (báo đơn vị)",
     "secretariat": "Chuyển Thường trực (quá hạn 7 ngày)",
     "leader": "Báo cáo lãnh đạo (quá hạn 30 ngày)",
 }
-# The digest reads the desk as the secretariat does; no user is acting.
-_DESK_READER = Actor(user_id=None, role=Role.secretariat, label="digest")
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,38 @@ class FiredEscalation:
 
 
 @dataclass(frozen=True)
+class ReviewLine:
+    """A lead agency's report waiting for the secretariat (oldest first, as on the desk)."""
+
+    submission_id: int
+    checkpoint_id: int
+    agency_id: int
+    agency_name: str
+    task_ref: str
+    period_label: str
+    due_date: date
+    submitted_on: date
+    round: int
+    evidence_count: int
+    author: str
+    waiting_days: int
+
+
+@dataclass(frozen=True)
+class PendingExtension:
+    extension_id: int
+    checkpoint_id: int
+    agency_id: int
+    agency_name: str
+    task_ref: str
+    period_label: str
+    previous_due: date
+    requested_due: date
+    reason: str
+    requested_by: str
+
+
+@dataclass(frozen=True)
 class RungGroup:
     rung: str
     label: str
@@ -147,8 +190,8 @@ class SecretariatDigest:
     overall: Standing
     new_overdue: list[DigestItem] = field(default_factory=list)
     escalations: list[RungGroup] = field(default_factory=list)
-    review_queue: list[ReviewItem] = field(default_factory=list)
-    pending_extensions: list[ExtensionItem] = field(default_factory=list)
+    review_queue: list[ReviewLine] = field(default_factory=list)
+    pending_extensions: list[PendingExtension] = field(default_factory=list)
     worst: list[Standing] = field(default_factory=list)
 
     @property
@@ -263,17 +306,66 @@ def secretariat_digest(session: Session, today: date) -> SecretariatDigest:
     status = status_expr(today)
     new_overdue = [digest_item(row, today) for row in checkpoint_rows(
         session, today, status == Status.overdue.value, Checkpoint.due_date == yesterday)]
-    fired_today = []
-    for rung, items in escalations_by_rung(session, _DESK_READER, today).items():
-        items = [FiredEscalation(i.rung, i.checkpoint_id, i.agency_name, i.task_ref, i.due_date,
-                                 max(0, (today - i.due_date).days)) for i in items if i.fired_on == today]
-        if items:
-            fired_today.append(RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items))
     standings = [Standing.of(r) for r in agency_rollup(session, today)]
     return SecretariatDigest(
-        today=today, overall=_overall(standings), new_overdue=new_overdue, escalations=fired_today,
-        review_queue=review_queue(session, _DESK_READER, today),
-        pending_extensions=pending_extensions(session, _DESK_READER), worst=worst_agencies(standings))
+        today=today, overall=_overall(standings), new_overdue=new_overdue,
+        escalations=escalations_fired(session, today), review_queue=review_lines(session, today),
+        pending_extensions=pending_extension_requests(session), worst=worst_agencies(standings))
+
+
+def escalations_fired(session: Session, today: date) -> list[RungGroup]:
+    """Rungs fired on `today` for still-open work (current due date, task live), by rung in ladder order."""
+    stmt = (select(Escalation, Agency.name, Task.ref)
+            .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
+            .join(Task, Task.id == Checkpoint.task_id)
+            .join(Agency, Agency.id == Checkpoint.agency_id)
+            .where(Escalation.fired_on == today, Escalation.due_date == Checkpoint.due_date,
+                   Task.withdrawn.is_(False),
+                   Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)))
+            .order_by(Agency.name, Task.position, Escalation.id))
+    groups: dict[str, list[FiredEscalation]] = {}
+    for esc, agency, ref in session.execute(stmt).all():
+        late = max(0, (today - esc.due_date).days)
+        groups.setdefault(esc.rung, []).append(FiredEscalation(esc.rung, esc.checkpoint_id, agency, ref,
+                                                               esc.due_date, late))
+    order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
+    return [RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items)
+            for rung, items in sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))]
+
+
+def review_lines(session: Session, today: date) -> list[ReviewLine]:
+    """Pending reports of lead agencies, oldest submission first, with their evidence count."""
+    evidence = (select(Evidence.submission_id, func.count().label("n"))
+                .where(Evidence.withdrawn_at.is_(None)).group_by(Evidence.submission_id).subquery())
+    stmt = (select(Submission, Checkpoint, Task.ref, Agency.name, User.full_name, User.username,
+                   func.coalesce(evidence.c.n, 0))
+            .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
+            .join(Task, Task.id == Checkpoint.task_id)
+            .join(Agency, Agency.id == Submission.agency_id)
+            .join(User, User.id == Submission.author_id)
+            .outerjoin(evidence, evidence.c.submission_id == Submission.id)
+            .where(Submission.kind == SubmissionKind.report, Submission.status == SubmissionStatus.pending,
+                   Checkpoint.state == CheckpointState.submitted)
+            .order_by(Submission.submitted_at, Submission.id))
+    return [ReviewLine(sub.id, cp.id, sub.agency_id, agency, ref, cp.period_label, cp.due_date,
+                       sub.submitted_on, sub.round, int(n), full_name or username,
+                       max(0, (today - sub.submitted_on).days))
+            for sub, cp, ref, agency, full_name, username, n in session.execute(stmt).all()]
+
+
+def pending_extension_requests(session: Session) -> list[PendingExtension]:
+    """Extension requests awaiting a decision, oldest first."""
+    stmt = (select(ExtensionRequest, Checkpoint.agency_id, Checkpoint.period_label, Agency.name, Task.ref,
+                   User.full_name, User.username)
+            .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
+            .join(Task, Task.id == Checkpoint.task_id)
+            .join(Agency, Agency.id == Checkpoint.agency_id)
+            .join(User, User.id == ExtensionRequest.requested_by)
+            .where(ExtensionRequest.status == "pending")
+            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id))
+    return [PendingExtension(req.id, req.checkpoint_id, agency_id, agency, ref, period, req.previous_due,
+                             req.requested_due, req.reason, full_name or username)
+            for req, agency_id, period, agency, ref, full_name, username in session.execute(stmt).all()]
 
 
 def worst_agencies(standings: list[Standing], n: int = WORST_AGENCIES) -> list[Standing]:

@@ -128,6 +128,18 @@ def test_rows_that_cannot_become_mail_are_dead_with_the_reason(engine, session, 
     assert "không dựng được thư" in stored["bad-context"].last_error
 
 
+def test_internationalised_addresses(engine, session, smtp, mail_settings):
+    enqueue(session, "idn", "notice_accepted", NOTICE, recipients=["vanthu@sở-y-tế.vn"])
+    enqueue(session, "utf8-local", "notice_accepted", NOTICE, recipients=["người.nhận@syt.test"])
+    session.commit()
+
+    report = deliver_pending(engine, mail_settings)
+
+    assert (report.sent, report.dead) == (1, 1)
+    assert [r.rcpt_tos for r in smtp.received] == [("vanthu@xn--s-y-t-s61b1i.vn",)]  # IDNA, no SMTPUTF8
+    assert rows(session)["utf8-local"].status == "dead"
+
+
 def test_repeated_transient_failures_end_dead(engine, session, settings):
     cfg = settings.model_copy(update={"smtp_port": free_port()})
     enqueue(session, "k", "notice_accepted", NOTICE, recipients=["a@syt.test"])
