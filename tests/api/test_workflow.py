@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from api.app import create_app
 from models import Checkpoint, Submission
 from tests.api.conftest import TODAY
+from tests.builders import PASSWORD
 
 
 def pdf_bytes(text: str = "Bao cao quy II") -> bytes:
@@ -233,3 +234,34 @@ def test_too_large_page_upload_gets_the_error_page(settings, engine, world):
         # refused before parsing, shown with the pages' error view rather than as JSON
         assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
         assert "<html" in r.text
+
+
+def test_supporting_agency_contributes_and_sees_the_lead_checkpoint(client, world, engine):
+    from tests.builders import add_agency, add_task, add_user, checkpoints_of
+
+    with Session(engine, expire_on_commit=False) as s:
+        sct = add_agency(s, "Sở Công thương", code="sct")
+        syt = s.get(type(world.syt), world.syt.id)
+        task = add_task(s, syt, [date(2023, 9, 14)], supporting=(sct,))
+        cp = checkpoints_of(s, task)[0]
+        add_user(s, "focal_sct", "focal", sct)
+        s.commit()
+    token = client.post("/api/v1/auth/token", data={"username": "focal_sct", "password": PASSWORD}).json()
+    h = {"Authorization": f"Bearer {token['access_token']}"}
+    assert client.get(f"/api/v1/checkpoints/{cp.id}", headers=h).status_code == 200
+    assert client.get(f"/api/v1/checkpoints/{world.checkpoints[0].id}", headers=h).status_code == 404
+    r = client.post(f"/api/v1/checkpoints/{cp.id}/contributions", headers=h, data={"note": "Số liệu"},
+                    files=[("files", ("so-lieu.pdf", pdf_bytes("So lieu"), "application/pdf"))])
+    assert r.status_code == 201, r.text
+    contribution = r.json()
+    assert contribution["kind"] == "contribution" and contribution["agency_id"] == sct.id
+    # a contribution is not a report: the lead's checkpoint stays open
+    assert client.get(f"/api/v1/checkpoints/{cp.id}", headers=h).json()["state"] == "open"
+    r = client.post(f"/api/v1/checkpoints/{cp.id}/submissions", headers=h, data={"note": "x"})
+    assert r.status_code == 403
+    # the lead agency downloads the supporting agency's file; Công an tỉnh cannot
+    url = contribution["evidence"][0]["download_url"]
+    assert client.get(url, headers=world.headers("focal_syt")).status_code == 200
+    assert client.get(url, headers=world.headers("focal_cat")).status_code == 404
+    r = client.post(f"/api/v1/submissions/{contribution['id']}/accept", headers=world.headers("secretariat"))
+    assert r.status_code == 409 and "not reviewed" in r.json()["detail"]
