@@ -743,7 +743,7 @@ def add_probe(engine: Engine, items: int, day: date = PROBE_DAY, seed: int = 1) 
     with engine.begin() as conn:
         w = Writer(conn, 5000)
         agencies = conn.execute(select(Agency.id).order_by(Agency.id).limit(50)).scalars().all()
-        issued = day - timedelta(days=90)
+        issued = date(YEARS[0] - 1, 12, 1)  # the oldest plan: the desk opens on the newest real one
         plan_id = w.add(
             Plan,
             number="99/KH-UBND",

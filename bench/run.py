@@ -137,7 +137,22 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
+def database_exists(url: str) -> bool:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return Path(u.database).exists()
+    admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        with admin.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                {"n": u.database}).first() is not None
+    finally:
+        admin.dispose()
+
+
 def has_data(url: str) -> bool:
+    if not database_exists(url):
+        return False
     engine = make_engine(url)
     try:
         if not inspect(engine).has_table("checkpoint"):
@@ -331,38 +346,60 @@ def issue_tokens(engine: Engine, user_ids: list[int]) -> dict[int, str]:
     return tokens
 
 
-async def _load(base: str, jobs: list[tuple[str, str]], clients: int) -> dict[str, Any]:
+async def _load(base: str, jobs: list[tuple[str, str]], clients: int, think_s: float = 0.0,
+                budget_s: float = 600.0, seed: int = 1) -> dict[str, Any]:
+    """`clients` concurrent clients take jobs in turn; with `think_s` each pauses ~that long between requests.
+
+    No new request starts after `budget_s` (a slow page must not hold the whole run).
+    """
+    import random
+
     import httpx
 
     latencies: list[float] = []
-    codes: dict[int, int] = {}
+    codes: dict[str, int] = {}
     pending = iter(jobs)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    deadline = time.perf_counter() + budget_s
     async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
-        async def worker():
+        async def worker(n: int):
+            rng = random.Random(f"{seed}:{n}")
+            if think_s:
+                await asyncio.sleep(rng.uniform(0, think_s))  # users do not all click at once
             for path, token in pending:  # one shared iterator: each job is taken once
+                if time.perf_counter() > deadline:
+                    break
                 started = time.perf_counter()
-                response = await client.get(path, headers={"Authorization": f"Bearer {token}"})
-                await response.aread()
+                try:
+                    response = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+                    await response.aread()
+                    code = str(response.status_code)
+                except httpx.HTTPError as exc:  # counted, not fatal: a dropped connection is a result too
+                    code = type(exc).__name__
                 latencies.append(time.perf_counter() - started)
-                codes[response.status_code] = codes.get(response.status_code, 0) + 1
+                codes[code] = codes.get(code, 0) + 1
+                if think_s:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
+        await asyncio.gather(*(worker(n) for n in range(clients)))
         elapsed = time.perf_counter() - started
     latencies.sort()
 
     def q(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
-    return {"requests": len(latencies), "clients": clients, "p50_ms": round(1000 * q(0.50), 1),
-            "p95_ms": round(1000 * q(0.95), 1), "max_ms": round(1000 * latencies[-1], 1),
-            "rps": round(len(latencies) / elapsed, 1), "codes": {str(k): v for k, v in sorted(codes.items())},
-            "errors": sum(v for k, v in codes.items() if k != 200)}
+    return {"requests": len(latencies), "clients": clients, "think_s": think_s,
+            "p50_ms": round(1000 * q(0.50), 1), "p95_ms": round(1000 * q(0.95), 1),
+            "max_ms": round(1000 * latencies[-1], 1), "rps": round(len(latencies) / elapsed, 1),
+            "codes": dict(sorted(codes.items())), "errors": sum(v for k, v in codes.items() if k != "200")}
 
 
-def bench_http(url: str, engine: Engine, today: date, requests: int, desk_requests: int,
-               clients: int, seed: int) -> dict[str, dict[str, Any]]:
-    """Inbox (focal points of many agencies) and desk (secretariat) pages, `clients` at a time."""
+def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[str, Any]]:
+    """Inbox (focal points of many agencies) and desk (secretariat) pages over HTTP.
+
+    `*_http`: `clients` users, each pausing ~`think` seconds between pages (a paced, realistic load);
+    `*_http_saturation`: the same clients with no pause (closed loop: the server's throughput).
+    """
     import random
 
     try:
@@ -370,7 +407,7 @@ def bench_http(url: str, engine: Engine, today: date, requests: int, desk_reques
         from api.pages import desk, inbox  # noqa: F401
     except ImportError as exc:
         return {"inbox_http": missing(f"pages: {exc}"), "desk_http": missing(f"pages: {exc}")}
-    rng = random.Random(seed)
+    rng = random.Random(args.seed)
     with engine.connect() as conn:
         focal = conn.execute(select(User.id).where(User.role == "focal", User.username.like("%.daumoi"))
                              .order_by(User.id)).scalars().all()
@@ -380,32 +417,52 @@ def bench_http(url: str, engine: Engine, today: date, requests: int, desk_reques
     tokens = issue_tokens(engine, focal + secretariat)
     out = {}
     with running_server(url, today) as base:
-        for name, users, path, n in (("inbox_http", focal, "/inbox", requests),
-                                     ("desk_http", secretariat, "/desk", desk_requests)):
+        for name, users, path, n in (("inbox", focal, "/inbox", args.http_requests),
+                                     ("desk", secretariat, "/desk", args.desk_requests)):
             if not users or n <= 0:
-                out[name] = missing("no users or no requests")
+                out[f"{name}_http"] = missing("no users or no requests")
                 continue
             jobs = [(path, tokens[users[i % len(users)]]) for i in range(n)]
-            asyncio.run(_load(base, jobs[:min(len(jobs), clients)], clients))  # warm-up
-            stats = asyncio.run(_load(base, jobs, clients))
-            out[name] = compare(stats["p50_ms"] / 1000, None, **stats)
+            asyncio.run(_load(base, jobs[:min(len(jobs), args.clients)], args.clients))  # warm-up
+            for key, think in ((f"{name}_http", args.think), (f"{name}_http_saturation", 0.0)):
+                stats = asyncio.run(_load(base, jobs, args.clients, think, args.http_budget, args.seed))
+                out[key] = compare(stats["p50_ms"] / 1000, None, **stats)
     return out
 
 
 # --- others' benchmarks -------------------------------------------------------------------------
 
-def bench_digests(url: str, repeat: int, heads: int) -> dict[str, Any]:
-    """The digest run for `heads` department heads vs raw SMTP (bench/bench_digests.py)."""
+def bench_digests(url: str, heads: int) -> dict[str, Any]:
+    """The digest run for `heads` department heads vs raw SMTP: bench/bench_digests.py, in a child process.
+
+    That script builds its own data (it empties the database it is given), so it gets a throwaway
+    database beside ours (PostgreSQL) or its default temporary SQLite file. It runs once.
+    """
+    import re
+
+    script = ROOT / "bench" / "bench_digests.py"
+    if not script.exists():
+        return missing("bench/bench_digests.py does not exist yet")
+    u = make_url(url)
+    target = None
+    if u.get_backend_name() == "postgresql":
+        target = u.set(database=f"{u.database}_digests").render_as_string(hide_password=False)
+        ensure_database(target, fresh=True)
     try:
-        from bench import bench_digests
-    except ImportError as exc:
-        return missing(f"bench/bench_digests.py: {exc}")
-    runner = getattr(bench_digests, "benchmark", None)
-    if runner is None:
-        return missing("bench/bench_digests.py has no benchmark() entry point")
-    result = runner(db_url=url, heads=heads, repeat=repeat)
-    return compare(result["ours_s"], result.get("floor_s"), **{k: v for k, v in result.items()
-                                                               if k not in ("ours_s", "floor_s", "ratio")})
+        cmd = [sys.executable, str(script), "--n", str(heads)]
+        cmd += ["--database-url", target] if target else []
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    finally:
+        if target:
+            drop_database(target)
+    if done.returncode != 0:
+        return {"status": "failed", "reason": (done.stderr or done.stdout).strip().splitlines()[-1:]}
+    pipeline = re.search(r"^pipeline: ([0-9.]+) s", done.stdout, re.M)
+    raw = re.search(r"^raw \S+ over (\d+) connections: ([0-9.]+) s", done.stdout, re.M)
+    if not (pipeline and raw):
+        return {"status": "failed", "reason": f"unrecognised output: {done.stdout[-300:]}"}
+    return compare(float(pipeline.group(1)), float(raw.group(2)), heads=heads, connections=int(raw.group(1)),
+                   repeat=1, output=[line for line in done.stdout.splitlines() if line.strip()])
 
 
 def bench_parse(repeat: int) -> dict[str, Any]:
@@ -484,8 +541,8 @@ def query_plans(engine: Engine, today: date) -> str:
 def print_table(results: dict[str, dict[str, Any]]) -> None:
     print(f"\n{'operation':<22} {'ours':>11} {'floor':>11} {'ratio':>7}  {'goal':<24} notes")
     for name, r in results.items():
-        if r.get("status") == "missing":
-            print(f"{name:<22} {'missing':>11} {'':>11} {'':>7}  {GOALS.get(name, ''):<24} {r['reason']}")
+        if r.get("status") in ("missing", "failed"):
+            print(f"{name:<22} {r['status']:>11} {'':>11} {'':>7}  {GOALS.get(name, ''):<24} {r['reason']}")
             continue
         ours = f"{1000 * r['ours_s']:.1f} ms"
         floor = "" if r.get("floor_s") is None else f"{1000 * r['floor_s']:.1f} ms"
@@ -527,9 +584,8 @@ def run(args) -> dict[str, dict[str, Any]]:
         results["rollup_country"] = bench_rollup(engine, TODAY, None, args.repeat)
         results["inbox_function"] = bench_inbox_function(engine, TODAY, args.repeat)
         if args.http_requests > 0:
-            results.update(bench_http(url, engine, TODAY, args.http_requests, args.desk_requests,
-                                      args.clients, args.seed))
-        results["digest_run"] = bench_digests(url, args.repeat, args.heads)
+            results.update(bench_http(url, engine, TODAY, args))
+        results["digest_run"] = bench_digests(url, args.heads) if args.heads > 0 else missing("--heads 0")
         results["parse_seed_plan"] = bench_parse(args.repeat)
         if args.explain:
             Path(args.explain).write_text(query_plans(engine, TODAY), encoding="utf-8")
@@ -567,6 +623,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]] | None:
     p.add_argument("--http-requests", type=int, default=1000, help="inbox requests (0: no HTTP benchmarks)")
     p.add_argument("--desk-requests", type=int, default=100)
     p.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients")
+    p.add_argument("--think", type=float, default=1.0, help="seconds a paced client pauses between pages")
+    p.add_argument("--http-budget", type=float, default=120.0,
+                   help="seconds after which a load run starts no new request")
     p.add_argument("--heads", type=int, default=10000, help="department heads in the digest run")
     p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     p.add_argument("--explain", default="", help="write the hot queries' plans to this file")
