@@ -71,7 +71,8 @@ class EscalationItem:
     rung: str
     checkpoint_id: int
     agency_name: str
-    task_ref: str
+    section_ref: str
+    period_label: str
     due_date: date
     fired_on: date
 
@@ -81,7 +82,8 @@ class ExtensionItem:
     extension_id: int
     checkpoint_id: int
     agency_name: str
-    task_ref: str
+    section_ref: str
+    period_label: str
     previous_due: date
     requested_due: date
     reason: str
@@ -153,17 +155,18 @@ def review_queue(session: Session, actor: Actor, today: date) -> list[ReviewItem
 def escalations_by_rung(session: Session, actor: Actor, today: date) -> dict[str, list[EscalationItem]]:
     """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first."""
     require_role(actor, *DESK_ROLES)
-    stmt = (select(Escalation, Checkpoint.task_id, Agency.name, Task.ref)
+    stmt = (select(Escalation, Agency.name, Section.ref, Checkpoint.period_label)
             .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
             .join(Task, Task.id == Checkpoint.task_id)
+            .join(Section, Section.id == Task.section_id)
             .join(Agency, Agency.id == Checkpoint.agency_id)
             .where(Escalation.due_date == Checkpoint.due_date, Task.withdrawn.is_(False),
                    Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
                    Escalation.fired_on <= today)
             .order_by(Escalation.fired_on, Escalation.id))
     groups: dict[str, list[EscalationItem]] = {}
-    for esc, _task_id, agency, ref in session.execute(stmt).all():
-        groups.setdefault(esc.rung, []).append(EscalationItem(esc.rung, esc.checkpoint_id, agency, ref,
+    for esc, agency, ref, period in session.execute(stmt).all():
+        groups.setdefault(esc.rung, []).append(EscalationItem(esc.rung, esc.checkpoint_id, agency, ref, period,
                                                               esc.due_date, esc.fired_on))
     order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
     return dict(sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
@@ -172,16 +175,18 @@ def escalations_by_rung(session: Session, actor: Actor, today: date) -> dict[str
 def pending_extensions(session: Session, actor: Actor) -> list[ExtensionItem]:
     """Extension requests awaiting a decision, oldest first."""
     require_role(actor, *DESK_ROLES)
-    stmt = (select(ExtensionRequest, Agency.name, Task.ref, User.full_name, User.username)
+    stmt = (select(ExtensionRequest, Agency.name, Section.ref, Checkpoint.period_label, User.full_name,
+                   User.username)
             .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
             .join(Task, Task.id == Checkpoint.task_id)
+            .join(Section, Section.id == Task.section_id)
             .join(Agency, Agency.id == Checkpoint.agency_id)
             .join(User, User.id == ExtensionRequest.requested_by)
             .where(ExtensionRequest.status == "pending")
             .order_by(ExtensionRequest.requested_at, ExtensionRequest.id))
-    return [ExtensionItem(ext.id, ext.checkpoint_id, agency, ref, ext.previous_due, ext.requested_due,
+    return [ExtensionItem(ext.id, ext.checkpoint_id, agency, ref, period, ext.previous_due, ext.requested_due,
                           ext.reason, full_name or username)
-            for ext, agency, ref, full_name, username in session.execute(stmt).all()]
+            for ext, agency, ref, period, full_name, username in session.execute(stmt).all()]
 
 
 def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> Desk:

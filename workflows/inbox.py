@@ -10,13 +10,13 @@ Ties are broken by the task's position in the plan, so the plan's own order is k
 `supported`: for each task the agency supports (phối hợp), the lead agency's current checkpoint —
 the earliest one not accepted or waived, or the last one when all are closed.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Agency, Checkpoint, Plan, Section, Task, TaskSupport
+from models import Agency, Checkpoint, CheckpointState, Plan, Review, Section, Submission, Task, TaskSupport
 from workflows.actors import Actor
 from workflows.checkpoints import visible_to
 from workflows.errors import InvalidInput, NotFound
@@ -44,6 +44,8 @@ class InboxItem:
     days_left: int
     agency_id: int
     agency_name: str
+    schedule_kind: str = "once"
+    return_reason: str = ""  # the secretariat's latest reason, for returned work
 
 
 @dataclass
@@ -71,7 +73,7 @@ def checkpoint_rows(session: Session, today: date, *filters):
     """Checkpoints of live tasks with their task, section, plan, agency and status, by due date."""
     status = status_expr(today).label("status")
     stmt = (select(Checkpoint, Task.ref, Task.text, Task.schedule_phrase, Section.ref, Plan.number,
-                   Agency.name, status)
+                   Agency.name, status, Task.schedule_kind)
             .join(Task, Task.id == Checkpoint.task_id)
             .join(Section, Section.id == Task.section_id)
             .join(Plan, Plan.id == Task.plan_id)
@@ -83,13 +85,13 @@ def checkpoint_rows(session: Session, today: date, *filters):
 
 def inbox_item(row, today: date) -> InboxItem:
     """An `InboxItem` from a `checkpoint_rows` row."""
-    cp, task_ref, text, phrase, section_ref, plan_number, agency_name, status = row
+    cp, task_ref, text, phrase, section_ref, plan_number, agency_name, status, kind = row
     return InboxItem(checkpoint_id=cp.id, task_id=cp.task_id, task_ref=task_ref, section_ref=section_ref,
                      plan_number=plan_number, task_text=text, schedule_phrase=phrase,
                      period_label=cp.period_label, due_date=cp.due_date,
                      original_due_date=cp.original_due_date, status=status,
                      days_late=days_late(cp.due_date, today), days_left=(cp.due_date - today).days,
-                     agency_id=cp.agency_id, agency_name=agency_name)
+                     agency_id=cp.agency_id, agency_name=agency_name, schedule_kind=kind)
 
 
 def inbox_agency_id(actor: Actor, agency_id: int | None) -> int:
@@ -127,8 +129,24 @@ def agency_inbox(session: Session, actor: Actor, today: date, agency_id: int | N
             inbox.due_soon.append(item)
         else:
             inbox.later.append(item)
+    reasons = return_reasons(session, [i.checkpoint_id for i in inbox.returned + inbox.overdue])
+    inbox.returned = [replace(i, return_reason=reasons.get(i.checkpoint_id, "")) for i in inbox.returned]
+    inbox.overdue = [replace(i, return_reason=reasons.get(i.checkpoint_id, "")) for i in inbox.overdue]
     inbox.supported = supported_items(session, agency_id, today)
     return inbox
+
+
+def return_reasons(session: Session, checkpoint_ids: list[int]) -> dict[int, str]:
+    """The latest return reason of each checkpoint still returned (absent when never returned)."""
+    if not checkpoint_ids:
+        return {}
+    stmt = (select(Submission.checkpoint_id, Review.reason)
+            .join(Review, Review.submission_id == Submission.id)
+            .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
+            .where(Submission.checkpoint_id.in_(checkpoint_ids), Review.decision == "return",
+                   Checkpoint.state == CheckpointState.returned)
+            .order_by(Review.reviewed_at, Review.id))
+    return {cp_id: reason for cp_id, reason in session.execute(stmt).all()}  # later rows win
 
 
 def supported_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:

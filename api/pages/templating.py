@@ -1,4 +1,5 @@
 """Jinja2 environment, Vietnamese formatting filters, flash messages and the page context."""
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -60,6 +61,11 @@ def excerpt(text: str | None, limit: int = 240) -> str:
     return cut + " …"
 
 
+def section_of(task_ref: str) -> str:
+    """The section part of a task ref ('II.1.2-b3', 'III.2@so-y-te' → 'II.1.2', 'III.2') for display."""
+    return re.split(r"[-@]", task_ref or "", maxsplit=1)[0]
+
+
 def pct(value: float | None) -> str:
     if value is None:
         return "—"
@@ -96,12 +102,10 @@ def _env() -> Jinja2Templates:
     env = templates.env
     env.filters.update(d=vn_date, dt=vn_datetime, excerpt=excerpt, pct=pct, grade=grade,
                        grade_label=lambda v: GRADE_LABELS[grade(v)], filesize=filesize,
-                       badge=status_badge, status_label=lambda s: STATUS_LABELS_VI[Status(s)])
-    env.globals.update(ROLE_LABELS=ROLE_LABELS, STATUS_LABELS=STATUS_LABELS_VI)
+                       badge=status_badge, section_of=section_of, status_label=lambda s: STATUS_LABELS_VI[Status(s)])
+    env.globals.update(ROLE_LABELS=ROLE_LABELS, STATUS_LABELS=STATUS_LABELS_VI, matrix_columns=matrix_columns,
+                       matrix_cell=matrix_cell)
     return templates
-
-
-templates = _env()
 
 
 def _flash_serializer(request: Request) -> URLSafeSerializer:
@@ -150,6 +154,48 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     return response
 
 
+@dataclass(frozen=True)
+class MatrixColumn:
+    key: str
+    title: str
+    refs: tuple[str, ...]
+
+
+def matrix_columns(matrix) -> list[MatrixColumn]:
+    """The plan's areas II.1 … II.9 one column each; the other parts (I, III) one column per part."""
+    columns: list[MatrixColumn] = []
+    merged: dict[str, list[str]] = {}
+    for ref, title in matrix.areas:
+        part = ref.split(".")[0]
+        if part == "II":
+            columns.append(MatrixColumn(ref, title, (ref,)))
+        else:
+            if part not in merged:
+                merged[part] = []
+                columns.append(MatrixColumn(part, "", ()))
+            merged[part].append(ref)
+    return [MatrixColumn(c.key, c.title or f"Mục {c.key}: {', '.join(merged[c.key])}", tuple(merged[c.key]))
+            if not c.refs else c for c in columns]
+
+
+def matrix_cell(matrix, agency_id: int, column: MatrixColumn):
+    """The figures of one column for one agency, summed over the column's areas (None: no checkpoint)."""
+    from workflows.rollups import Rollup
+
+    cells = [c for ref in column.refs if (c := matrix.cell(agency_id, ref)) is not None]
+    if len(cells) <= 1:
+        return cells[0] if cells else None
+    total = Rollup(key=(agency_id, column.key), label=column.key)
+    for c in cells:
+        total.total += c.total
+        total.due += c.due
+        total.done += c.done
+        total.done_on_time += c.done_on_time
+        for status, n in c.counts.items():
+            total.counts[status] += n
+    return total
+
+
 @dataclass
 class Page:
     """What every signed-in page needs: request, session, user, actor, today, settings."""
@@ -185,3 +231,6 @@ def get_page(request: Request, session: SessionDep, user: CurrentUser, today: To
 
 
 PageDep = Annotated[Page, Depends(get_page)]
+
+
+templates = _env()
