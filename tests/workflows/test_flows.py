@@ -1,10 +1,11 @@
 """Prefect flows: logic through `.fn` (no server), plus one run and the deployments under a test server."""
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, func, select
 
-from models import Escalation, OutboxMessage
+from models import Escalation, OutboxMessage, Plan
 from models.config import get_settings
 from tests.builders import add_agency, add_task
 from tests.notifications.smtp_server import SmtpServer
@@ -86,6 +87,16 @@ def prefect_server():
 def test_sweep_flow_runs_under_prefect(prefect_server, env, engine, one_checkpoint):
     assert flows.escalation_sweep_flow(today="2023-06-15") == {"overdue": 1}
     assert _count(engine, Escalation) == 1 and _count(engine, OutboxMessage) == 1
+
+
+@pytest.mark.prefect
+def test_plan_import_flow_under_prefect(prefect_server, env, engine):
+    seed = Path(__file__).parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
+    report = flows.plan_import_flow(path=str(seed), today="2023-02-01")
+    assert report["created"] and len(report["added"]) > 100
+    with Session(engine) as s:
+        assert s.exec(select(Plan.number)).all() == ["23/KH-UBND"]
+    assert flows.plan_import_flow(path=str(seed), today="2023-02-02")["added"] == []  # same text: no-op
 
 
 @pytest.mark.prefect
