@@ -132,3 +132,27 @@ def test_values_the_database_refuses_are_422(client, world, engine):
         assert r.json()["detail"].startswith("invalid value:") and "NUL" in r.json()["detail"]
     else:  # SQLite stores NUL bytes like any other character
         assert r.status_code == r2.status_code == 200 and r.json()["total"] == 0
+
+
+def test_malformed_bodies_are_422(client, world):
+    h = world.headers("secretariat")
+    focal = world.headers("focal_syt")
+    cp = world.checkpoints[2].id
+    ext = f"/api/v1/checkpoints/{cp}/extensions"
+    sub = f"/api/v1/checkpoints/{cp}/submissions"
+    as_json = {**focal, "content-type": "application/json"}
+    broken = client.post(ext, content=b'{"requested_due": ', headers=as_json)
+    assert broken.status_code == 422
+    for body in (["not", "an", "object"], {"requested_due": 20231015, "reason": "x"},
+                 {"requested_due": "2023-10-15", "reason": 5}):
+        assert client.post(ext, json=body, headers=focal).status_code == 422, body
+    for version in ("abc", str(10**30), "-1"):
+        r = client.post(sub, data={"note": "x", "expected_version": version}, headers=focal)
+        assert r.status_code == 422, version
+    assert client.post("/api/v1/submissions/1/accept", json={"expected_version": 10**30},
+                       headers=h).status_code == 422
+    r = client.post("/api/v1/extensions/1/decision", json={"approve": "perhaps"}, headers=h)
+    assert r.status_code == 422
+    for path, params in (("/api/v1/escalations", {"fired_from": "2023-13-01"}),
+                         ("/api/v1/extensions", {"status": "maybe"})):
+        assert client.get(path, params=params, headers=h).status_code == 422, params
