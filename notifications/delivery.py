@@ -151,9 +151,8 @@ def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> li
     # The outer condition is re-checked on the locked row, so a row claimed meanwhile is left out.
     stmt = (update(T).where(T.c.id == picked.c.id, _claimable(now))
             .values(status="sending", locked_until=now + lease)
-            .returning(T.c.id, T.c.dedupe_key, T.c.template, T.c.context, T.c.audience, T.c.agency_id,
-                       T.c.recipients, T.c.subject, T.c.body_text, T.c.body_html, T.c.attempts,
-                       T.c.locked_until))
+            .returning(T.c.id, T.c.dedupe_key, T.c.template, T.c.audience, T.c.agency_id, T.c.recipients,
+                       T.c.subject, T.c.body_text, T.c.body_html, T.c.attempts, T.c.locked_until))
     with engine.begin() as conn:
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
     return sorted(rows, key=lambda r: r["id"])
@@ -166,17 +165,23 @@ def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> l
     work overlaps the other connections' waits for the server.
     """
     need = [(r["audience"], r["agency_id"]) for r in rows if not r["recipients"]]
-    resolved = {}
-    if need:
+    # contexts are only needed to render rows queued without bodies (digests carry theirs)
+    unrendered = [r["id"] for r in rows if not (r["subject"] and r["body_text"] and r["body_html"])]
+    resolved, contexts = {}, {}
+    if need or unrendered:
         with Session(engine) as session:
-            resolved = resolve_recipients(session, settings, need)
+            if need:
+                resolved = resolve_recipients(session, settings, need)
+            if unrendered:
+                found = session.execute(select(T.c.id, T.c.context).where(T.c.id.in_(unrendered)))
+                contexts = dict(found.all())
     mails = []
     for r in rows:
         mail = Mail(id=r["id"], dedupe_key=r["dedupe_key"], attempts=r["attempts"], lease=r["locked_until"],
                     recipients=[ascii_domain(a) for a in
                                 r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])],
-                    template=r["template"], context=r["context"], subject=r["subject"], text=r["body_text"],
-                    html=r["body_html"])
+                    template=r["template"], context=contexts.get(r["id"]), subject=r["subject"],
+                    text=r["body_text"], html=r["body_html"])
         if not r["recipients"]:
             mail.filled = {"recipients": mail.recipients}
         if not mail.recipients:

@@ -16,6 +16,7 @@ from datetime import datetime
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
 
 from models.config import Settings
 
@@ -25,7 +26,20 @@ _UNSAFE = re.compile(r"[^\x21-\x7e ]")  # header text we write verbatim must be 
 
 def envelope_sender(settings: Settings) -> str:
     """The bare address of `mail_from` ('Ban Chỉ đạo … <bcd@x>' → 'bcd@x')."""
-    return parseaddr(settings.mail_from)[1] or settings.mail_from
+    return _sender(settings.mail_from)[1]
+
+
+@lru_cache(maxsize=8)
+def _sender(mail_from: str) -> tuple[str, str]:
+    """(From header value, bare address); parsed once, not once per message."""
+    name, address = parseaddr(mail_from)
+    address = address or mail_from
+    return (formataddr((name, address), charset="utf-8") if name else address), address
+
+
+@lru_cache(maxsize=8)
+def _date(moment: datetime) -> str:
+    return format_datetime(moment)  # a run stamps all its messages with the same moment
 
 
 def message_id(outbox_id: int, dedupe_key: str, sender: str) -> str:
@@ -38,16 +52,15 @@ def message_id(outbox_id: int, dedupe_key: str, sender: str) -> str:
 def build_message(settings: Settings, outbox_id: int, dedupe_key: str, recipients: list[str],
                   subject: str, text: str, html: str, date: datetime) -> bytes:
     """The message as sent: headers, then the text and HTML alternatives."""
-    name, address = parseaddr(settings.mail_from)
-    sender = formataddr((name, address), charset="utf-8") if name else address
+    sender, address = _sender(settings.mail_from)
     # '=_' never occurs in base64, so the boundary cannot collide with a body
     boundary = f"=_plantrack_{hashlib.sha256(f'{outbox_id}:{dedupe_key}'.encode()).hexdigest()[:24]}"
     headers = [
         "Subject: " + Header(subject, "utf-8", header_name="Subject").encode(linesep=CRLF),
         "From: " + sender,
         "To: " + _fold_addresses(recipients),
-        "Date: " + format_datetime(date),
-        "Message-ID: " + message_id(outbox_id, dedupe_key, envelope_sender(settings)),
+        "Date: " + _date(date),
+        "Message-ID: " + message_id(outbox_id, dedupe_key, address),
         "X-Plantrack-Outbox: " + _UNSAFE.sub("?", dedupe_key),
         "Auto-Submitted: auto-generated",  # RFC 3834: keeps vacation replies away
         "MIME-Version: 1.0",

@@ -6,7 +6,7 @@ Everything is grouped: the head digests of all agencies cost the same handful of
 Head digest (week = ISO week of `today`), for one agency:
 - standing: the agency's rollup (workflows/rollups.py: completion and on-time shares of what is due);
 - overdue: past the current due date and not accepted — oldest first, with days late;
-- due_soon: open, not submitted, due within the next 14 days (the inbox's `due_soon`);
+- due_soon: open, not submitted, due within the next 14 days (as the focal point's inbox);
 - returned: sent back for rework and not yet past due, with the last return reason;
 - awaiting_review: submitted, waiting for the secretariat;
 - extension_decisions: requests approved or refused in the 7 days up to `today`.
@@ -21,7 +21,7 @@ Secretariat digest (daily):
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
 """
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -34,7 +34,9 @@ from models import (
     Escalation,
     Evidence,
     ExtensionRequest,
+    Plan,
     Review,
+    Section,
     Submission,
     SubmissionKind,
     SubmissionStatus,
@@ -42,11 +44,11 @@ from models import (
     User,
 )
 from workflows.clock import VN
-from workflows.inbox import HORIZON_DAYS, InboxItem, checkpoint_rows, inbox_item
 from workflows.rollups import Rollup, agency_rollup
-from workflows.status import Status, status_expr
+from workflows.status import Status, days_late, status_expr
 
 WORST_AGENCIES = 5
+HORIZON_DAYS = 14
 DECISION_DAYS = 7
 RUNG_ORDER = ("reminder", "overdue", "secretariat", "leader")
 RUNG_LABELS_VI = {
@@ -58,11 +60,26 @@ RUNG_LABELS_VI = {
 
 
 @dataclass(frozen=True)
-class DigestItem(InboxItem):
-    """An inbox item with what a digest adds: the submission date and the last return reason."""
+class DigestItem:
+    """One checkpoint as a digest shows it: the plan's own words and deadline phrase beside the date."""
 
+    checkpoint_id: int
+    task_id: int
+    task_ref: str
+    section_ref: str
+    plan_number: str
+    task_text: str
+    schedule_phrase: str
+    period_label: str
+    due_date: date
+    original_due_date: date
+    status: str
+    days_late: int
+    days_left: int
+    agency_id: int
+    agency_name: str
     submitted_on: date | None = None
-    reason: str = ""
+    reason: str = ""  # the latest return reason, for returned work
 
 
 @dataclass(frozen=True)
@@ -233,15 +250,15 @@ def head_digests(session: Session, today: date, agency_ids: list[int] | None = N
     soon = today + timedelta(days=HORIZON_DAYS)
     status = status_expr(today)
     cp_filter = [] if agency_ids is None else [Checkpoint.agency_id.in_(ids)]
-    rows = checkpoint_rows(session, today, *cp_filter, status.in_(
+    items = checkpoint_items(session, today, *cp_filter, status.in_(
         [Status.overdue, Status.returned, Status.submitted, Status.in_progress_on_time]))
-    returned_ids = [row[0].id for row in rows if row[-1] == Status.returned]
-    reasons = last_return_reasons(session, returned_ids)
-    for row in rows:
-        digest = digests.get(row[0].agency_id)
+    reasons = last_return_reasons(session, [i.checkpoint_id for i in items if i.status == Status.returned])
+    for item in items:
+        digest = digests.get(item.agency_id)
         if digest is None:
             continue
-        item = digest_item(row, today, reasons.get(row[0].id, ""))
+        if item.checkpoint_id in reasons:
+            item = replace(item, reason=reasons[item.checkpoint_id])
         if item.status == Status.overdue:
             digest.overdue.append(item)
         elif item.status == Status.returned:
@@ -256,11 +273,24 @@ def head_digests(session: Session, today: date, agency_ids: list[int] | None = N
     return [d for d in digests.values() if include_empty or d.has_news]
 
 
-def digest_item(row, today: date, reason: str = "") -> DigestItem:
-    """A `DigestItem` from a `workflows.inbox.checkpoint_rows` row."""
-    base = inbox_item(row, today)
-    return DigestItem(**{f: getattr(base, f) for f in InboxItem.__dataclass_fields__},
-                      submitted_on=row[0].submitted_on, reason=reason)
+def checkpoint_items(session: Session, today: date, *filters) -> list[DigestItem]:
+    """Checkpoints of live tasks with their status on `today`, by due date then plan order (one query)."""
+    status = status_expr(today).label("status")
+    stmt = (select(Checkpoint, Task.ref, Task.text, Task.schedule_phrase, Section.ref, Plan.number,
+                   Agency.name, status)
+            .join(Task, Task.id == Checkpoint.task_id)
+            .join(Section, Section.id == Task.section_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .join(Agency, Agency.id == Checkpoint.agency_id)
+            .where(Task.withdrawn.is_(False), *filters)
+            .order_by(Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id))
+    return [DigestItem(checkpoint_id=cp.id, task_id=cp.task_id, task_ref=ref, section_ref=section_ref,
+                       plan_number=number, task_text=text, schedule_phrase=phrase,
+                       period_label=cp.period_label, due_date=cp.due_date,
+                       original_due_date=cp.original_due_date, status=st,
+                       days_late=days_late(cp.due_date, today), days_left=(cp.due_date - today).days,
+                       agency_id=cp.agency_id, agency_name=agency, submitted_on=cp.submitted_on)
+            for cp, ref, text, phrase, section_ref, number, agency, st in session.execute(stmt).all()]
 
 
 def last_return_reasons(session: Session, checkpoint_ids: list[int]) -> dict[int, str]:
@@ -304,8 +334,8 @@ def secretariat_digest(session: Session, today: date) -> SecretariatDigest:
     """The secretariat's daily digest."""
     yesterday = today - timedelta(days=1)
     status = status_expr(today)
-    new_overdue = [digest_item(row, today) for row in checkpoint_rows(
-        session, today, status == Status.overdue.value, Checkpoint.due_date == yesterday)]
+    new_overdue = checkpoint_items(session, today, status == Status.overdue.value,
+                                   Checkpoint.due_date == yesterday)
     standings = [Standing.of(r) for r in agency_rollup(session, today)]
     return SecretariatDigest(
         today=today, overall=_overall(standings), new_overdue=new_overdue,
