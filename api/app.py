@@ -31,6 +31,21 @@ def _pages_router():
     return getattr(pages, "router", None)  # None while api/pages is still a bare directory
 
 
+def _document_bearer_auth(app: FastAPI) -> None:
+    """Declare the bearer scheme in the OpenAPI schema (clients and the docs' Authorize button)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        schema = generate()  # cached by FastAPI after the first call; the edits below are idempotent
+        schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
+            "type": "http", "scheme": "bearer",
+            "description": "token from POST /api/v1/auth/token (or the session cookie + X-CSRF-Token)"}
+        schema["security"] = [{"bearer": []}]
+        return schema
+
+    app.openapi = openapi
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
                today: date | None = None) -> FastAPI:
     """A configured app; `today` pins the calendar date (tests, demos)."""
@@ -56,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app = FastAPI(title="plantrack", version="1", summary="Theo dõi thực hiện kế hoạch — JSON API",
                   lifespan=lifespan, openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
                   redoc_url=None)
+    _document_bearer_auth(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.today = today

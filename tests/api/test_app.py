@@ -38,6 +38,7 @@ def test_openapi_documents_every_api_route(client):
                 continue
             body = response["content"]["application/json"]
             assert "schema" in body, f"{method} {path} has no response model"
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert client.get("/api/v1/docs").status_code == 200
 
 
