@@ -14,7 +14,7 @@ Definitions (the figures a quarterly report quotes), for a given `today`:
   reading "tỷ lệ hoàn thành đúng hạn trên số nhiệm vụ đến hạn", not the on-time share of what
   is done; both None when nothing is due;
 - `oldest_overdue`: the overdue checkpoint with the earliest current due date (then lowest id).
-Each rollup is one aggregate query plus one window query for the oldest overdue item.
+Each rollup is one grouped query plus one window query for the oldest overdue item.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,7 +142,8 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
         agencies[agency_id] = agency_name
         r.label = f"{agency_name} — {ref}"
         cells[(agency_id, ref)] = r
-    return AreaMatrix(areas=[(ref, t) for ref, (_, t) in sorted(areas.items(), key=lambda a: (a[1][0], a[0]))],
+    in_plan_order = sorted(areas.items(), key=lambda a: (a[1][0], a[0]))
+    return AreaMatrix(areas=[(ref, t) for ref, (_, t) in in_plan_order],
                       agencies=sorted(agencies.items(), key=lambda a: (a[1], a[0])), cells=cells)
 
 
@@ -161,13 +162,11 @@ def _strictly_within(ref, ancestor_ref) -> ColumnElement[bool]:
 
 
 def _base(today: date, keys: list, joins: list, filters: list, extra: list = ()) -> Select:
-    """Checkpoints of the group with their effective status and whether they are due."""
-    status = effective_status(today).label("status")
-    is_due = and_(status != Status.waived.value,
-                  or_(Checkpoint.original_due_date <= today, Checkpoint.state == CheckpointState.accepted))
+    """Checkpoints of the group with their effective status and whether their due date has come."""
+    reached = or_(Checkpoint.original_due_date <= today, Checkpoint.state == CheckpointState.accepted)
     stmt = select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *extra, Checkpoint.id.label("cp_id"),
-                  Checkpoint.due_date.label("due_date"), status,
-                  case((is_due, 1), else_=0).label("is_due"))
+                  Checkpoint.due_date.label("due_date"), effective_status(today).label("status"),
+                  case((reached, 1), else_=0).label("reached"))
     stmt = stmt.select_from(Checkpoint).join(Task, Task.id == Checkpoint.task_id)
     for target, on in joins:
         stmt = stmt.join(target, on)
@@ -176,30 +175,39 @@ def _base(today: date, keys: list, joins: list, filters: list, extra: list = ())
 
 def _rollups(session: Session, today: date, keys: list, labels: list, joins: list, filters: list,
              order_by: list) -> list[Rollup]:
-    """One grouped query; labels and order columns depend on the keys, so grouping by them is free."""
-    extra = [x.label(f"l{i}") for i, x in enumerate(labels)] + [o.label(f"o{i}") for i, o in enumerate(order_by)]
+    """One query grouped by (group, status, due date reached): the status CASE is computed once a row.
+
+    Labels and order columns depend on the keys, so grouping by them adds no groups; Python then
+    folds the at most 16 rows of each group.
+    """
+    extra = ([x.label(f"l{i}") for i, x in enumerate(labels)]
+             + [o.label(f"o{i}") for i, o in enumerate(order_by)])
     base = _base(today, keys, joins, filters, extra).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     label_cols = [base.c[f"l{i}"] for i in range(len(labels))]
     order_cols = [base.c[f"o{i}"] for i in range(len(order_by))]
-    counts = [func.sum(case((base.c.status == s.value, 1), else_=0)).label(s.value) for s in Status]
-    stmt = (select(*key_cols, *label_cols, func.count().label("total"),
-                   func.sum(base.c.is_due).label("due"), *counts)
-            .group_by(*key_cols, *label_cols, *order_cols).order_by(*order_cols, *key_cols))
-    result: list[Rollup] = []
+    stmt = (select(*key_cols, *label_cols, base.c.status, base.c.reached, func.count().label("n"))
+            .group_by(*key_cols, *label_cols, *order_cols, base.c.status, base.c.reached)
+            .order_by(*order_cols, *key_cols))
+    by_key: dict[Any, Rollup] = {}
     for row in session.execute(stmt).mappings():
-        label_values = tuple(row[f"l{i}"] for i in range(len(labels)))
-        r = Rollup(key=_key(row, len(keys)), label=label_values[0] if len(labels) == 1 else label_values,
-                   counts={s.value: int(row[s.value] or 0) for s in Status},
-                   total=int(row["total"]), due=int(row["due"] or 0))
+        key = _key(row, len(keys))
+        r = by_key.get(key)
+        if r is None:
+            label_values = tuple(row[f"l{i}"] for i in range(len(labels)))
+            r = by_key[key] = Rollup(key=key, label=label_values[0] if len(labels) == 1 else label_values)
+        n, status = int(row["n"]), row["status"]
+        r.counts[status] += n
+        r.total += n
+        if row["reached"] and status != Status.waived.value:
+            r.due += n
+    for r in by_key.values():
         r.done = sum(r.counts[s.value] for s in DONE)
         r.done_on_time = r.counts[Status.done_on_time.value]
-        result.append(r)
-    by_key = {r.key: r for r in result}
     for key, oldest in _oldest_overdue(session, today, keys, joins, filters).items():
         if key in by_key:
             by_key[key].oldest_overdue = oldest
-    return result
+    return list(by_key.values())
 
 
 def _oldest_overdue(session: Session, today: date, keys: list, joins: list,
