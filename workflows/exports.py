@@ -114,7 +114,7 @@ def quarterly_xlsx(rows: list[ExportRow], title: str) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for n, r in enumerate(rows, start=1):
-        ws.append((n, r.agency, r.task_ref, r.task_text, r.period_label, r.due_date, r.status_label,
+        ws.append((n, r.agency, r.section_ref, r.task_text, r.period_label, r.due_date, r.status_label,
                    r.submitted_on, r.accepted_on, r.evidence_count))
     for col in DATE_COLUMNS:
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
@@ -140,6 +140,6 @@ def quarterly_csv(rows: list[ExportRow]) -> bytes:
         return d.strftime("%d/%m/%Y") if d else ""
 
     for n, r in enumerate(rows, start=1):
-        writer.writerow((n, r.agency, r.task_ref, r.task_text, r.period_label, day(r.due_date),
+        writer.writerow((n, r.agency, r.section_ref, r.task_text, r.period_label, day(r.due_date),
                          r.status_label, day(r.submitted_on), day(r.accepted_on), r.evidence_count))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
