@@ -108,7 +108,8 @@ def _queue_mail(session: Session, inserted: list["_Inserted"], today: date) -> l
                      "due_date": i.due_date.isoformat(), "due_date_vn": i.due_date.strftime("%d/%m/%Y"),
                      "days_late": max(0, (today - i.due_date).days),
                      "days_left": max(0, (i.due_date - today).days)}))
-    enqueue_many(session, rows)
+    for start in range(0, len(rows), _CHUNK):  # one INSERT stays under PostgreSQL's 65,535 parameters
+        enqueue_many(session, rows[start:start + _CHUNK])
     return fired
 
 

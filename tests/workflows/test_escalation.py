@@ -4,10 +4,10 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, text
+from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
-from models import Escalation, OutboxMessage
+from models import Checkpoint, Escalation, OutboxMessage, Section, Task
 from models.db import make_engine, unit_of_work
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
 from workflows.actors import SYSTEM, Actor
@@ -262,3 +262,19 @@ def test_every_default_rung_mail_renders_from_the_queued_context(session, engine
     for m in messages:
         mail = render(m.template, m.context)
         assert "Sở Y tế" in mail.text and "14/06/2023" in mail.text and mail.subject
+
+
+def test_a_large_first_sweep_queues_every_mail(session, engine):
+    syt = add_agency(session, "Sở Y tế", code="syt")
+    plan = add_plan(session)
+    section_id = session.exec(select(Section.id).where(Section.plan_id == plan.id)).one()
+    n = 1200  # more than one outbox INSERT chunk
+    session.execute(insert(Task), [dict(plan_id=plan.id, section_id=section_id, ref=f"II.1-{i}", title="t",
+                                        text="Nhiệm vụ", span_start=0, span_end=1, schedule_kind="once",
+                                        lead_agency_id=syt.id, due_dates=[], position=i) for i in range(n)])
+    task_ids = session.exec(select(Task.id)).all()
+    session.execute(insert(Checkpoint), [dict(task_id=t, agency_id=syt.id, opens_on=D, due_date=D,
+                                              original_due_date=D, period_label="") for t in task_ids])
+    session.commit()
+    assert len(_sweep(engine, D + timedelta(days=1))) == n
+    assert _count(session, Escalation) == n and _count(session, OutboxMessage) == n
