@@ -57,7 +57,7 @@ def _tidy_text(text: str) -> str:
 def _env(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(vndate=vndate, excerpt=excerpt, pct=pct, period=period)
+    env.filters.update(vndate=vndate, excerpt=excerpt, pct=pct, period=period, ref=ref)
     return env
 
 
@@ -100,3 +100,11 @@ def period(label: Any) -> str:
     """A period label worth showing: '' for 'Hạn 14/06/2023', which only restates the due date."""
     label = str(label or "")
     return "" if label.startswith("Hạn ") else label
+
+
+def ref(task_ref: Any) -> str:
+    """The plan's own numbering of a task ref: 'II.3-b2', 'III.2@so-y-te' → 'II.3', 'III.2'.
+
+    The suffix only keeps refs unique inside the database; readers know the plan's numbering.
+    """
+    return re.split(r"[-@]", str(task_ref or ""), maxsplit=1)[0]

@@ -12,7 +12,7 @@ from tests.builders import add_agency, add_user
 from tests.notifications.smtp_server import SmtpServer, free_port
 from workflows.outbox import enqueue, enqueue_many
 
-NOTICE = dict(checkpoint_id=7, agency_name="Sở Y tế", task_ref="II.3-2",
+NOTICE = dict(checkpoint_id=7, agency_name="Sở Y tế", task_ref="II.3-b2",
               task_title="Đánh giá chương trình điều trị nghiện bằng thuốc thay thế",
               task_text="Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất "
                         "dạng thuốc phiện bằng thuốc thay thế (Methadone, Buprenorphine).",
@@ -46,7 +46,7 @@ def test_notices_reach_their_audience_with_both_parts_and_intact_vietnamese(engi
                                           "giamdoc@syt.test")
     assert got["n:secretariat"].rcpt_tos == ("thuongtruc@catinh.test",)
     msg = got["n:returned"].message
-    assert msg["Subject"] == "[Sơn La – PCMT] Báo cáo bị trả lại: Sở Y tế – II.3-2 (6 tháng/2023)"
+    assert msg["Subject"] == "[Sơn La – PCMT] Báo cáo bị trả lại: Sở Y tế – II.3 (6 tháng/2023)"
     assert "Sở Y tế" in str(msg["To"]) or msg["To"].addresses[0].addr_spec == "focal@syt.test"
     assert msg["Message-ID"] and msg["Date"]
     assert msg.get_content_type() == "multipart/alternative"
