@@ -21,7 +21,7 @@ Secretariat digest (daily):
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
 """
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -57,6 +57,17 @@ RUNG_LABELS_VI = {
     "secretariat": "Chuyển Thường trực (quá hạn 7 ngày)",
     "leader": "Báo cáo lãnh đạo (quá hạn 30 ngày)",
 }
+
+
+def plain(value):
+    """Dataclasses to dicts, recursively (`dataclasses.asdict` deep-copies every leaf: 4x slower)."""
+    if is_dataclass(value):
+        return {k: plain(v) for k, v in vars(value).items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -149,7 +160,8 @@ class HeadDigest:
                     or self.extension_decisions)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "week_label": self.week_label, "has_news": self.has_news}
+        """Plain values (nested dicts and lists; dates stay dates), with the derived ones."""
+        return {**plain(self), "week_label": self.week_label, "has_news": self.has_news}
 
 
 @dataclass(frozen=True)
@@ -221,7 +233,8 @@ class SecretariatDigest:
                     or self.worst)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "escalation_count": self.escalation_count, "has_news": self.has_news}
+        """Plain values (nested dicts and lists; dates stay dates), with the derived ones."""
+        return {**plain(self), "escalation_count": self.escalation_count, "has_news": self.has_news}
 
 
 def head_digest(session: Session, agency_id: int, today: date,
