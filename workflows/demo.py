@@ -12,6 +12,7 @@ versions and notices are what production would hold. Idempotent: users are creat
 the plan import is a no-op on the same text, and the history is written only into a database
 that has no submission yet.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -56,8 +57,13 @@ ACCOUNTS = (
 # How diligent each agency was before 2023-07-01: share of its due reports made (on time, late)
 # as whole checkpoints, decided deterministically by position so the matrix shows every colour.
 PROFILES = {
-    CAT: (0.85, 0.0), STP: (0.6, 0.3), LDTBXH: (0.4, 0.2), "so-giao-duc-dao-tao": (0.9, 0.1),
-    "so-van-hoa-the-thao-du-lich": (0.5, 0.0), "bo-chi-huy-bdbp": (0.8, 0.2), "so-tai-chinh": (0.3, 0.3),
+    CAT: (0.85, 0.0),
+    STP: (0.6, 0.3),
+    LDTBXH: (0.4, 0.2),
+    "so-giao-duc-dao-tao": (0.9, 0.1),
+    "so-van-hoa-the-thao-du-lich": (0.5, 0.0),
+    "bo-chi-huy-bdbp": (0.8, 0.2),
+    "so-tai-chinh": (0.3, 0.3),
 }
 NOTES = {
     "plan": "Đơn vị đã ban hành kế hoạch phòng, chống và kiểm soát ma túy năm 2023 của đơn vị.",
@@ -112,9 +118,18 @@ def ensure_users(session: Session) -> list[str]:
     for username, full_name, role, code in ACCOUNTS:
         if username in existing:
             continue
-        create_user(session, SYSTEM, UserCreate(username=username, full_name=full_name, role=role,
-                                                agency_id=codes[code] if code else None,
-                                                email=f"{username}@demo.sonla.example", password=DEMO_PASSWORD))
+        create_user(
+            session,
+            SYSTEM,
+            UserCreate(
+                username=username,
+                full_name=full_name,
+                role=role,
+                agency_id=codes[code] if code else None,
+                email=f"{username}@demo.sonla.example",
+                password=DEMO_PASSWORD,
+            ),
+        )
         created.append(username)
     return created
 
@@ -134,10 +149,16 @@ class _Story:
         return self.focal[agency_id]
 
     def checkpoints(self, code: str, due_on_or_before: date) -> list[tuple[Checkpoint, Task]]:
-        stmt = (select(Checkpoint, Task).join(Task, Task.id == Checkpoint.task_id)
-                .where(Task.plan_id == self.plan_id, Checkpoint.agency_id == self.agencies[code].id,
-                       Checkpoint.due_date <= due_on_or_before)
-                .order_by(Checkpoint.due_date, Task.position, Checkpoint.id))
+        stmt = (
+            select(Checkpoint, Task)
+            .join(Task, Task.id == Checkpoint.task_id)
+            .where(
+                Task.plan_id == self.plan_id,
+                Checkpoint.agency_id == self.agencies[code].id,
+                Checkpoint.due_date <= due_on_or_before,
+            )
+            .order_by(Checkpoint.due_date, Task.position, Checkpoint.id)
+        )
         return list(self.s.exec(stmt).all())
 
     def submit(self, cp: Checkpoint, task: Task, on: date, note: str | None = None) -> Submission:
@@ -173,28 +194,57 @@ def _health_department(story: _Story) -> None:
     six_months = date(2023, 6, 14)
     for cp, task in story.checkpoints(SYT, date(2023, 3, 31)):
         story.done(cp, task, late_days=6 if task.ref.startswith("II.3") else 0)
-    rounds = {task.ref: (cp, task) for cp, task in story.checkpoints(SYT, six_months) if cp.due_date == six_months}
+    rounds = {
+        task.ref: (cp, task) for cp, task in story.checkpoints(SYT, six_months) if cp.due_date == six_months
+    }
     returned = next((r for ref, r in rounds.items() if ref.startswith("II.4") and ref.endswith(".1")), None)
     waiting = next((r for ref, r in rounds.items() if ref.startswith("II.4") and ref.endswith(".2")), None)
     asking = next((r for ref, r in rounds.items() if ref.startswith("II.4") and ref.endswith(".3")), None)
     if returned:
         cp, task = returned
-        sub = story.submit(cp, task, date(2023, 6, 12), "Báo cáo kết quả phối hợp xác định tình trạng nghiện "
-                                                       "6 tháng đầu năm 2023.")
-        return_submission(story.s, story.secretariat, sub.id, "Báo cáo chưa có số liệu số người được xác định "
-                          "tình trạng nghiện theo từng huyện; đề nghị bổ sung bảng số liệu.", date(2023, 6, 19))
-        ext = request_extension(story.s, story.focal_of(syt), cp.id, date(2023, 7, 10),
-                                "Cần thêm thời gian tổng hợp số liệu từ 12 huyện, thành phố.", date(2023, 6, 20))
-        decide_extension(story.s, story.secretariat, ext.id, True, "Đồng ý gia hạn đến 10/7/2023.",
-                         date(2023, 6, 21))
+        sub = story.submit(
+            cp,
+            task,
+            date(2023, 6, 12),
+            "Báo cáo kết quả phối hợp xác định tình trạng nghiện 6 tháng đầu năm 2023.",
+        )
+        return_submission(
+            story.s,
+            story.secretariat,
+            sub.id,
+            "Báo cáo chưa có số liệu số người được xác định "
+            "tình trạng nghiện theo từng huyện; đề nghị bổ sung bảng số liệu.",
+            date(2023, 6, 19),
+        )
+        ext = request_extension(
+            story.s,
+            story.focal_of(syt),
+            cp.id,
+            date(2023, 7, 10),
+            "Cần thêm thời gian tổng hợp số liệu từ 12 huyện, thành phố.",
+            date(2023, 6, 20),
+        )
+        decide_extension(
+            story.s, story.secretariat, ext.id, True, "Đồng ý gia hạn đến 10/7/2023.", date(2023, 6, 21)
+        )
     if waiting:
         cp, task = waiting
-        story.submit(cp, task, date(2023, 6, 13), "Báo cáo rà soát cơ sở vật chất, nhân lực xác định tình "
-                                                  "trạng nghiện tại 204 trạm y tế xã.")
+        story.submit(
+            cp,
+            task,
+            date(2023, 6, 13),
+            "Báo cáo rà soát cơ sở vật chất, nhân lực xác định tình trạng nghiện tại 204 trạm y tế xã.",
+        )
     if asking:
         cp, _task = asking
-        request_extension(story.s, story.focal_of(syt), cp.id, date(2023, 7, 20),
-                          "Chờ số liệu điều trị Methadone quý II từ các cơ sở điều trị.", date(2023, 6, 28))
+        request_extension(
+            story.s,
+            story.focal_of(syt),
+            cp.id,
+            date(2023, 7, 20),
+            "Chờ số liệu điều trị Methadone quý II từ các cơ sở điều trị.",
+            date(2023, 6, 28),
+        )
 
 
 def write_history(session: Session, store: EvidenceStore, plan_id: int) -> int:

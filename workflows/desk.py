@@ -5,6 +5,7 @@ edges as the escalation ladder (due + 7: the secretariat's queue, due + 30: the 
 The review queue lists the lead agencies' pending submissions, oldest first (first in, first out).
 Escalations count only rungs fired for the checkpoint's current due date and still open work.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,8 +121,12 @@ def overdue_by_agency(items: list[InboxItem]) -> list[OverdueByAgency]:
     """Overdue counts per agency and age bucket, the agencies with the oldest work first."""
     rows: dict[int, OverdueByAgency] = {}
     for item in items:
-        row = rows.setdefault(item.agency_id, OverdueByAgency(
-            item.agency_id, item.agency_name, {label: 0 for label, _, _ in AGE_BUCKETS}, 0, 0))
+        row = rows.setdefault(
+            item.agency_id,
+            OverdueByAgency(
+                item.agency_id, item.agency_name, {label: 0 for label, _, _ in AGE_BUCKETS}, 0, 0
+            ),
+        )
         row.buckets[bucket_of(item.days_late)] += 1
         row.total += 1
         row.oldest_days = max(row.oldest_days, item.days_late)
@@ -131,43 +136,81 @@ def overdue_by_agency(items: list[InboxItem]) -> list[OverdueByAgency]:
 def review_queue(session: Session, actor: Actor, today: date) -> list[ReviewItem]:
     """Pending reports of lead agencies, oldest submission first."""
     require_role(actor, *DESK_ROLES)
-    evidence = (select(Evidence.submission_id, func.count().label("n"))
-                .where(Evidence.withdrawn_at.is_(None)).group_by(Evidence.submission_id).subquery())
-    stmt = (select(Submission, Checkpoint, Task.ref, Task.text, Section.ref, Agency.name, User.full_name,
-                   User.username, func.coalesce(evidence.c.n, 0))
-            .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Section, Section.id == Task.section_id)
-            .join(Agency, Agency.id == Submission.agency_id)
-            .join(User, User.id == Submission.author_id)
-            .outerjoin(evidence, evidence.c.submission_id == Submission.id)
-            .where(Submission.kind == SubmissionKind.report, Submission.status == SubmissionStatus.pending,
-                   Checkpoint.state == CheckpointState.submitted)
-            .order_by(Submission.submitted_at, Submission.id))
-    return [ReviewItem(submission_id=sub.id, checkpoint_id=cp.id, checkpoint_version=cp.version,
-                       agency_id=sub.agency_id, agency_name=agency, task_ref=ref, section_ref=section_ref,
-                       task_text=text, period_label=cp.period_label, due_date=cp.due_date,
-                       submitted_on=sub.submitted_on, round=sub.round, evidence_count=int(n),
-                       author=full_name or username, waiting_days=max(0, (today - sub.submitted_on).days))
-            for sub, cp, ref, text, section_ref, agency, full_name, username, n in session.execute(stmt).all()]
+    evidence = (
+        select(Evidence.submission_id, func.count().label("n"))
+        .where(Evidence.withdrawn_at.is_(None))
+        .group_by(Evidence.submission_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Submission,
+            Checkpoint,
+            Task.ref,
+            Task.text,
+            Section.ref,
+            Agency.name,
+            User.full_name,
+            User.username,
+            func.coalesce(evidence.c.n, 0),
+        )
+        .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .join(User, User.id == Submission.author_id)
+        .outerjoin(evidence, evidence.c.submission_id == Submission.id)
+        .where(
+            Submission.kind == SubmissionKind.report,
+            Submission.status == SubmissionStatus.pending,
+            Checkpoint.state == CheckpointState.submitted,
+        )
+        .order_by(Submission.submitted_at, Submission.id)
+    )
+    return [
+        ReviewItem(
+            submission_id=sub.id,
+            checkpoint_id=cp.id,
+            checkpoint_version=cp.version,
+            agency_id=sub.agency_id,
+            agency_name=agency,
+            task_ref=ref,
+            section_ref=section_ref,
+            task_text=text,
+            period_label=cp.period_label,
+            due_date=cp.due_date,
+            submitted_on=sub.submitted_on,
+            round=sub.round,
+            evidence_count=int(n),
+            author=full_name or username,
+            waiting_days=max(0, (today - sub.submitted_on).days),
+        )
+        for sub, cp, ref, text, section_ref, agency, full_name, username, n in session.execute(stmt).all()
+    ]
 
 
 def escalations_by_rung(session: Session, actor: Actor, today: date) -> dict[str, list[EscalationItem]]:
     """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first."""
     require_role(actor, *DESK_ROLES)
-    stmt = (select(Escalation, Agency.name, Section.ref, Checkpoint.period_label)
-            .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Section, Section.id == Task.section_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(Escalation.due_date == Checkpoint.due_date, Task.withdrawn.is_(False),
-                   Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
-                   Escalation.fired_on <= today)
-            .order_by(Escalation.fired_on, Escalation.id))
+    stmt = (
+        select(Escalation, Agency.name, Section.ref, Checkpoint.period_label)
+        .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .where(
+            Escalation.due_date == Checkpoint.due_date,
+            Task.withdrawn.is_(False),
+            Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
+            Escalation.fired_on <= today,
+        )
+        .order_by(Escalation.fired_on, Escalation.id)
+    )
     groups: dict[str, list[EscalationItem]] = {}
     for esc, agency, ref, period in session.execute(stmt).all():
-        groups.setdefault(esc.rung, []).append(EscalationItem(esc.rung, esc.checkpoint_id, agency, ref, period,
-                                                              esc.due_date, esc.fired_on))
+        groups.setdefault(esc.rung, []).append(
+            EscalationItem(esc.rung, esc.checkpoint_id, agency, ref, period, esc.due_date, esc.fired_on)
+        )
     order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
     return dict(sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
@@ -175,27 +218,44 @@ def escalations_by_rung(session: Session, actor: Actor, today: date) -> dict[str
 def pending_extensions(session: Session, actor: Actor) -> list[ExtensionItem]:
     """Extension requests awaiting a decision, oldest first."""
     require_role(actor, *DESK_ROLES)
-    stmt = (select(ExtensionRequest, Agency.name, Section.ref, Checkpoint.period_label, User.full_name,
-                   User.username)
-            .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Section, Section.id == Task.section_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .join(User, User.id == ExtensionRequest.requested_by)
-            .where(ExtensionRequest.status == "pending")
-            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id))
-    return [ExtensionItem(ext.id, ext.checkpoint_id, agency, ref, period, ext.previous_due, ext.requested_due,
-                          ext.reason, full_name or username)
-            for ext, agency, ref, period, full_name, username in session.execute(stmt).all()]
+    stmt = (
+        select(
+            ExtensionRequest, Agency.name, Section.ref, Checkpoint.period_label, User.full_name, User.username
+        )
+        .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .join(User, User.id == ExtensionRequest.requested_by)
+        .where(ExtensionRequest.status == "pending")
+        .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+    )
+    return [
+        ExtensionItem(
+            ext.id,
+            ext.checkpoint_id,
+            agency,
+            ref,
+            period,
+            ext.previous_due,
+            ext.requested_due,
+            ext.reason,
+            full_name or username,
+        )
+        for ext, agency, ref, period, full_name, username in session.execute(stmt).all()
+    ]
 
 
 def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> Desk:
     """Everything the secretariat's desk shows except the matrix (see rollups.agency_area_matrix)."""
     overdue = overdue_items(session, actor, today, plan_id)
-    return Desk(overdue=overdue, overdue_by_agency=overdue_by_agency(overdue),
-                review_queue=review_queue(session, actor, today),
-                escalations=escalations_by_rung(session, actor, today),
-                extensions=pending_extensions(session, actor))
+    return Desk(
+        overdue=overdue,
+        overdue_by_agency=overdue_by_agency(overdue),
+        review_queue=review_queue(session, actor, today),
+        escalations=escalations_by_rung(session, actor, today),
+        extensions=pending_extensions(session, actor),
+    )
 
 
 def plans_newest_first(session: Session) -> list[Plan]:
@@ -228,19 +288,39 @@ def plan_tasks(session: Session, actor: Actor, today: date, plan_id: int) -> lis
         raise NotFound(f"plan {plan_id} not found")
     supported = set()
     if not actor.sees_all and actor.agency_id is not None:
-        supported = set(session.execute(select(TaskSupport.task_id)
-                                        .where(TaskSupport.agency_id == actor.agency_id)).scalars())
+        supported = set(
+            session.execute(
+                select(TaskSupport.task_id).where(TaskSupport.agency_id == actor.agency_id)
+            ).scalars()
+        )
     tasks = session.execute(
-        select(Task, Section.ref, Agency.name).join(Section, Section.id == Task.section_id)
-        .join(Agency, Agency.id == Task.lead_agency_id).where(Task.plan_id == plan_id)
-        .order_by(Section.position, Task.position, Task.id)).all()
-    rows = {t.id: PlanTaskRow(t.id, t.ref, section_ref, t.title, t.lead_agency_id, name, t.schedule_phrase,
-                              t.withdrawn, visible=actor.sees_all or t.lead_agency_id == actor.agency_id
-                              or t.id in supported)
-            for t, section_ref, name in tasks}
+        select(Task, Section.ref, Agency.name)
+        .join(Section, Section.id == Task.section_id)
+        .join(Agency, Agency.id == Task.lead_agency_id)
+        .where(Task.plan_id == plan_id)
+        .order_by(Section.position, Task.position, Task.id)
+    ).all()
+    rows = {
+        t.id: PlanTaskRow(
+            t.id,
+            t.ref,
+            section_ref,
+            t.title,
+            t.lead_agency_id,
+            name,
+            t.schedule_phrase,
+            t.withdrawn,
+            visible=actor.sees_all or t.lead_agency_id == actor.agency_id or t.id in supported,
+        )
+        for t, section_ref, name in tasks
+    }
     status = status_expr(today)
-    cps = session.execute(select(Checkpoint.task_id, Checkpoint.id, status).join(Task, Task.id == Checkpoint.task_id)
-                          .where(Task.plan_id == plan_id).order_by(Checkpoint.due_date, Checkpoint.id)).all()
+    cps = session.execute(
+        select(Checkpoint.task_id, Checkpoint.id, status)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .where(Task.plan_id == plan_id)
+        .order_by(Checkpoint.due_date, Checkpoint.id)
+    ).all()
     closed = (Status.done_on_time, Status.done_late, Status.waived)
     first_open: dict[int, int] = {}
     last: dict[int, int] = {}

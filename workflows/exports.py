@@ -4,6 +4,7 @@ A quarter holds the checkpoints whose ORIGINAL due date falls in it (an extensio
 an obligation to another quarter's report). Rows are in the order an office files them: lead
 agency by name, then the task in plan order, then the due date. Withdrawn tasks are left out.
 """
+
 import csv
 import io
 import re
@@ -34,8 +35,18 @@ from workflows.status import STATUS_LABELS_VI, Status, status_expr
 
 EXPORT_ROLES = (Role.secretariat, Role.leader, Role.admin)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-HEADERS = ("STT", "Cơ quan chủ trì", "Mục", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Trạng thái",
-           "Ngày gửi báo cáo", "Ngày chấp nhận", "Số minh chứng")
+HEADERS = (
+    "STT",
+    "Cơ quan chủ trì",
+    "Mục",
+    "Nhiệm vụ",
+    "Kỳ báo cáo",
+    "Hạn",
+    "Trạng thái",
+    "Ngày gửi báo cáo",
+    "Ngày chấp nhận",
+    "Số minh chứng",
+)
 WIDTHS = (6, 34, 10, 70, 16, 12, 24, 16, 16, 13)
 DATE_COLUMNS = (6, 8, 9)  # 1-based: Hạn, Ngày gửi, Ngày chấp nhận
 _QUARTER = re.compile(r"^\s*(?:(\d{4})\s*-?\s*)?[Qq]?\s*([1-4])\s*(?:/\s*(\d{4}))?\s*$")
@@ -78,29 +89,51 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"Quý {ROMAN[quarter]}/{year}"
 
 
-def quarterly_rows(session: Session, actor: Actor, plan_id: int, year: int, quarter: int,
-                   today: date) -> list[ExportRow]:
+def quarterly_rows(
+    session: Session, actor: Actor, plan_id: int, year: int, quarter: int, today: date
+) -> list[ExportRow]:
     """Checkpoints of `plan_id` originally due in the quarter, with status and evidence counts."""
     require_role(actor, *EXPORT_ROLES)
     if session.get(Plan, plan_id) is None:
         raise NotFound("plan not found")
     first, last = quarter_bounds(year, quarter)
-    evidence = (select(Submission.checkpoint_id, func.count(Evidence.id).label("n"))
-                .join(Evidence, Evidence.submission_id == Submission.id)
-                .where(Submission.kind == SubmissionKind.report,
-                       Submission.status != SubmissionStatus.withdrawn, Evidence.withdrawn_at.is_(None))
-                .group_by(Submission.checkpoint_id).subquery())
-    stmt = (select(Agency.name, Section.ref, Task.ref, Task.text, Checkpoint.period_label, Checkpoint.due_date,
-                   status_expr(today), Checkpoint.submitted_on, Checkpoint.accepted_on,
-                   func.coalesce(evidence.c.n, 0))
-            .select_from(Checkpoint)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Section, Section.id == Task.section_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .outerjoin(evidence, evidence.c.checkpoint_id == Checkpoint.id)
-            .where(Task.plan_id == plan_id, Task.withdrawn.is_(False),
-                   Checkpoint.original_due_date >= first, Checkpoint.original_due_date <= last)
-            .order_by(Agency.name, Section.position, Task.position, Checkpoint.due_date, Checkpoint.id))
+    evidence = (
+        select(Submission.checkpoint_id, func.count(Evidence.id).label("n"))
+        .join(Evidence, Evidence.submission_id == Submission.id)
+        .where(
+            Submission.kind == SubmissionKind.report,
+            Submission.status != SubmissionStatus.withdrawn,
+            Evidence.withdrawn_at.is_(None),
+        )
+        .group_by(Submission.checkpoint_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Agency.name,
+            Section.ref,
+            Task.ref,
+            Task.text,
+            Checkpoint.period_label,
+            Checkpoint.due_date,
+            status_expr(today),
+            Checkpoint.submitted_on,
+            Checkpoint.accepted_on,
+            func.coalesce(evidence.c.n, 0),
+        )
+        .select_from(Checkpoint)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .outerjoin(evidence, evidence.c.checkpoint_id == Checkpoint.id)
+        .where(
+            Task.plan_id == plan_id,
+            Task.withdrawn.is_(False),
+            Checkpoint.original_due_date >= first,
+            Checkpoint.original_due_date <= last,
+        )
+        .order_by(Agency.name, Section.position, Task.position, Checkpoint.due_date, Checkpoint.id)
+    )
     return [ExportRow(*row[:9], evidence_count=int(row[9])) for row in session.execute(stmt).all()]
 
 
@@ -114,8 +147,20 @@ def quarterly_xlsx(rows: list[ExportRow], title: str) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for n, r in enumerate(rows, start=1):
-        ws.append((n, r.agency, r.section_ref, r.task_text, r.period_label, r.due_date, r.status_label,
-                   r.submitted_on, r.accepted_on, r.evidence_count))
+        ws.append(
+            (
+                n,
+                r.agency,
+                r.section_ref,
+                r.task_text,
+                r.period_label,
+                r.due_date,
+                r.status_label,
+                r.submitted_on,
+                r.accepted_on,
+                r.evidence_count,
+            )
+        )
     for col in DATE_COLUMNS:
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell.number_format = "DD/MM/YYYY"
@@ -140,6 +185,18 @@ def quarterly_csv(rows: list[ExportRow]) -> bytes:
         return d.strftime("%d/%m/%Y") if d else ""
 
     for n, r in enumerate(rows, start=1):
-        writer.writerow((n, r.agency, r.section_ref, r.task_text, r.period_label, day(r.due_date),
-                         r.status_label, day(r.submitted_on), day(r.accepted_on), r.evidence_count))
+        writer.writerow(
+            (
+                n,
+                r.agency,
+                r.section_ref,
+                r.task_text,
+                r.period_label,
+                day(r.due_date),
+                r.status_label,
+                day(r.submitted_on),
+                day(r.accepted_on),
+                r.evidence_count,
+            )
+        )
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -10,6 +10,7 @@ Ties are broken by the task's position in the plan, so the plan's own order is k
 `supported`: for each task the agency supports (phối hợp), the lead agency's current checkpoint —
 the earliest one not accepted or waived, or the last one when all are closed.
 """
+
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -65,33 +66,61 @@ class Inbox:
         return self.overdue + self.returned + self.due_soon + self.later
 
 
-OPEN_STATUSES = (Status.overdue, Status.returned, Status.in_progress_on_time, Status.not_due,
-                 Status.submitted)
+OPEN_STATUSES = (
+    Status.overdue,
+    Status.returned,
+    Status.in_progress_on_time,
+    Status.not_due,
+    Status.submitted,
+)
 
 
 def checkpoint_rows(session: Session, today: date, *filters):
     """Checkpoints of live tasks with their task, section, plan, agency and status, by due date."""
     status = status_expr(today).label("status")
-    stmt = (select(Checkpoint, Task.ref, Task.text, Task.schedule_phrase, Section.ref, Plan.number,
-                   Agency.name, status, Task.schedule_kind)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Section, Section.id == Task.section_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(Task.withdrawn.is_(False), *filters)
-            .order_by(Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id))
+    stmt = (
+        select(
+            Checkpoint,
+            Task.ref,
+            Task.text,
+            Task.schedule_phrase,
+            Section.ref,
+            Plan.number,
+            Agency.name,
+            status,
+            Task.schedule_kind,
+        )
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .where(Task.withdrawn.is_(False), *filters)
+        .order_by(Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id)
+    )
     return session.execute(stmt).all()
 
 
 def inbox_item(row, today: date) -> InboxItem:
     """An `InboxItem` from a `checkpoint_rows` row."""
     cp, task_ref, text, phrase, section_ref, plan_number, agency_name, status, kind = row
-    return InboxItem(checkpoint_id=cp.id, task_id=cp.task_id, task_ref=task_ref, section_ref=section_ref,
-                     plan_number=plan_number, task_text=text, schedule_phrase=phrase,
-                     period_label=cp.period_label, due_date=cp.due_date,
-                     original_due_date=cp.original_due_date, status=status,
-                     days_late=days_late(cp.due_date, today), days_left=(cp.due_date - today).days,
-                     agency_id=cp.agency_id, agency_name=agency_name, schedule_kind=kind)
+    return InboxItem(
+        checkpoint_id=cp.id,
+        task_id=cp.task_id,
+        task_ref=task_ref,
+        section_ref=section_ref,
+        plan_number=plan_number,
+        task_text=text,
+        schedule_phrase=phrase,
+        period_label=cp.period_label,
+        due_date=cp.due_date,
+        original_due_date=cp.original_due_date,
+        status=status,
+        days_late=days_late(cp.due_date, today),
+        days_left=(cp.due_date - today).days,
+        agency_id=cp.agency_id,
+        agency_name=agency_name,
+        schedule_kind=kind,
+    )
 
 
 def inbox_agency_id(actor: Actor, agency_id: int | None) -> int:
@@ -107,8 +136,13 @@ def inbox_agency_id(actor: Actor, agency_id: int | None) -> int:
     return agency_id
 
 
-def agency_inbox(session: Session, actor: Actor, today: date, agency_id: int | None = None,
-                 horizon_days: int = HORIZON_DAYS) -> Inbox:
+def agency_inbox(
+    session: Session,
+    actor: Actor,
+    today: date,
+    agency_id: int | None = None,
+    horizon_days: int = HORIZON_DAYS,
+) -> Inbox:
     """The inbox of the actor's agency (or of `agency_id` for the secretariat)."""
     agency_id = inbox_agency_id(actor, agency_id)
     agency = session.get(Agency, agency_id)
@@ -140,12 +174,17 @@ def return_reasons(session: Session, checkpoint_ids: list[int]) -> dict[int, str
     """The latest return reason of each checkpoint still returned (absent when never returned)."""
     if not checkpoint_ids:
         return {}
-    stmt = (select(Submission.checkpoint_id, Review.reason)
-            .join(Review, Review.submission_id == Submission.id)
-            .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
-            .where(Submission.checkpoint_id.in_(checkpoint_ids), Review.decision == "return",
-                   Checkpoint.state == CheckpointState.returned)
-            .order_by(Review.reviewed_at, Review.id))
+    stmt = (
+        select(Submission.checkpoint_id, Review.reason)
+        .join(Review, Review.submission_id == Submission.id)
+        .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
+        .where(
+            Submission.checkpoint_id.in_(checkpoint_ids),
+            Review.decision == "return",
+            Checkpoint.state == CheckpointState.returned,
+        )
+        .order_by(Review.reviewed_at, Review.id)
+    )
     return {cp_id: reason for cp_id, reason in session.execute(stmt).all()}  # later rows win
 
 
@@ -169,7 +208,9 @@ class Period:
 
 def task_periods(session: Session, actor: Actor, today: date, task_id: int, agency_id: int) -> list[Period]:
     """Every checkpoint one agency has on one task (its reporting periods) the actor may see, by due date."""
-    stmt = (select(Checkpoint, status_expr(today))
-            .where(Checkpoint.task_id == task_id, Checkpoint.agency_id == agency_id, visible_to(actor))
-            .order_by(Checkpoint.due_date, Checkpoint.id))
+    stmt = (
+        select(Checkpoint, status_expr(today))
+        .where(Checkpoint.task_id == task_id, Checkpoint.agency_id == agency_id, visible_to(actor))
+        .order_by(Checkpoint.due_date, Checkpoint.id)
+    )
     return [Period(cp, status) for cp, status in session.execute(stmt).all()]

@@ -5,6 +5,7 @@ environment, so it holds with `--workers N` too. `--demo` first builds the demo 
 data directory (see workflows/demo.py), pins the date to 2023-07-01 unless `--today` says
 otherwise and switches the background jobs off (no mail leaves a demo).
 """
+
 import argparse
 import os
 from datetime import date
@@ -17,8 +18,11 @@ TODAY_ENV = "PLANTRACK_SERVE_TODAY"
 
 def register(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="run the web app (uvicorn)")
-    serve.add_argument("--demo", action="store_true",
-                       help="build the demo database (Sơn La registry, seed plan, demo accounts) first")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="build the demo database (Sơn La registry, seed plan, demo accounts) first",
+    )
     add_today(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -51,9 +55,11 @@ def build_demo(today: date) -> str:
     finally:
         engine.dispose()
     done = "đã tạo" if summary.history_written else "đã có sẵn"
-    return (f"Dữ liệu demo {done} tại {settings.db_url} (kế hoạch id {summary.plan_id}).\n"
-            f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}): yte, tuphap, congan (đầu mối), "
-            "thutruong.yte (thủ trưởng), thuongtruc (thường trực), lanhdao (lãnh đạo), quantri (quản trị).")
+    return (
+        f"Dữ liệu demo {done} tại {settings.db_url} (kế hoạch id {summary.plan_id}).\n"
+        f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}): yte, tuphap, congan (đầu mối), "
+        "thutruong.yte (thủ trưởng), thuongtruc (thường trực), lanhdao (lãnh đạo), quantri (quản trị)."
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -71,8 +77,17 @@ def _serve(args: argparse.Namespace) -> int:
         print(build_demo(today), flush=True)
     if today is not None:
         os.environ[TODAY_ENV] = today.isoformat()
-    print(f"PlanTrack: http://{args.host}:{args.port}/"
-          + (f" (ngày tính: {today:%d/%m/%Y})" if today else ""), flush=True)
-    uvicorn.run("api.commands.serve:app_factory", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=False, log_level="info")
+    print(
+        f"PlanTrack: http://{args.host}:{args.port}/" + (f" (ngày tính: {today:%d/%m/%Y})" if today else ""),
+        flush=True,
+    )
+    uvicorn.run(
+        "api.commands.serve:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_level="info",
+    )
     return 0

@@ -1,8 +1,17 @@
 """Server-rendered pages in Vietnamese (Jinja2): sign-in, inbox, checkpoint, desk, reports, exports."""
+
 from fastapi import APIRouter
 
 from api.pages import auth, checkpoints, desk, exports, imports, inbox, overview
 
 router = APIRouter()
-for _module in (auth, inbox, checkpoints, desk, imports, overview, exports):  # /plans/import before /plans/{id}
+for _module in (
+    auth,
+    inbox,
+    checkpoints,
+    desk,
+    imports,
+    overview,
+    exports,
+):  # /plans/import before /plans/{id}
     router.include_router(_module.router)

@@ -1,4 +1,5 @@
 """Sign in and out with the session cookie; `/` sends each role to its own start page."""
+
 import hashlib
 import hmac
 import secrets
@@ -15,21 +16,38 @@ from workflows.users import authenticate
 
 router = APIRouter()
 LOGIN_COOKIE = "plantrack_login"  # keys the sign-in form's CSRF token before any session exists
-HOME = {Role.focal: "/inbox", Role.head: "/inbox", Role.secretariat: "/desk", Role.admin: "/desk",
-        Role.leader: "/dashboard"}
+HOME = {
+    Role.focal: "/inbox",
+    Role.head: "/inbox",
+    Role.secretariat: "/desk",
+    Role.admin: "/desk",
+    Role.leader: "/dashboard",
+}
 BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
 STALE_LOGIN = "Biểu mẫu đăng nhập đã hết hạn (thiếu hoặc sai mã bảo mật). Vui lòng nhập lại."
 
 
 def _login_token(request: Request, nonce: str) -> str:
-    return hmac.new(request.app.state.secret_key.encode(), f"login:{nonce}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        request.app.state.secret_key.encode(), f"login:{nonce}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
-def _login_page(request: Request, next_url: str, username: str = "", error: str | None = None,
-                status: int = 200) -> Response:
+def _login_page(
+    request: Request, next_url: str, username: str = "", error: str | None = None, status: int = 200
+) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
-    response = render(request, "login.html", {"login_csrf": _login_token(request, nonce), "next_url": next_url,
-                                              "username": username, "error": error}, status=status)
+    response = render(
+        request,
+        "login.html",
+        {
+            "login_csrf": _login_token(request, nonce),
+            "next_url": next_url,
+            "username": username,
+            "error": error,
+        },
+        status=status,
+    )
     response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="lax", path="/login", max_age=3600)
     return response
 
@@ -49,9 +67,14 @@ def login_form(request: Request, next: str = "") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
-          next: Annotated[str, Form()] = "") -> Response:
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE)
     if not nonce or not hmac.compare_digest(_login_token(request, nonce), csrf_token):
         return _login_page(request, safe_next(next, ""), username, STALE_LOGIN, status=403)
@@ -79,5 +102,3 @@ def logout(request: Request, user: OptionalUser) -> Response:
     response = redirect(request, "/login", "Bạn đã đăng xuất." if user else None)
     end_session(response)
     return response
-
-

@@ -1,4 +1,5 @@
 """The checkpoint page and its forms: report, contribution, review, extension; evidence downloads."""
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -47,10 +48,23 @@ class Due:
     days_left: int
 
 
-def _form(note: str = "", links: str = "", reason: str = "", requested_due: str = "", ext_reason: str = "",
-          had_files: bool = False) -> dict:
-    return {"note": note, "links": links, "reason": reason, "requested_due": requested_due,
-            "ext_reason": ext_reason, "had_files": had_files, "expected_version": None}
+def _form(
+    note: str = "",
+    links: str = "",
+    reason: str = "",
+    requested_due: str = "",
+    ext_reason: str = "",
+    had_files: bool = False,
+) -> dict:
+    return {
+        "note": note,
+        "links": links,
+        "reason": reason,
+        "requested_due": requested_due,
+        "ext_reason": ext_reason,
+        "had_files": had_files,
+        "expected_version": None,
+    }
 
 
 def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
@@ -59,9 +73,15 @@ def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
     history = checkpoint_history(s, actor, checkpoint_id)
     cp = history.checkpoint
     task = s.get(Task, cp.task_id)
-    section, plan, lead = s.get(Section, task.section_id), s.get(Plan, task.plan_id), s.get(Agency, cp.agency_id)
+    section, plan, lead = (
+        s.get(Section, task.section_id),
+        s.get(Plan, task.plan_id),
+        s.get(Agency, cp.agency_id),
+    )
     support_ids = supporting_agency_ids(s, task.id)
-    supporters = sorted(s.exec(select(Agency.name).where(Agency.id.in_(support_ids))).all()) if support_ids else []
+    supporters = (
+        sorted(s.exec(select(Agency.name).where(Agency.id.in_(support_ids))).all()) if support_ids else []
+    )
     status = Status.waived.value if task.withdrawn else checkpoint_status(s, cp.id, page.today)
     reports = [e for e in history.submissions if e.submission.kind == SubmissionKind.report]
     contributions = [e for e in history.submissions if e.submission.kind == SubmissionKind.contribution]
@@ -70,25 +90,45 @@ def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
     lead_focal = actor.role == Role.focal and actor.agency_id == cp.agency_id
     open_ = cp.state not in CLOSED and not task.withdrawn
     return {
-        "cp": cp, "task": task, "section": section, "plan": plan, "lead": lead, "supporters": supporters,
-        "status": status, "history": history, "reports": reports, "contributions": contributions,
+        "cp": cp,
+        "task": task,
+        "section": section,
+        "plan": plan,
+        "lead": lead,
+        "supporters": supporters,
+        "status": status,
+        "history": history,
+        "reports": reports,
+        "contributions": contributions,
         "pending": pending,
-        "item": Due(cp.due_date, cp.original_due_date, status, days_late(cp.due_date, page.today),
-                    (cp.due_date - page.today).days),
+        "item": Due(
+            cp.due_date,
+            cp.original_due_date,
+            status,
+            days_late(cp.due_date, page.today),
+            (cp.due_date - page.today).days,
+        ),
         "siblings": task_periods(s, actor, page.today, task.id, cp.agency_id),
         "can_submit": lead_focal and open_ and cp.state in (CheckpointState.open, CheckpointState.returned),
-        "can_contribute": (actor.role == Role.focal and actor.agency_id in support_ids
-                           and actor.agency_id != cp.agency_id and open_),
+        "can_contribute": (
+            actor.role == Role.focal
+            and actor.agency_id in support_ids
+            and actor.agency_id != cp.agency_id
+            and open_
+        ),
         "can_request_extension": lead_focal and open_ and not pending_extension,
         "can_review": actor.role in REVIEWERS and cp.state == CheckpointState.submitted,
         "can_decide_extension": actor.role in REVIEWERS,
-        "max_upload_mb": page.settings.max_upload_mb, "max_upload_bytes": page.settings.max_upload_bytes,
-        "next_url": f"/checkpoints/{cp.id}", "form": _form(),
+        "max_upload_mb": page.settings.max_upload_mb,
+        "max_upload_bytes": page.settings.max_upload_bytes,
+        "next_url": f"/checkpoints/{cp.id}",
+        "form": _form(),
     }
 
 
-def _page(page: Page, checkpoint_id: int, status: int = 200, form_error: str | None = None,
-          form: dict | None = None) -> Response:
+def _page(
+    page: Page, checkpoint_id: int, status: int = 200, form_error: str | None = None, form: dict | None = None
+) -> Response:
     ctx = checkpoint_context(page, checkpoint_id)
     if form is not None:
         ctx["form"] = form
@@ -108,10 +148,10 @@ def checkpoint_page(page: PageDep, checkpoint_id: int) -> Response:
     return _page(page, checkpoint_id)
 
 
-def _uploads(files: list[UploadFile]) -> list[tuple[str, bytes]]:
+def _uploads(files: list[UploadFile] | None) -> list[tuple[str, bytes]]:
     # a browser sends one empty, nameless part for an untouched file input
     out = []
-    for f in files:
+    for f in files or []:
         data = f.file.read()
         if f.filename or data:
             out.append((f.filename or "", data))
@@ -131,33 +171,62 @@ def _version(raw: str) -> int | None:
     return int(raw)
 
 
-Files = Annotated[list[UploadFile], File()]
+Files = Annotated[list[UploadFile] | None, File()]
 
 
 @router.post("/checkpoints/{checkpoint_id}/submit")
-def submit(page: PageDep, checkpoint_id: int, note: Annotated[str, Form()] = "",
-           links: Annotated[str, Form()] = "", expected_version: Annotated[str, Form()] = "",
-           files: Files = []) -> Response:  # noqa: B006 - FastAPI copies defaults per request
+def submit(
+    page: PageDep,
+    checkpoint_id: int,
+    note: Annotated[str, Form()] = "",
+    links: Annotated[str, Form()] = "",
+    expected_version: Annotated[str, Form()] = "",
+    files: Files = None,
+) -> Response:
     uploads = _uploads(files)
     form = _form(note=note, links=links, had_files=bool(uploads))
     try:
-        submit_report(page.session, page.actor, checkpoint_id, note, uploads, _links(links), page.today,
-                      EvidenceStore.from_settings(page.settings), _version(expected_version))
+        submit_report(
+            page.session,
+            page.actor,
+            checkpoint_id,
+            note,
+            uploads,
+            _links(links),
+            page.today,
+            EvidenceStore.from_settings(page.settings),
+            _version(expected_version),
+        )
     except DomainError as exc:
         return _refused(page, checkpoint_id, exc, form)
     n = len(uploads) + len(_links(links))
-    return page.redirect(f"/checkpoints/{checkpoint_id}",
-                         f"Đã gửi báo cáo ({n} minh chứng). Báo cáo đang chờ Thường trực Ban Chỉ đạo thẩm định.")
+    return page.redirect(
+        f"/checkpoints/{checkpoint_id}",
+        f"Đã gửi báo cáo ({n} minh chứng). Báo cáo đang chờ Thường trực Ban Chỉ đạo thẩm định.",
+    )
 
 
 @router.post("/checkpoints/{checkpoint_id}/contribute")
-def contribute(page: PageDep, checkpoint_id: int, note: Annotated[str, Form()] = "",
-               links: Annotated[str, Form()] = "", files: Files = []) -> Response:  # noqa: B006
+def contribute(
+    page: PageDep,
+    checkpoint_id: int,
+    note: Annotated[str, Form()] = "",
+    links: Annotated[str, Form()] = "",
+    files: Files = None,
+) -> Response:
     uploads = _uploads(files)
     form = _form(note=note, links=links, had_files=bool(uploads))
     try:
-        add_contribution(page.session, page.actor, checkpoint_id, note, uploads, _links(links), page.today,
-                         EvidenceStore.from_settings(page.settings))
+        add_contribution(
+            page.session,
+            page.actor,
+            checkpoint_id,
+            note,
+            uploads,
+            _links(links),
+            page.today,
+            EvidenceStore.from_settings(page.settings),
+        )
     except DomainError as exc:
         return _refused(page, checkpoint_id, exc, form)
     return page.redirect(f"/checkpoints/{checkpoint_id}", "Đã gửi ý kiến phối hợp tới đơn vị chủ trì.")
@@ -176,8 +245,12 @@ def parse_day(text: str) -> date:
 
 
 @router.post("/checkpoints/{checkpoint_id}/extension")
-def ask_extension(page: PageDep, checkpoint_id: int, requested_due: Annotated[str, Form()] = "",
-                  reason: Annotated[str, Form()] = "") -> Response:
+def ask_extension(
+    page: PageDep,
+    checkpoint_id: int,
+    requested_due: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
     form = _form(requested_due=requested_due, ext_reason=reason)
     try:
         if not requested_due.strip():
@@ -186,8 +259,10 @@ def ask_extension(page: PageDep, checkpoint_id: int, requested_due: Annotated[st
         request_extension(page.session, page.actor, checkpoint_id, new_due, reason, page.today)
     except DomainError as exc:
         return _refused(page, checkpoint_id, exc, form)
-    return page.redirect(f"/checkpoints/{checkpoint_id}",
-                         f"Đã gửi đề nghị gia hạn đến ngày {new_due:%d/%m/%Y}; chờ Thường trực quyết định.")
+    return page.redirect(
+        f"/checkpoints/{checkpoint_id}",
+        f"Đã gửi đề nghị gia hạn đến ngày {new_due:%d/%m/%Y}; chờ Thường trực quyết định.",
+    )
 
 
 def _submission_checkpoint(page: Page, submission_id: int) -> int:
@@ -199,8 +274,12 @@ def _submission_checkpoint(page: Page, submission_id: int) -> int:
 
 
 @router.post("/submissions/{submission_id}/accept")
-def accept(page: PageDep, submission_id: int, expected_version: Annotated[str, Form()] = "",
-           next: Annotated[str, Form()] = "") -> Response:
+def accept(
+    page: PageDep,
+    submission_id: int,
+    expected_version: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     checkpoint_id = _submission_checkpoint(page, submission_id)
     try:
         accept_submission(page.session, page.actor, submission_id, page.today, _version(expected_version))
@@ -210,20 +289,34 @@ def accept(page: PageDep, submission_id: int, expected_version: Annotated[str, F
 
 
 @router.post("/submissions/{submission_id}/return")
-def send_back(page: PageDep, submission_id: int, reason: Annotated[str, Form()] = "",
-              expected_version: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+def send_back(
+    page: PageDep,
+    submission_id: int,
+    reason: Annotated[str, Form()] = "",
+    expected_version: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     checkpoint_id = _submission_checkpoint(page, submission_id)
     try:
-        return_submission(page.session, page.actor, submission_id, reason, page.today, _version(expected_version))
+        return_submission(
+            page.session, page.actor, submission_id, reason, page.today, _version(expected_version)
+        )
     except DomainError as exc:
         return _refused(page, checkpoint_id, exc, _form(reason=reason))
-    return page.redirect(safe_next(next, f"/checkpoints/{checkpoint_id}"),
-                         "Đã trả lại báo cáo; đơn vị sẽ nhận được lý do qua thư điện tử.")
+    return page.redirect(
+        safe_next(next, f"/checkpoints/{checkpoint_id}"),
+        "Đã trả lại báo cáo; đơn vị sẽ nhận được lý do qua thư điện tử.",
+    )
 
 
 @router.post("/extensions/{request_id}/decide")
-def decide(page: PageDep, request_id: int, decision: Annotated[str, Form()] = "",
-           note: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+def decide(
+    page: PageDep,
+    request_id: int,
+    decision: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     from models.extension import ExtensionRequest
 
     req = page.session.get(ExtensionRequest, request_id)
@@ -241,7 +334,7 @@ def decide(page: PageDep, request_id: int, decision: Annotated[str, Form()] = ""
 
 
 def _disposition(filename: str) -> str:
-    ascii_name = re.sub(r'[^A-Za-z0-9._-]+', "_", filename).strip("_") or "minh-chung"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "minh-chung"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
@@ -256,6 +349,12 @@ def download(page: PageDep, evidence_id: int) -> Response:
         return RedirectResponse(ev.url, status_code=303)
     with EvidenceStore.from_settings(page.settings).open_evidence(ev.sha256) as fh:
         data = fh.read()
-    return Response(data, media_type=ev.content_type or "application/octet-stream",
-                    headers={"Content-Disposition": _disposition(ev.filename),
-                             "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=0"})
+    return Response(
+        data,
+        media_type=ev.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": _disposition(ev.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=0",
+        },
+    )

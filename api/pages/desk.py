@@ -1,4 +1,5 @@
 """The secretariat's desk and the head-of-agency digest preview."""
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -11,9 +12,12 @@ from workflows.errors import NotFound
 from workflows.rollups import agency_area_matrix, agency_rollup
 
 router = APIRouter()
-RUNG_LABELS = {"reminder": "Nhắc trước hạn 7 ngày", "overdue": "Quá hạn — báo đơn vị và thủ trưởng",
-               "secretariat": "Quá hạn trên 7 ngày — Thường trực theo dõi",
-               "leader": "Quá hạn trên 30 ngày — báo lãnh đạo tỉnh"}
+RUNG_LABELS = {
+    "reminder": "Nhắc trước hạn 7 ngày",
+    "overdue": "Quá hạn — báo đơn vị và thủ trưởng",
+    "secretariat": "Quá hạn trên 7 ngày — Thường trực theo dõi",
+    "leader": "Quá hạn trên 30 ngày — báo lãnh đạo tỉnh",
+}
 
 
 @router.get("/desk")
@@ -26,8 +30,9 @@ def desk_page(page: PageDep, plan_id: int | None = None) -> Response:
     view = desk(page.session, page.actor, page.today, plan.id if plan else None)
     matrix = agency_area_matrix(page.session, page.today, plan.id) if plan else None
     totals = {r.key: r for r in agency_rollup(page.session, page.today, plan.id)} if plan else {}
-    return page.render("desk.html", desk=view, plans=plans, plan=plan, matrix=matrix, totals=totals,
-                       rung_labels=RUNG_LABELS)
+    return page.render(
+        "desk.html", desk=view, plans=plans, plan=plan, matrix=matrix, totals=totals, rung_labels=RUNG_LABELS
+    )
 
 
 @router.get("/desk/digest/{agency_id}")

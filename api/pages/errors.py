@@ -1,4 +1,5 @@
 """Vietnamese error pages (the app's error mapping calls `render_error` for every non-API path)."""
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
@@ -64,6 +65,17 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
         generic = message in ("", "Not Found", "Method Not Allowed", "Internal Server Error")
         technical = None if generic else message  # untranslated: keep the precise English detail
     user, agency_name = _signed_in(request)
-    return render(request, "error.html", {"status": status, "title": TITLES.get(status, "Có lỗi xảy ra"),
-                                          "message": detail, "technical": technical, "role": user.role if user else None},
-                  status=status, user=user, agency_name=agency_name)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": TITLES.get(status, "Có lỗi xảy ra"),
+            "message": detail,
+            "technical": technical,
+            "role": user.role if user else None,
+        },
+        status=status,
+        user=user,
+        agency_name=agency_name,
+    )

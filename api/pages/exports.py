@@ -1,4 +1,5 @@
 """Quarterly compilation downloads (.xlsx, .csv) and the page that offers them."""
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -38,7 +39,9 @@ def _rows(page: Page, plan_id: int | None, quarter: str | None):
     try:
         year, q = parse_quarter(quarter or "", plan.issued_on.year)
     except InvalidInput:
-        raise FormError(f"Quý «{quarter or ''}» không hợp lệ; ghi theo dạng 2023-Q2, Q2/2023 hoặc 2.") from None
+        raise FormError(
+            f"Quý «{quarter or ''}» không hợp lệ; ghi theo dạng 2023-Q2, Q2/2023 hoặc 2."
+        ) from None
     rows = quarterly_rows(page.session, page.actor, plan.id, year, q, page.today)
     slug = plan.number.replace("/", "-")
     return rows, quarter_label(year, q), f"bao-cao-{slug}-{year}-Q{q}"
@@ -49,7 +52,9 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 @router.get("/exports/quarterly.xlsx")
-def quarterly_xlsx_download(page: PageDep, plan_id: int | None = None, quarter: str | None = None) -> Response:
+def quarterly_xlsx_download(
+    page: PageDep, plan_id: int | None = None, quarter: str | None = None
+) -> Response:
     rows, label, stem = _rows(page, plan_id, quarter)
     return Response(quarterly_xlsx(rows, label), media_type=XLSX, headers=_attachment(f"{stem}.xlsx"))
 
@@ -57,5 +62,6 @@ def quarterly_xlsx_download(page: PageDep, plan_id: int | None = None, quarter: 
 @router.get("/exports/quarterly.csv")
 def quarterly_csv_download(page: PageDep, plan_id: int | None = None, quarter: str | None = None) -> Response:
     rows, _label, stem = _rows(page, plan_id, quarter)
-    return Response(quarterly_csv(rows), media_type="text/csv; charset=utf-8",
-                    headers=_attachment(f"{stem}.csv"))
+    return Response(
+        quarterly_csv(rows), media_type="text/csv; charset=utf-8", headers=_attachment(f"{stem}.csv")
+    )

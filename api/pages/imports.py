@@ -1,4 +1,5 @@
 """Plan import: upload a plan document, preview what the parser found, then publish it."""
+
 import base64
 import hashlib
 from typing import Annotated
@@ -25,8 +26,13 @@ ACCEPTED = ".txt,.docx,.pdf"
 
 
 def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
-    return page.render("import.html", status_code=status, error=error, accepted=ACCEPTED,
-                       max_upload_mb=page.settings.max_upload_mb)
+    return page.render(
+        "import.html",
+        status_code=status,
+        error=error,
+        accepted=ACCEPTED,
+        max_upload_mb=page.settings.max_upload_mb,
+    )
 
 
 @router.get("/plans/import")
@@ -44,8 +50,11 @@ def _parse(text: str) -> ParsedPlan:
 
 def _existing(page: Page, parsed: ParsedPlan) -> Plan | None:
     meta = parsed.plan
-    return page.session.exec(select(Plan).where(Plan.number == meta.number, Plan.issuer == meta.issuer,
-                                                Plan.issued_on == meta.issued_on)).first()
+    return page.session.exec(
+        select(Plan).where(
+            Plan.number == meta.number, Plan.issuer == meta.issuer, Plan.issued_on == meta.issued_on
+        )
+    ).first()
 
 
 @router.post("/plans/import")
@@ -70,10 +79,16 @@ def preview(page: PageDep, file: Annotated[UploadFile | None, File()] = None) ->
 def _preview(page: Page, parsed: ParsedPlan, text: str, name: str) -> Response:
     checkpoints = sum(len(t.schedule.due_dates) for t in parsed.tasks)
     leads = sorted({t.lead for t in parsed.tasks})
-    return page.render("import_preview.html", parsed=parsed, filename=name,
-                       text_b64=base64.b64encode(text.encode()).decode("ascii"),
-                       sha=hashlib.sha256(text.encode()).hexdigest(), checkpoints=checkpoints, leads=leads,
-                       existing=_existing(page, parsed))
+    return page.render(
+        "import_preview.html",
+        parsed=parsed,
+        filename=name,
+        text_b64=base64.b64encode(text.encode()).decode("ascii"),
+        sha=hashlib.sha256(text.encode()).hexdigest(),
+        checkpoints=checkpoints,
+        leads=leads,
+        existing=_existing(page, parsed),
+    )
 
 
 def _decode(text_b64: str) -> str:
@@ -84,13 +99,17 @@ def _decode(text_b64: str) -> str:
 
 
 @router.post("/plans/import/publish")
-def publish(page: PageDep, text_b64: Annotated[str, Form()] = "", sha: Annotated[str, Form()] = "") -> Response:
+def publish(
+    page: PageDep, text_b64: Annotated[str, Form()] = "", sha: Annotated[str, Form()] = ""
+) -> Response:
     require_role(page.actor, *IMPORT_ROLES)
     try:
         # base64 carries the previewed text byte for byte (a textarea would turn line breaks into CRLF)
         text = _decode(text_b64)
         if not text or hashlib.sha256(text.encode()).hexdigest() != sha:
-            raise FormError("Nội dung kế hoạch gửi lên không khớp với bản đã xem trước; vui lòng tải tệp lên lại.")
+            raise FormError(
+                "Nội dung kế hoạch gửi lên không khớp với bản đã xem trước; vui lòng tải tệp lên lại."
+            )
         parsed = _parse(text)
         report = import_plan(page.session, page.actor, parsed, text, load_registry(), page.today)
     except (FormError, DomainError) as exc:
@@ -99,9 +118,14 @@ def publish(page: PageDep, text_b64: Annotated[str, Form()] = "", sha: Annotated
     if report.is_noop:
         message = f"Kế hoạch {parsed.plan.number} đã có và không thay đổi."
     elif report.created:
-        message = (f"Đã xuất bản kế hoạch {parsed.plan.number}: {len(report.added)} nhiệm vụ, "
-                   f"{report.checkpoints_added} mốc báo cáo, {report.unresolved} đoạn cần xem lại.")
+        message = (
+            f"Đã xuất bản kế hoạch {parsed.plan.number}: {len(report.added)} nhiệm vụ, "
+            f"{report.checkpoints_added} mốc báo cáo, {report.unresolved} đoạn cần xem lại."
+        )
     else:
-        message = (f"Đã cập nhật kế hoạch {parsed.plan.number}: thêm {len(report.added)}, sửa "
-                   f"{len(report.changed)}, rút {len(report.withdrawn)} nhiệm vụ; {report.checkpoints_added} mốc mới.")
+        message = (
+            f"Đã cập nhật kế hoạch {parsed.plan.number}: thêm {len(report.added)}, sửa "
+            f"{len(report.changed)}, rút {len(report.withdrawn)} nhiệm vụ; "
+            f"{report.checkpoints_added} mốc mới."
+        )
     return page.redirect(f"/plans/{report.plan_id}", message)

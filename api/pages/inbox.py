@@ -1,4 +1,5 @@
 """The focal point's (and head's) inbox: what the agency owes, most urgent first."""
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 

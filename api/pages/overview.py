@@ -1,4 +1,5 @@
 """Read pages: an agency's standing, the plans and their section tree, the leaders' dashboard."""
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import select
@@ -26,11 +27,21 @@ def agency_page(page: PageDep, agency_id: int, status: str | None = None) -> Res
         raise NotFound(f"agency {agency_id} not found")
     wanted = status if status in set(Status) else None
     rollups = agency_rollup(page.session, page.today, agency_ids=[agency_id])
-    rows = list_checkpoints(page.session, page.actor, page.today, agency_id=agency_id, status=wanted,
-                            limit=LIST_LIMIT)
-    supported = supported_checkpoints(page.session, page.actor, page.today, agency_id=agency_id, limit=LIST_LIMIT)
-    return page.render("agency.html", agency=agency, rollup=rollups[0] if rollups else None, rows=rows,
-                       supported=supported, status_filter=wanted, statuses=list(Status))
+    rows = list_checkpoints(
+        page.session, page.actor, page.today, agency_id=agency_id, status=wanted, limit=LIST_LIMIT
+    )
+    supported = supported_checkpoints(
+        page.session, page.actor, page.today, agency_id=agency_id, limit=LIST_LIMIT
+    )
+    return page.render(
+        "agency.html",
+        agency=agency,
+        rollup=rollups[0] if rollups else None,
+        rows=rows,
+        supported=supported,
+        status_filter=wanted,
+        statuses=list(Status),
+    )
 
 
 @router.get("/plans")
@@ -51,18 +62,29 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
     for t in tasks:
         by_section.setdefault(t.section_ref, []).append(t)
 
-    all_sections = page.session.exec(select(Section).where(Section.plan_id == plan_id)
-                                     .order_by(Section.position, Section.ref)).all()
+    all_sections = page.session.exec(
+        select(Section).where(Section.plan_id == plan_id).order_by(Section.position, Section.ref)
+    ).all()
     figures = {r.key: r for r in sections}
     totals = plan_rollup(page.session, page.today, plan_id)
     issues = []
     if page.actor.sees_all:
-        issues = page.session.exec(select(PlanIssue).where(PlanIssue.plan_id == plan_id)
-                                   .order_by(PlanIssue.span_start)).all()
-    indicators = page.session.exec(select(Indicator).where(Indicator.plan_id == plan_id)
-                                   .order_by(Indicator.id)).all()
-    return page.render("plan.html", plan=plan, sections=all_sections, figures=figures, by_section=by_section,
-                       total=totals[0] if totals else None, issues=issues, indicators=indicators)
+        issues = page.session.exec(
+            select(PlanIssue).where(PlanIssue.plan_id == plan_id).order_by(PlanIssue.span_start)
+        ).all()
+    indicators = page.session.exec(
+        select(Indicator).where(Indicator.plan_id == plan_id).order_by(Indicator.id)
+    ).all()
+    return page.render(
+        "plan.html",
+        plan=plan,
+        sections=all_sections,
+        figures=figures,
+        by_section=by_section,
+        total=totals[0] if totals else None,
+        issues=issues,
+        indicators=indicators,
+    )
 
 
 @router.get("/dashboard")
@@ -72,14 +94,28 @@ def dashboard(page: PageDep, plan_id: int | None = None) -> Response:
     plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
     if plan_id and plan is None:
         raise NotFound(f"plan {plan_id} not found")
-    ctx = {"plans": plans, "plan": plan, "total": None, "ranking": [], "areas": [], "matrix": None, "totals": {}}
+    ctx = {
+        "plans": plans,
+        "plan": plan,
+        "total": None,
+        "ranking": [],
+        "areas": [],
+        "matrix": None,
+        "totals": {},
+    }
     if plan:
         agencies = agency_rollup(page.session, page.today, plan.id)
-        ranked = sorted(agencies, key=lambda r: (r.on_time_pct is None, -(r.on_time_pct or 0),
-                                                  -(r.completion_pct or 0), r.label))
+        ranked = sorted(
+            agencies,
+            key=lambda r: (r.on_time_pct is None, -(r.on_time_pct or 0), -(r.completion_pct or 0), r.label),
+        )
         totals = plan_rollup(page.session, page.today, plan.id)
         areas = [r for r in section_rollup(page.session, page.today, plan.id) if r.key.count(".") == 1]
-        ctx.update(total=totals[0] if totals else None, ranking=ranked, areas=areas,
-                   matrix=agency_area_matrix(page.session, page.today, plan.id),
-                   totals={r.key: r for r in agencies})
+        ctx.update(
+            total=totals[0] if totals else None,
+            ranking=ranked,
+            areas=areas,
+            matrix=agency_area_matrix(page.session, page.today, plan.id),
+            totals={r.key: r for r in agencies},
+        )
     return page.render("dashboard.html", **ctx)

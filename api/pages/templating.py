@@ -1,4 +1,5 @@
 """Jinja2 environment, Vietnamese formatting filters, flash messages and the page context."""
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,9 +33,14 @@ ROLE_LABELS = {
     Role.admin: "Quản trị hệ thống",
 }
 STATUS_CLASSES = {
-    Status.not_due: "muted", Status.in_progress_on_time: "info", Status.overdue: "bad",
-    Status.submitted: "wait", Status.done_on_time: "good", Status.done_late: "fair",
-    Status.returned: "bad", Status.waived: "muted",
+    Status.not_due: "muted",
+    Status.in_progress_on_time: "info",
+    Status.overdue: "bad",
+    Status.submitted: "wait",
+    Status.done_on_time: "good",
+    Status.done_late: "fair",
+    Status.returned: "bad",
+    Status.waived: "muted",
 }
 GOOD, FAIR = 80.0, 50.0  # the desk's colour thresholds (percent)
 
@@ -100,11 +106,24 @@ def status_badge(status: str) -> Markup:
 def _env() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
-    env.filters.update(d=vn_date, dt=vn_datetime, excerpt=excerpt, pct=pct, grade=grade,
-                       grade_label=lambda v: GRADE_LABELS[grade(v)], filesize=filesize,
-                       badge=status_badge, section_of=section_of, status_label=lambda s: STATUS_LABELS_VI[Status(s)])
-    env.globals.update(ROLE_LABELS=ROLE_LABELS, STATUS_LABELS=STATUS_LABELS_VI, matrix_columns=matrix_columns,
-                       matrix_cell=matrix_cell)
+    env.filters.update(
+        d=vn_date,
+        dt=vn_datetime,
+        excerpt=excerpt,
+        pct=pct,
+        grade=grade,
+        grade_label=lambda v: GRADE_LABELS[grade(v)],
+        filesize=filesize,
+        badge=status_badge,
+        section_of=section_of,
+        status_label=lambda s: STATUS_LABELS_VI[Status(s)],
+    )
+    env.globals.update(
+        ROLE_LABELS=ROLE_LABELS,
+        STATUS_LABELS=STATUS_LABELS_VI,
+        matrix_columns=matrix_columns,
+        matrix_cell=matrix_cell,
+    )
     return templates
 
 
@@ -128,26 +147,52 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if not target:
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return default
     return target
 
 
-def redirect(request: Request, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
+def redirect(
+    request: Request, url: str, message: str | None = None, kind: str = "success"
+) -> RedirectResponse:
     """POST-redirect-GET with an optional flash message."""
     response = RedirectResponse(url, status_code=303)
     if message:
-        response.set_cookie(FLASH_COOKIE, _flash_serializer(request).dumps([[kind, message]]),
-                            httponly=True, samesite="lax", path="/", max_age=120)
+        response.set_cookie(
+            FLASH_COOKIE,
+            _flash_serializer(request).dumps([[kind, message]]),
+            httponly=True,
+            samesite="lax",
+            path="/",
+            max_age=120,
+        )
     return response
 
 
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
-           user: User | None = None, agency_name: str | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status: int = 200,
+    user: User | None = None,
+    agency_name: str | None = None,
+) -> HTMLResponse:
     """Render a page with the layout's values (user, CSRF token, flashes) filled in."""
     flashes = read_flashes(request)
-    ctx = {"request": request, "user": user, "agency_name": agency_name, "csrf_token": csrf_token_for(request),
-           "flashes": flashes, **context}
+    ctx = {
+        "request": request,
+        "user": user,
+        "agency_name": agency_name,
+        "csrf_token": csrf_token_for(request),
+        "flashes": flashes,
+        **context,
+    }
     response = templates.TemplateResponse(request, name, ctx, status_code=status)
     if flashes:
         response.delete_cookie(FLASH_COOKIE, path="/")
@@ -174,8 +219,12 @@ def matrix_columns(matrix) -> list[MatrixColumn]:
                 merged[part] = []
                 columns.append(MatrixColumn(part, "", ()))
             merged[part].append(ref)
-    return [MatrixColumn(c.key, c.title or f"Mục {c.key}: {', '.join(merged[c.key])}", tuple(merged[c.key]))
-            if not c.refs else c for c in columns]
+    return [
+        MatrixColumn(c.key, c.title or f"Mục {c.key}: {', '.join(merged[c.key])}", tuple(merged[c.key]))
+        if not c.refs
+        else c
+        for c in columns
+    ]
 
 
 def matrix_cell(matrix, agency_id: int, column: MatrixColumn):
@@ -218,15 +267,22 @@ class Page:
         return agency.name if agency else None
 
     def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        return render(self.request, name, {"today": self.today, "role": self.user.role, **context},
-                      status=status_code, user=self.user, agency_name=self.agency_name)
+        return render(
+            self.request,
+            name,
+            {"today": self.today, "role": self.user.role, **context},
+            status=status_code,
+            user=self.user,
+            agency_name=self.agency_name,
+        )
 
     def redirect(self, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
         return redirect(self.request, url, message, kind)
 
 
-def get_page(request: Request, session: SessionDep, user: CurrentUser, today: TodayDep,
-             settings: SettingsDep) -> Page:
+def get_page(
+    request: Request, session: SessionDep, user: CurrentUser, today: TodayDep, settings: SettingsDep
+) -> Page:
     return Page(request, session, user, today, settings)
 
 

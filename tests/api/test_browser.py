@@ -4,6 +4,7 @@ Story: Sở Y tế's focal point finds the overdue 6-month methadone evaluation 
 inbox and reports it with a PDF; the secretariat finds it in the review queue and accepts it; the
 Sở Y tế row of the desk's matrix changes; a Sở Tư pháp focal point is refused the checkpoint.
 """
+
 import socket
 import threading
 import time
@@ -21,14 +22,22 @@ from workflows.demo import DEMO_PASSWORD, SYT, seed_demo
 from workflows.evidence import EvidenceStore
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TODAY = date(2023, 7, 1)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (CI installs Debian's chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (CI installs Debian's chromium)"
+    ),
 ]
 
 
@@ -53,8 +62,15 @@ def demo_server(tmp_path):
         seed_demo(s, EvidenceStore.from_settings(settings), TODAY)
         s.commit()
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine, today=TODAY), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, engine, today=TODAY),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -72,8 +88,11 @@ def _methadone_checkpoint(engine) -> int:
     """Sở Y tế's 6-month checkpoint of the methadone/buprenorphine evaluation task."""
     with Session(engine) as s:
         syt = s.exec(select(Agency).where(Agency.code == SYT)).one()
-        rows = s.exec(select(Checkpoint, Task).join(Task, Task.id == Checkpoint.task_id)
-                      .where(Checkpoint.agency_id == syt.id, Checkpoint.due_date == date(2023, 6, 14))).all()
+        rows = s.exec(
+            select(Checkpoint, Task)
+            .join(Task, Task.id == Checkpoint.task_id)
+            .where(Checkpoint.agency_id == syt.id, Checkpoint.due_date == date(2023, 6, 14))
+        ).all()
     return next(cp.id for cp, task in rows if "Methadone" in task.text and "Định kỳ 06" in task.text)
 
 

@@ -1,4 +1,5 @@
 """HTML pages through TestClient: roles, Vietnamese content, CSRF, stale forms, uploads, exports."""
+
 import io
 import re
 from dataclasses import dataclass
@@ -6,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import Session, func, select
 from starlette.requests import Request
 from starlette.responses import Response
-from sqlmodel import Session, func, select
 
 from api.security import SESSION_COOKIE, start_session
 from models import Checkpoint, Evidence, Submission, TaskSupport, User
@@ -37,11 +38,23 @@ def ids(world, engine, settings) -> Ids:
     store = EvidenceStore.from_settings(settings)
     with Session(engine, expire_on_commit=False) as s:
         s.add(TaskSupport(task_id=world.task.id, agency_id=world.cat.id))
-        soon = add_task(s, world.syt, [date(2023, 7, 10)], text="Tổ chức tập huấn xác định tình trạng nghiện "
-                        "cho cán bộ y tế cấp xã, phường, thị trấn.")
+        soon = add_task(
+            s,
+            world.syt,
+            [date(2023, 7, 10)],
+            text="Tổ chức tập huấn xác định tình trạng nghiện cho cán bộ y tế cấp xã, phường, thị trấn.",
+        )
         q1 = world.checkpoints[0]
-        sub = submissions.submit_report(s, Actor.of(world.users["focal_syt"]), q1.id, "Báo cáo quý I",
-                                        [("quy1.pdf", PDF)], [], date(2023, 3, 10), store)
+        sub = submissions.submit_report(
+            s,
+            Actor.of(world.users["focal_syt"]),
+            q1.id,
+            "Báo cáo quý I",
+            [("quy1.pdf", PDF)],
+            [],
+            date(2023, 3, 10),
+            store,
+        )
         review.accept_submission(s, Actor.of(world.users["secretariat"]), sub.id, date(2023, 3, 15))
         soon_cp = s.exec(select(Checkpoint).where(Checkpoint.task_id == soon.id)).one()
         s.commit()
@@ -52,8 +65,17 @@ def sign_in(client, username: str) -> None:
     """The session cookie the sign-in form would set (skips argon2, which costs ~0.4 s a login here)."""
     with Session(client.app.state.engine) as s:
         user = s.exec(select(User).where(User.username == username)).one()
-    request = Request({"type": "http", "app": client.app, "scheme": "http", "path": "/", "headers": [],
-                       "query_string": b"", "server": ("testserver", 80)})
+    request = Request(
+        {
+            "type": "http",
+            "app": client.app,
+            "scheme": "http",
+            "path": "/",
+            "headers": [],
+            "query_string": b"",
+            "server": ("testserver", 80),
+        }
+    )
     response = Response()
     start_session(request, response, user)
     client.cookies.clear()
@@ -65,8 +87,11 @@ def login(client, username: str, password: str = PASSWORD):
     client.cookies.clear()
     page = client.get("/login")
     token = TOKEN.search(page.text).group(1)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
 
 
 def csrf(client, path: str) -> str:
@@ -82,8 +107,13 @@ def test_login_page_is_vietnamese_and_each_role_lands_on_its_page(client, world)
     page = client.get("/login")
     assert page.status_code == 200 and '<html lang="vi">' in page.text and "Đăng nhập" in page.text
     assert page.headers["content-type"].startswith("text/html; charset=utf-8")
-    landing = {"focal_syt": "/inbox", "head_syt": "/inbox", "secretariat": "/desk", "admin": "/desk",
-               "leader": "/dashboard"}
+    landing = {
+        "focal_syt": "/inbox",
+        "head_syt": "/inbox",
+        "secretariat": "/desk",
+        "admin": "/desk",
+        "leader": "/dashboard",
+    }
     for username, target in landing.items():
         r = login(client, username)
         assert r.status_code == 303 and r.headers["location"] == target, username
@@ -103,8 +133,16 @@ def test_login_refuses_bad_password_and_missing_csrf(client, world):
     # a "next" pointing off-site is ignored
     client.cookies.clear()
     token = TOKEN.search(client.get("/login").text).group(1)
-    r = client.post("/login", data={"username": "focal_syt", "password": PASSWORD, "csrf_token": token,
-                                    "next": "https://evil.example/"}, follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={
+            "username": "focal_syt",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/inbox"
 
 
@@ -133,7 +171,7 @@ def test_checkpoint_page_by_role(client, world, ids):
     sign_in(client, "focal_syt")
     html = client.get(f"/checkpoints/{ids.six_months}").text
     assert ids.task_text in html and "Cơ quan chủ trì" in html and "Công an tỉnh" in html  # supporter
-    assert 'action="/checkpoints/%d/submit"' % ids.six_months in html
+    assert f'action="/checkpoints/{ids.six_months}/submit"' in html
     assert 'name="expected_version" value="1"' in html and 'name="csrf_token" value="' in html
     assert "Quá hạn" in html and "Đề nghị gia hạn" in html
     sign_in(client, "head_syt")
@@ -150,6 +188,7 @@ def test_checkpoint_page_by_role(client, world, ids):
 def test_other_agency_gets_a_vietnamese_404(client, world, ids, engine):
     with Session(engine) as s:
         from tests.builders import add_agency, add_user
+
         stp = add_agency(s, "Sở Tư pháp", code="stp")
         add_user(s, "focal_stp", "focal", stp)
         s.commit()
@@ -164,12 +203,20 @@ def test_other_agency_gets_a_vietnamese_404(client, world, ids, engine):
 def test_submit_report_with_files_and_links_then_download(client, world, ids, engine):
     sign_in(client, "focal_syt")
     token = csrf(client, f"/checkpoints/{ids.six_months}")
-    r = client.post(f"/checkpoints/{ids.six_months}/submit",
-                    data={"csrf_token": token, "expected_version": "1", "note": "Đánh giá 6 tháng chương trình",
-                          "links": "https://soyte.sonla.gov.vn/bao-cao\n\n"},
-                    files=[("files", ("đánh giá 6 tháng.pdf", PDF, "application/pdf")),
-                           ("files", ("phu-luc.pdf", PDF + b"%2", "application/pdf"))],
-                    follow_redirects=False)
+    r = client.post(
+        f"/checkpoints/{ids.six_months}/submit",
+        data={
+            "csrf_token": token,
+            "expected_version": "1",
+            "note": "Đánh giá 6 tháng chương trình",
+            "links": "https://soyte.sonla.gov.vn/bao-cao\n\n",
+        },
+        files=[
+            ("files", ("đánh giá 6 tháng.pdf", PDF, "application/pdf")),
+            ("files", ("phu-luc.pdf", PDF + b"%2", "application/pdf")),
+        ],
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/checkpoints/{ids.six_months}"
     html = client.get(r.headers["location"]).text
     assert "Đã gửi báo cáo (3 minh chứng)" in html and "Chờ thẩm định" in html
@@ -185,6 +232,7 @@ def test_submit_report_with_files_and_links_then_download(client, world, ids, en
     sign_in(client, "leader")
     assert client.get(f"/evidence/{ev.id}").status_code == 200
     from tests.builders import add_agency, add_user
+
     with Session(engine) as s:
         add_user(s, "focal_other", "focal", add_agency(s, "Sở Tư pháp", code="stp"))
         s.commit()
@@ -215,43 +263,81 @@ def test_stale_form_keeps_what_was_typed(client, world, ids, engine, settings):
     # meanwhile a colleague submits from another browser; the secretariat returns it
     store = EvidenceStore.from_settings(settings)
     with Session(engine) as s:
-        sub = submissions.submit_report(s, Actor.of(world.users["focal_syt"]), ids.six_months, "bản của đồng nghiệp",
-                                        [], ["https://example.vn/a"], date(2023, 7, 1), store)
-        review.return_submission(s, Actor.of(world.users["secretariat"]), sub.id, "Thiếu số liệu", date(2023, 7, 1))
+        sub = submissions.submit_report(
+            s,
+            Actor.of(world.users["focal_syt"]),
+            ids.six_months,
+            "bản của đồng nghiệp",
+            [],
+            ["https://example.vn/a"],
+            date(2023, 7, 1),
+            store,
+        )
+        review.return_submission(
+            s, Actor.of(world.users["secretariat"]), sub.id, "Thiếu số liệu", date(2023, 7, 1)
+        )
         s.commit()
     before = count(engine, Submission)
     note = "Nội dung rất dài mà tôi đã gõ cả buổi sáng"
-    r = client.post(f"/checkpoints/{ids.six_months}/submit",
-                    data={"csrf_token": token, "expected_version": version, "note": note,
-                          "links": "https://example.vn/b"},
-                    files=[("files", ("bao-cao.pdf", PDF, "application/pdf"))])
+    r = client.post(
+        f"/checkpoints/{ids.six_months}/submit",
+        data={
+            "csrf_token": token,
+            "expected_version": version,
+            "note": note,
+            "links": "https://example.vn/b",
+        },
+        files=[("files", ("bao-cao.pdf", PDF, "application/pdf"))],
+    )
     assert r.status_code == 409
     assert STALE in r.text and note in r.text and "https://example.vn/b" in r.text
     assert "Vui lòng chọn lại tệp đính kèm" in r.text
     assert count(engine, Submission) == before
     # the re-shown form carries the current version: sending it again works
     version = re.search(r'name="expected_version" value="(\d+)"', r.text).group(1)
-    r = client.post(f"/checkpoints/{ids.six_months}/submit",
-                    data={"csrf_token": token, "expected_version": version, "note": note}, follow_redirects=False)
+    r = client.post(
+        f"/checkpoints/{ids.six_months}/submit",
+        data={"csrf_token": token, "expected_version": version, "note": note},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and count(engine, Submission) == before + 1
 
 
-@pytest.mark.parametrize(("files", "links", "note", "message"), [
-    ([("files", ("setup.pdf", b"MZ\x90\x00program", "application/pdf"))], "", "x",
-     "Tệp «setup.pdf» là chương trình máy tính, không phải văn bản."),
-    ([("files", ("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "application/msword"))], "", "x",
-     "Tệp «cu.doc» là tệp Word/Excel cũ (.doc/.xls); vui lòng lưu lại dưới dạng DOCX, XLSX hoặc PDF."),
-    ([("files", ("rong.pdf", b"", "application/pdf"))], "", "x", "Tệp «rong.pdf» rỗng (0 byte)."),
-    ([], "ftp://files.example/a", "x", "Chỉ chấp nhận đường dẫn http:// hoặc https://, không nhận «ftp://files.example/a»."),
-    ([], "", "   ", "Vui lòng nhập nội dung báo cáo hoặc đính kèm ít nhất một tệp hay một đường dẫn."),
-])
-def test_bad_uploads_get_precise_vietnamese_messages(client, world, ids, engine, settings, files, links, note,
-                                                     message):
+@pytest.mark.parametrize(
+    ("files", "links", "note", "message"),
+    [
+        (
+            [("files", ("setup.pdf", b"MZ\x90\x00program", "application/pdf"))],
+            "",
+            "x",
+            "Tệp «setup.pdf» là chương trình máy tính, không phải văn bản.",
+        ),
+        (
+            [("files", ("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "application/msword"))],
+            "",
+            "x",
+            "Tệp «cu.doc» là tệp Word/Excel cũ (.doc/.xls); vui lòng lưu lại dưới dạng DOCX, XLSX hoặc PDF.",
+        ),
+        ([("files", ("rong.pdf", b"", "application/pdf"))], "", "x", "Tệp «rong.pdf» rỗng (0 byte)."),
+        (
+            [],
+            "ftp://files.example/a",
+            "x",
+            "Chỉ chấp nhận đường dẫn http:// hoặc https://, không nhận «ftp://files.example/a».",
+        ),
+        ([], "", "   ", "Vui lòng nhập nội dung báo cáo hoặc đính kèm ít nhất một tệp hay một đường dẫn."),
+    ],
+)
+def test_bad_uploads_get_precise_vietnamese_messages(
+    client, world, ids, engine, settings, files, links, note, message
+):
     sign_in(client, "focal_syt")
     token = csrf(client, f"/checkpoints/{ids.six_months}")
-    r = client.post(f"/checkpoints/{ids.six_months}/submit",
-                    data={"csrf_token": token, "expected_version": "1", "note": note, "links": links},
-                    files=files or None)
+    r = client.post(
+        f"/checkpoints/{ids.six_months}/submit",
+        data={"csrf_token": token, "expected_version": "1", "note": note, "links": links},
+        files=files or None,
+    )
     assert r.status_code == 422 and message in r.text
     assert count(engine, Submission) == 1  # only the fixture's Q1 report
     with Session(engine) as s:
@@ -262,9 +348,12 @@ def test_bad_uploads_get_precise_vietnamese_messages(client, world, ids, engine,
 
 def _submit(client, checkpoint_id: int, note: str = "Báo cáo"):
     token = csrf(client, f"/checkpoints/{checkpoint_id}")
-    return client.post(f"/checkpoints/{checkpoint_id}/submit",
-                       data={"csrf_token": token, "expected_version": "1", "note": note},
-                       files=[("files", ("bc.pdf", PDF, "application/pdf"))], follow_redirects=False)
+    return client.post(
+        f"/checkpoints/{checkpoint_id}/submit",
+        data={"csrf_token": token, "expected_version": "1", "note": note},
+        files=[("files", ("bc.pdf", PDF, "application/pdf"))],
+        follow_redirects=False,
+    )
 
 
 def test_secretariat_reviews_from_the_desk(client, world, ids, engine):
@@ -272,16 +361,20 @@ def test_secretariat_reviews_from_the_desk(client, world, ids, engine):
     assert _submit(client, ids.six_months).status_code == 303
     sign_in(client, "secretariat")
     desk = client.get("/desk").text
-    queue = desk[desk.index('id="review-queue"'):desk.index('id="overdue"')]
+    queue = desk[desk.index('id="review-queue"') : desk.index('id="overdue"')]
     assert f'data-checkpoint-id="{ids.six_months}"' in queue and "Sở Y tế" in queue
     page = client.get(f"/checkpoints/{ids.six_months}").text
     token = TOKEN.search(page).group(1)
     sub_id = int(re.search(r'action="/submissions/(\d+)/return"', page).group(1))
-    r = client.post(f"/submissions/{sub_id}/return", data={"csrf_token": token, "reason": "  ", "expected_version": "2"})
+    r = client.post(
+        f"/submissions/{sub_id}/return", data={"csrf_token": token, "reason": "  ", "expected_version": "2"}
+    )
     assert r.status_code == 422 and "Vui lòng nêu lý do trả lại" in r.text
-    r = client.post(f"/submissions/{sub_id}/return", data={"csrf_token": token, "expected_version": "2",
-                                                           "reason": "Thiếu số liệu theo huyện"},
-                    follow_redirects=False)
+    r = client.post(
+        f"/submissions/{sub_id}/return",
+        data={"csrf_token": token, "expected_version": "2", "reason": "Thiếu số liệu theo huyện"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     html = client.get(r.headers["location"]).text
     assert "Đã trả lại báo cáo" in html and "Thiếu số liệu theo huyện" in html
@@ -291,15 +384,20 @@ def test_secretariat_reviews_from_the_desk(client, world, ids, engine):
     sign_in(client, "focal_syt")
     assert _submit(client, ids.six_months, "Bổ sung số liệu").status_code == 409  # stale version 1
     token = csrf(client, f"/checkpoints/{ids.six_months}")
-    r = client.post(f"/checkpoints/{ids.six_months}/submit", data={"csrf_token": token, "expected_version": "3",
-                                                                  "note": "Bổ sung số liệu"}, follow_redirects=False)
+    r = client.post(
+        f"/checkpoints/{ids.six_months}/submit",
+        data={"csrf_token": token, "expected_version": "3", "note": "Bổ sung số liệu"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     sign_in(client, "secretariat")
     page = client.get(f"/checkpoints/{ids.six_months}").text
     sub_id = int(re.search(r'action="/submissions/(\d+)/accept"', page).group(1))
-    r = client.post(f"/submissions/{sub_id}/accept", data={"csrf_token": TOKEN.search(page).group(1),
-                                                           "expected_version": "4", "next": "/desk"},
-                    follow_redirects=False)
+    r = client.post(
+        f"/submissions/{sub_id}/accept",
+        data={"csrf_token": TOKEN.search(page).group(1), "expected_version": "4", "next": "/desk"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/desk"
     assert "Hoàn thành quá hạn" in client.get(f"/checkpoints/{ids.six_months}").text
 
@@ -307,22 +405,33 @@ def test_secretariat_reviews_from_the_desk(client, world, ids, engine):
 def test_extension_request_and_decision(client, world, ids, engine):
     sign_in(client, "focal_syt")
     token = csrf(client, f"/checkpoints/{ids.q3}")
-    r = client.post(f"/checkpoints/{ids.q3}/extension", data={"csrf_token": token, "requested_due": "31/13/2023",
-                                                            "reason": "Chờ số liệu"})
-    assert r.status_code == 422 and "«31/13/2023» không phải ngày hợp lệ" in r.text and "Chờ số liệu" in r.text
-    r = client.post(f"/checkpoints/{ids.q3}/extension", data={"csrf_token": token, "requested_due": "2023-09-01",
-                                                            "reason": "Chờ số liệu"})
+    r = client.post(
+        f"/checkpoints/{ids.q3}/extension",
+        data={"csrf_token": token, "requested_due": "31/13/2023", "reason": "Chờ số liệu"},
+    )
+    assert (
+        r.status_code == 422 and "«31/13/2023» không phải ngày hợp lệ" in r.text and "Chờ số liệu" in r.text
+    )
+    r = client.post(
+        f"/checkpoints/{ids.q3}/extension",
+        data={"csrf_token": token, "requested_due": "2023-09-01", "reason": "Chờ số liệu"},
+    )
     assert r.status_code == 422 and "Hạn mới 01/09/2023 phải sau hạn hiện tại (14/09/2023)." in r.text
-    r = client.post(f"/checkpoints/{ids.q3}/extension", data={"csrf_token": token, "requested_due": "30/09/2023",
-                                                            "reason": "Chờ số liệu"}, follow_redirects=False)
+    r = client.post(
+        f"/checkpoints/{ids.q3}/extension",
+        data={"csrf_token": token, "requested_due": "30/09/2023", "reason": "Chờ số liệu"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     sign_in(client, "secretariat")
     desk = client.get("/desk").text
     assert "Đề nghị gia hạn chờ quyết định" in desk and "30/09/2023" in desk
     ext_id = int(re.search(r'action="/extensions/(\d+)/decide"', desk).group(1))
-    r = client.post(f"/extensions/{ext_id}/decide", data={"csrf_token": TOKEN.search(desk).group(1),
-                                                          "decision": "approve", "next": "/desk#extensions"},
-                    follow_redirects=False)
+    r = client.post(
+        f"/extensions/{ext_id}/decide",
+        data={"csrf_token": TOKEN.search(desk).group(1), "decision": "approve", "next": "/desk#extensions"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/desk#extensions"
     with Session(engine) as s:
         cp = s.get(Checkpoint, ids.q3)
@@ -336,7 +445,7 @@ def test_desk_and_dashboard_by_role(client, world, ids):
     html = client.get("/desk").text
     assert "Bàn làm việc của Thường trực" in html and 'id="matrix"' in html
     row = re.search(rf'<tr data-agency-id="{world.syt.id}">(.*?)</tr>', html, re.S).group(1)
-    assert "/agencies/%d" % world.syt.id in row and "1/2" in row and "50%" in row and "cell-fair" in row
+    assert f"/agencies/{world.syt.id}" in row and "1/2" in row and "50%" in row and "cell-fair" in row
     assert "1–7 ngày" in html and "8–30 ngày" in html
     assert "Thường trực Ban Chỉ đạo" in html  # role in the header
     sign_in(client, "leader")
@@ -377,7 +486,9 @@ def test_quarterly_xlsx_and_csv(client, world, ids):
     assert rows[0][1] == "Sở Y tế" and rows[0][6] == "Hoàn thành đúng hạn" and rows[0][9] == 1
     assert rows[0][5] == datetime(2023, 3, 14) and ws.cell(2, 6).number_format == "DD/MM/YYYY"
     assert rows[0][7] == datetime(2023, 3, 10) and rows[0][8] == datetime(2023, 3, 15)
-    q3 = load_workbook(io.BytesIO(client.get(f"/exports/quarterly.xlsx?plan_id={plan_id}&quarter=3").content)).active
+    q3 = load_workbook(
+        io.BytesIO(client.get(f"/exports/quarterly.xlsx?plan_id={plan_id}&quarter=3").content)
+    ).active
     assert [c.value for c in q3[2]][6] == "Đang thực hiện trong hạn"
     csv = client.get(f"/exports/quarterly.csv?plan_id={plan_id}&quarter=Q2/2023")
     assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")

@@ -1,4 +1,5 @@
 """Plan import pages: upload → preview (nothing stored) → publish; bad files refused precisely."""
+
 import base64
 import re
 from pathlib import Path
@@ -32,16 +33,29 @@ def _upload(client, name: str, data: bytes):
     return client.post("/plans/import", data={"csrf_token": token}, files={"file": (name, data)})
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("ke-hoach.pdf", b"just text, renamed", "Không đọc được tệp «ke-hoach.pdf»: Tệp có đuôi .pdf nhưng nội dung không phải PDF."),
-    ("ke-hoach.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
-     "Không đọc được tệp «ke-hoach.doc»: Tệp Word 97-2003 (.doc) không được hỗ trợ"),
-    ("ke-hoach.txt", b"K\xea\xd2 ho\xb9ch n\xe8m 2023", "Tệp văn bản không ở mã UTF-8"),
-    ("ke-hoach.txt", b"", "Không đọc được tệp «ke-hoach.txt»: Tệp kế hoạch rỗng, không có nội dung."),
-    ("", b"", "Vui lòng chọn tệp kế hoạch (.txt, .docx hoặc .pdf) để tải lên."),
-    ("ghi-chu.txt", "Chỉ là một ghi chú, không phải kế hoạch.".encode(),
-     "Không đọc được kế hoạch: Không tìm thấy số kế hoạch"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "ke-hoach.pdf",
+            b"just text, renamed",
+            "Không đọc được tệp «ke-hoach.pdf»: Tệp có đuôi .pdf nhưng nội dung không phải PDF.",
+        ),
+        (
+            "ke-hoach.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "Không đọc được tệp «ke-hoach.doc»: Tệp Word 97-2003 (.doc) không được hỗ trợ",
+        ),
+        ("ke-hoach.txt", b"K\xea\xd2 ho\xb9ch n\xe8m 2023", "Tệp văn bản không ở mã UTF-8"),
+        ("ke-hoach.txt", b"", "Không đọc được tệp «ke-hoach.txt»: Tệp kế hoạch rỗng, không có nội dung."),
+        ("", b"", "Vui lòng chọn tệp kế hoạch (.txt, .docx hoặc .pdf) để tải lên."),
+        (
+            "ghi-chu.txt",
+            "Chỉ là một ghi chú, không phải kế hoạch.".encode(),
+            "Không đọc được kế hoạch: Không tìm thấy số kế hoạch",
+        ),
+    ],
+)
 def test_bad_plan_files_are_refused_and_nothing_is_stored(client, staff, engine, name, data, message):
     sign_in(client, "secretariat")
     before = (_rows(engine, Plan), _rows(engine, Agency))
@@ -66,11 +80,16 @@ def test_preview_then_publish_the_seed_plan(client, staff, engine):
     text_b64 = re.search(r'name="text_b64" value="([^"]+)"', html).group(1)
     sha = re.search(r'name="sha" value="([0-9a-f]{64})"', html).group(1)
     # a tampered or truncated text is refused
-    bad = client.post("/plans/import/publish", data={"csrf_token": token, "text_b64": text_b64[:-8], "sha": sha})
+    bad = client.post(
+        "/plans/import/publish", data={"csrf_token": token, "text_b64": text_b64[:-8], "sha": sha}
+    )
     assert bad.status_code == 422 and "không khớp với bản đã xem trước" in bad.text
     assert _rows(engine, Plan) == plans_before
-    r = client.post("/plans/import/publish", data={"csrf_token": token, "text_b64": text_b64, "sha": sha},
-                    follow_redirects=False)
+    r = client.post(
+        "/plans/import/publish",
+        data={"csrf_token": token, "text_b64": text_b64, "sha": sha},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     with Session(engine) as s:
         plan = s.exec(select(Plan).where(Plan.number == "23/KH-UBND")).one()
@@ -84,7 +103,9 @@ def test_preview_then_publish_the_seed_plan(client, staff, engine):
     again = _upload(client, "23-KH-UBND.txt", SEED.read_bytes())
     assert "Kế hoạch này đã có trong hệ thống" in again.text
     r = client.post("/plans/import/publish", data={"csrf_token": token, "text_b64": text_b64, "sha": sha})
-    assert "Kế hoạch 23/KH-UBND đã có và không thay đổi." in r.text and _rows(engine, Plan) == plans_before + 1
+    assert (
+        "Kế hoạch 23/KH-UBND đã có và không thay đổi." in r.text and _rows(engine, Plan) == plans_before + 1
+    )
 
 
 def test_only_the_secretariat_and_admins_import(client, world, engine):
@@ -92,7 +113,9 @@ def test_only_the_secretariat_and_admins_import(client, world, engine):
         sign_in(client, who)
         assert client.get("/plans/import").status_code == 403
         token = TOKEN.search(client.get("/inbox" if who == "focal_syt" else "/dashboard").text).group(1)
-        r = client.post("/plans/import", data={"csrf_token": token}, files={"file": ("a.txt", SEED.read_bytes())})
+        r = client.post(
+            "/plans/import", data={"csrf_token": token}, files={"file": ("a.txt", SEED.read_bytes())}
+        )
         assert r.status_code == 403
     sign_in(client, "admin")
     assert client.get("/plans/import").status_code == 200

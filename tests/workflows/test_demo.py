@@ -1,9 +1,20 @@
 """Demo data: built through the real rules, placed for 2023-07-01, idempotent."""
+
 from datetime import date
 
 from sqlmodel import func, select
 
-from models import AuditEvent, Checkpoint, Escalation, Evidence, ExtensionRequest, Plan, Submission, Task, User
+from models import (
+    AuditEvent,
+    Checkpoint,
+    Escalation,
+    Evidence,
+    ExtensionRequest,
+    Plan,
+    Submission,
+    Task,
+    User,
+)
 from workflows.actors import Actor
 from workflows.demo import ACCOUNTS, DEMO_PASSWORD, demo_pdf, seed_demo
 from workflows.desk import desk
@@ -61,4 +72,6 @@ def test_demo_story_and_idempotence(session, settings):
     assert _counts(session) == first
     syt = session.exec(select(User).where(User.username == "thutruong.yte")).one()
     assert syt.role == "head" and syt.agency_id == yte.agency_id
-    assert session.exec(select(func.count()).select_from(User).where(User.agency_id == yte.agency_id)).one() == 2
+    assert (
+        session.exec(select(func.count()).select_from(User).where(User.agency_id == yte.agency_id)).one() == 2
+    )

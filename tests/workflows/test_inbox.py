@@ -1,4 +1,5 @@
 """The focal point's inbox and the secretariat's desk queries."""
+
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from models import Task, TaskSupport
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
 from workflows import extensions, review, submissions
 from workflows.actors import Actor
-from workflows.desk import (bucket_of, desk, overdue_by_agency, pending_extensions, plan_tasks, review_queue)
+from workflows.desk import bucket_of, desk, overdue_by_agency, pending_extensions, plan_tasks, review_queue
 from workflows.errors import InvalidInput, NotFound, PermissionDenied
 from workflows.escalation import escalate_overdue
 from workflows.evidence import EvidenceStore
@@ -25,20 +26,36 @@ def w(session: Session, settings):
     syt = add_agency(session, "Sở Y tế", code="syt")
     cat = add_agency(session, "Công an tỉnh", code="cat")
     plan = add_plan(session)
-    users = {n: add_user(session, n, r, a) for n, r, a in [
-        ("focal_syt", "focal", syt), ("head_syt", "head", syt), ("focal_cat", "focal", cat),
-        ("secretariat", "secretariat", None), ("leader", "leader", None)]}
+    users = {
+        n: add_user(session, n, r, a)
+        for n, r, a in [
+            ("focal_syt", "focal", syt),
+            ("head_syt", "head", syt),
+            ("focal_cat", "focal", cat),
+            ("secretariat", "secretariat", None),
+            ("leader", "leader", None),
+        ]
+    }
     actors = {n: Actor.of(u) for n, u in users.items()}
-    second = add_task(session, syt, [date(2023, 6, 14)], ref="II.2-1", text="Nhiệm vụ mục II.2 (phần sau).",
-                      plan=plan)
-    first = add_task(session, syt, [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14)], supporting=(cat,),
-                     ref="II.1-1", text="Sở Y tế chủ trì đánh giá chương trình Methadone.",
-                     schedule_kind="recurring", plan=plan)
+    second = add_task(
+        session, syt, [date(2023, 6, 14)], ref="II.2-1", text="Nhiệm vụ mục II.2 (phần sau).", plan=plan
+    )
+    first = add_task(
+        session,
+        syt,
+        [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14)],
+        supporting=(cat,),
+        ref="II.1-1",
+        text="Sở Y tế chủ trì đánh giá chương trình Methadone.",
+        schedule_kind="recurring",
+        plan=plan,
+    )
     soon = add_task(session, syt, [date(2023, 7, 5)], text="Tập huấn trong tháng 7.", plan=plan)
     returned = add_task(session, syt, [date(2023, 6, 20)], text="Báo cáo bị trả lại.", plan=plan)
     waiting = add_task(session, syt, [date(2023, 6, 25)], text="Báo cáo chờ thẩm định.", plan=plan)
-    cat_task = add_task(session, cat, [date(2023, 5, 31)], supporting=(syt,), text="Công an tỉnh chủ trì.",
-                        plan=plan)
+    cat_task = add_task(
+        session, cat, [date(2023, 5, 31)], supporting=(syt,), text="Công an tỉnh chủ trì.", plan=plan
+    )
     withdrawn = add_task(session, syt, [date(2023, 4, 1)], text="Nhiệm vụ đã rút.", plan=plan)
     session.get(Task, withdrawn.id).withdrawn = True
     # the first and second tasks are in plan order II.1 before II.2 although added the other way round
@@ -46,19 +63,40 @@ def w(session: Session, settings):
     session.flush()
     store = EvidenceStore.from_settings(settings)
     cp_returned = checkpoints_of(session, returned)[0]
-    sub = submissions.submit_report(session, actors["focal_syt"], cp_returned.id, "Lần 1", [("a.pdf", PDF)], [],
-                                    date(2023, 6, 15), store)
+    sub = submissions.submit_report(
+        session, actors["focal_syt"], cp_returned.id, "Lần 1", [("a.pdf", PDF)], [], date(2023, 6, 15), store
+    )
     review.return_submission(session, actors["secretariat"], sub.id, "Thiếu số liệu", date(2023, 6, 16))
-    ext = extensions.request_extension(session, actors["focal_syt"], cp_returned.id, date(2023, 7, 10), "Chờ số liệu",
-                                       date(2023, 6, 17))
+    ext = extensions.request_extension(
+        session, actors["focal_syt"], cp_returned.id, date(2023, 7, 10), "Chờ số liệu", date(2023, 6, 17)
+    )
     extensions.decide_extension(session, actors["secretariat"], ext.id, True, "", date(2023, 6, 18))
     cp_waiting = checkpoints_of(session, waiting)[0]
-    submissions.submit_report(session, actors["focal_syt"], cp_waiting.id, "Đã gửi", [("b.pdf", PDF)],
-                              ["https://example.vn/x"], date(2023, 6, 24), store)
+    submissions.submit_report(
+        session,
+        actors["focal_syt"],
+        cp_waiting.id,
+        "Đã gửi",
+        [("b.pdf", PDF)],
+        ["https://example.vn/x"],
+        date(2023, 6, 24),
+        store,
+    )
     session.flush()
-    return {"syt": syt, "cat": cat, "plan": plan, "actors": actors, "first": first, "second": second,
-            "soon": soon, "returned": cp_returned, "waiting": cp_waiting, "cat_task": cat_task,
-            "withdrawn": withdrawn, "store": store}
+    return {
+        "syt": syt,
+        "cat": cat,
+        "plan": plan,
+        "actors": actors,
+        "first": first,
+        "second": second,
+        "soon": soon,
+        "returned": cp_returned,
+        "waiting": cp_waiting,
+        "cat_task": cat_task,
+        "withdrawn": withdrawn,
+        "store": store,
+    }
 
 
 def ids(items) -> list[int]:
@@ -75,7 +113,9 @@ def test_inbox_groups_and_orders_what_the_agency_owes(session, w):
     assert inbox.overdue[0].task_text == "Sở Y tế chủ trì đánh giá chương trình Methadone."
     assert inbox.overdue[0].section_ref == "II.1" and inbox.overdue[0].plan_number == "1/KH-TEST"
     assert ids(inbox.returned) == [w["returned"].id]
-    assert inbox.returned[0].due_date == date(2023, 7, 10) and inbox.returned[0].original_due_date == date(2023, 6, 20)
+    assert inbox.returned[0].due_date == date(2023, 7, 10) and inbox.returned[0].original_due_date == date(
+        2023, 6, 20
+    )
     assert inbox.returned[0].return_reason == "Thiếu số liệu"
     assert ids(inbox.due_soon) == [checkpoints_of(session, w["soon"])[0].id]
     assert inbox.due_soon[0].days_left == 4
@@ -93,9 +133,21 @@ def test_supported_shows_the_first_open_period_of_the_lead(session, w):
     first = checkpoints_of(session, w["first"])
     assert ids(inbox.overdue) == [checkpoints_of(session, w["cat_task"])[0].id]
     assert ids(inbox.supported) == [first[0].id]  # Q1 still open: the earliest one not done
-    review.accept_submission(session, w["actors"]["secretariat"], submissions.submit_report(
-        session, w["actors"]["focal_syt"], first[0].id, "Q1", [], ["https://example.vn/q1"], TODAY,
-        w["store"]).id, TODAY)
+    review.accept_submission(
+        session,
+        w["actors"]["secretariat"],
+        submissions.submit_report(
+            session,
+            w["actors"]["focal_syt"],
+            first[0].id,
+            "Q1",
+            [],
+            ["https://example.vn/q1"],
+            TODAY,
+            w["store"],
+        ).id,
+        TODAY,
+    )
     assert ids(agency_inbox(session, w["actors"]["focal_cat"], TODAY).supported) == [first[1].id]
 
 
@@ -121,8 +173,14 @@ def test_task_periods_respect_visibility(session, w):
 
 
 def test_overdue_buckets_by_age_and_agency(session, w):
-    assert [bucket_of(d) for d in (1, 7, 8, 30, 31, 400)] == ["1–7 ngày", "1–7 ngày", "8–30 ngày", "8–30 ngày",
-                                                              "trên 30 ngày", "trên 30 ngày"]
+    assert [bucket_of(d) for d in (1, 7, 8, 30, 31, 400)] == [
+        "1–7 ngày",
+        "1–7 ngày",
+        "8–30 ngày",
+        "8–30 ngày",
+        "trên 30 ngày",
+        "trên 30 ngày",
+    ]
     view = desk(session, w["actors"]["secretariat"], TODAY)
     rows = {r.agency_name: r for r in overdue_by_agency(view.overdue)}
     assert rows["Sở Y tế"].buckets == {"1–7 ngày": 0, "8–30 ngày": 2, "trên 30 ngày": 1}
@@ -133,18 +191,28 @@ def test_overdue_buckets_by_age_and_agency(session, w):
 def test_review_queue_and_extensions(session, w):
     sec = w["actors"]["secretariat"]
     cat_cp = checkpoints_of(session, w["cat_task"])[0]
-    submissions.submit_report(session, w["actors"]["focal_cat"], cat_cp.id, "CAT", [("c.pdf", PDF)], [],
-                              date(2023, 6, 30), w["store"])
+    submissions.submit_report(
+        session,
+        w["actors"]["focal_cat"],
+        cat_cp.id,
+        "CAT",
+        [("c.pdf", PDF)],
+        [],
+        date(2023, 6, 30),
+        w["store"],
+    )
     queue = review_queue(session, sec, TODAY)
     assert [q.checkpoint_id for q in queue] == [w["waiting"].id, cat_cp.id]  # first in, first out
     assert queue[0].evidence_count == 2 and queue[0].waiting_days == 7 and queue[0].author == "focal_syt"
     assert queue[1].agency_name == "Công an tỉnh" and queue[1].evidence_count == 1
     first = checkpoints_of(session, w["first"])
-    extensions.request_extension(session, w["actors"]["focal_syt"], first[2].id, date(2023, 10, 1), "Lý do",
-                                 TODAY)
+    extensions.request_extension(
+        session, w["actors"]["focal_syt"], first[2].id, date(2023, 10, 1), "Lý do", TODAY
+    )
     pending = pending_extensions(session, sec)
     assert [(p.checkpoint_id, p.previous_due, p.requested_due) for p in pending] == [
-        (first[2].id, date(2023, 9, 14), date(2023, 10, 1))]
+        (first[2].id, date(2023, 9, 14), date(2023, 10, 1))
+    ]
     assert pending[0].section_ref == "II.1" and pending[0].period_label
     for who in ("focal_syt", "leader"):
         with pytest.raises(PermissionDenied):
@@ -157,9 +225,13 @@ def test_escalations_by_rung_follow_the_ladder(session, w):
     # 14/06 is 17 days late: the secretariat rung; 31/05 is 31 days late: the leader rung;
     # 05/07 is within a week: the reminder rung (10/07, extended, is not yet); 14/03 is past every window
     assert list(view.escalations) == ["reminder", "secretariat", "leader"]  # ladder order
-    assert {e.checkpoint_id for e in view.escalations["reminder"]} == {checkpoints_of(session, w["soon"])[0].id}
+    assert {e.checkpoint_id for e in view.escalations["reminder"]} == {
+        checkpoints_of(session, w["soon"])[0].id
+    }
     assert {e.agency_name for e in view.escalations["secretariat"]} == {"Sở Y tế"}
-    assert [e.checkpoint_id for e in view.escalations["leader"]] == [checkpoints_of(session, w["cat_task"])[0].id]
+    assert [e.checkpoint_id for e in view.escalations["leader"]] == [
+        checkpoints_of(session, w["cat_task"])[0].id
+    ]
 
 
 def test_plan_tasks_counts_and_visibility(session, w):
@@ -181,4 +253,6 @@ def test_support_rows_do_not_leak_other_agencies(session, w):
     assert inbox.owed == [] and inbox.supported == [] and inbox.awaiting_review == []
     session.add(TaskSupport(task_id=w["soon"].id, agency_id=other.id))
     session.flush()
-    assert ids(agency_inbox(session, focal, TODAY).supported) == [c.id for c in checkpoints_of(session, w["soon"])]
+    assert ids(agency_inbox(session, focal, TODAY).supported) == [
+        c.id for c in checkpoints_of(session, w["soon"])
+    ]
