@@ -44,16 +44,19 @@ def _world(session):
     s221 = _section(session, plan, "II.2.1", 3)
     s3 = _section(session, plan, "III", 4)
     cps = {
-        "on_time": _cp(session, syt, date(2023, 3, 14), s21, state="accepted", submitted_on=date(2023, 3, 10)),
+        "on_time": _cp(session, syt, date(2023, 3, 14), s21, state="accepted",
+                       submitted_on=date(2023, 3, 10)),
         "late": _cp(session, syt, date(2023, 6, 14), s21, state="accepted", submitted_on=date(2023, 6, 18)),
         "overdue_old": _cp(session, syt, date(2023, 5, 1), s22),
         "overdue_new": _cp(session, syt, date(2023, 6, 1), s221),
         "ahead": _cp(session, syt, date(2023, 9, 14), s221),
-        "early_done": _cp(session, syt, date(2023, 9, 14), s221, state="accepted", submitted_on=date(2023, 6, 10)),
+        "early_done": _cp(session, syt, date(2023, 9, 14), s221, state="accepted",
+                          submitted_on=date(2023, 6, 10)),
         "waived": _cp(session, syt, date(2023, 3, 14), s21, state="waived"),
         "withdrawn": _cp(session, syt, date(2023, 4, 1), s21, withdrawn=True),
         "extended": _cp(session, syt, date(2023, 5, 20), s22, due_date=date(2023, 7, 1)),
-        "submitted": _cp(session, syt, date(2023, 6, 10), s3, state="submitted", submitted_on=date(2023, 6, 9)),
+        "submitted": _cp(session, syt, date(2023, 6, 10), s3, state="submitted",
+                         submitted_on=date(2023, 6, 9)),
         "b_returned": _cp(session, cat, date(2023, 7, 14), s21, state="returned"),
         "b_overdue": _cp(session, cat, date(2023, 6, 19), s3),
     }
