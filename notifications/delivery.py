@@ -116,20 +116,36 @@ async def deliver_pending_async(engine: Engine, settings: Settings, now: datetim
                                 limit: int = 10_000, batch: int = BATCH) -> DeliveryReport:
     """As `deliver_pending`, inside a running event loop."""
     now = now or utcnow()
-    report = DeliveryReport()
-    claimed = 0
+
+    def fetch(n: int) -> list[Mail]:
+        rows = claim(engine, now, n)
+        return prepare(engine, settings, rows) if rows else []
+
+    # Database work runs in threads, overlapping the sending: while one batch goes out, the next
+    # is claimed and the previous one marked, so the connections do not idle between batches.
+    report, claimed, marks = DeliveryReport(), 0, []
     async with SmtpPool(settings) as pool:
-        while claimed < limit:
-            # The database calls are short and the SMTP workers idle meanwhile: run them inline.
-            rows = claim(engine, now, min(batch, limit - claimed))
-            if not rows:
-                break
-            claimed += len(rows)
-            mails = prepare(engine, settings, rows)
-            await pool.send_all([m for m in mails if m.outcome == ""], now)
-            report.add(mark(engine, mails, now))
-            if pool.down:  # the server is unreachable: leave the rest for a later run
-                break
+        fetching = asyncio.create_task(asyncio.to_thread(fetch, min(batch, limit)))
+        try:
+            while fetching is not None:
+                mails = await fetching
+                fetching = None
+                if not mails:
+                    break
+                claimed += len(mails)
+                if claimed < limit and not pool.down:  # unreachable server: leave the rest for later
+                    fetching = asyncio.create_task(asyncio.to_thread(fetch, min(batch, limit - claimed)))
+                await pool.send_all([m for m in mails if m.outcome == ""], now)
+                marks.append(asyncio.create_task(asyncio.to_thread(mark, engine, mails, now)))
+        finally:
+            if fetching is not None:  # stopped by an error with a batch claimed: release it for a retry
+                unsent = await fetching
+                for m in unsent:
+                    m.outcome = m.outcome or "transient"
+                    m.error = m.error or "delivery run stopped before sending"
+                marks.append(asyncio.create_task(asyncio.to_thread(mark, engine, unsent, now)))
+            for task in marks:
+                report.add(await task)
     return report
 
 
@@ -271,6 +287,9 @@ class SmtpPool:
     async def _worker(self, slot: int, queue: "asyncio.Queue[Mail]", now: datetime) -> None:
         while not queue.empty():
             mail = queue.get_nowait()
+            if self.down:
+                mail.outcome, mail.error = "transient", self.down
+                continue
             if mail.data is None:
                 mail.compose(self.settings, now)
                 if mail.outcome:
