@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from api.pages.templating import PageDep
 from models.agency import Agency
 from models.user import Role
+from notifications.digests import preview_head_digest
 from workflows.actors import require_role
 from workflows.desk import DESK_ROLES, desk, plans_newest_first
 from workflows.errors import NotFound
@@ -41,10 +42,5 @@ def digest_preview(page: PageDep, agency_id: int) -> Response:
     agency = page.session.get(Agency, agency_id)
     if agency is None:
         raise NotFound(f"agency {agency_id} not found")
-    try:
-        from notifications.digests import preview_head_digest
-    except ModuleNotFoundError:
-        preview = None
-    else:
-        preview = preview_head_digest(page.session, page.settings, agency_id, page.today)
+    preview = preview_head_digest(page.session, page.settings, agency_id, page.today)
     return page.render("digest.html", agency=agency, preview=preview)

@@ -12,6 +12,6 @@ router = APIRouter()
 @router.get("/inbox")
 def inbox_page(page: PageDep, agency_id: int | None = None) -> Response:
     if page.actor.sees_all and agency_id is None:
-        return page.redirect("/desk")  # the secretariat's own start page lists every agency's work
+        return page.redirect("/")  # those who see every agency start on the desk or the dashboard
     inbox = agency_inbox(page.session, page.actor, page.today, agency_id)
     return page.render("inbox.html", inbox=inbox)

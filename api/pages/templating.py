@@ -67,6 +67,14 @@ def excerpt(text: str | None, limit: int = 240) -> str:
     return cut + " …"
 
 
+UNRESOLVED_REASONS = {
+    "unknown agency": "tên cơ quan không có trong danh mục",
+    "no lead agency named": "không nêu cơ quan chủ trì",
+    "co-lead not in registry": "cơ quan đồng chủ trì không có trong danh mục",
+    "table row has a different number of cells than its header": "dòng bảng có số ô khác dòng tiêu đề",
+}
+
+
 def section_of(task_ref: str) -> str:
     """The section part of a task ref ('II.1.2-b3', 'III.2@so-y-te' → 'II.1.2', 'III.2') for display."""
     return re.split(r"[-@]", task_ref or "", maxsplit=1)[0]
@@ -117,6 +125,7 @@ def _env() -> Jinja2Templates:
         badge=status_badge,
         section_of=section_of,
         status_label=lambda s: STATUS_LABELS_VI[Status(s)],
+        reason_vi=lambda r: UNRESOLVED_REASONS.get(r, r),
     )
     env.globals.update(
         ROLE_LABELS=ROLE_LABELS,

@@ -468,6 +468,7 @@ def test_agency_plan_and_digest_pages(client, world, ids):
     sign_in(client, "secretariat")
     digest = client.get(f"/desk/digest/{world.syt.id}")
     assert digest.status_code == 200 and "Xem trước thư tổng hợp gửi thủ trưởng Sở Y tế" in digest.text
+    assert "head@syt.test" in digest.text and 'class="mail-preview"' in digest.text and "srcdoc=" in digest.text
     sign_in(client, "focal_syt")
     assert client.get(f"/desk/digest/{world.syt.id}").status_code == 403
 
@@ -501,3 +502,24 @@ def test_quarterly_xlsx_and_csv(client, world, ids):
     assert client.get(f"/exports/quarterly.csv?plan_id={plan_id}&quarter=2").status_code == 200
     sign_in(client, "focal_syt")
     assert client.get(f"/exports/quarterly.csv?plan_id={plan_id}&quarter=2").status_code == 403
+
+
+def test_oversized_evidence_is_refused_in_vietnamese(world, ids, engine, settings):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    small = settings.model_copy(update={"max_upload_mb": 1})
+    with TestClient(create_app(small, engine, today=date(2023, 7, 1))) as client:
+        sign_in(client, "focal_syt")
+        token = csrf(client, f"/checkpoints/{ids.six_months}")
+        big = PDF + b"0" * (1024 * 1024 + 512 * 1024)
+        r = client.post(
+            f"/checkpoints/{ids.six_months}/submit",
+            data={"csrf_token": token, "expected_version": "1", "note": "Báo cáo kèm tệp lớn"},
+            files=[("files", ("bao-cao-lon.pdf", big, "application/pdf"))],
+        )
+    assert r.status_code == 422
+    assert "Tệp «bao-cao-lon.pdf» có dung lượng 1.5 MB, vượt giới hạn 1 MB." in r.text
+    assert "Báo cáo kèm tệp lớn" in r.text and 'data-max-bytes="1048576"' in r.text
+    assert count(engine, Submission) == 1
