@@ -2,7 +2,7 @@
 import importlib
 
 # Imported on demand so command modules may import `api.cli` without a cycle.
-COMMAND_MODULE_NAMES = ["db", "plan", "engine", "mail", "serve"]
+COMMAND_MODULE_NAMES = ["db", "plan", "engine", "mail", "serve", "admin"]
 
 
 def command_modules() -> list:
