@@ -15,12 +15,14 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, TodayDep
+from api.schemas import MAX_ID
 from api.security import csrf_token_for
 from models.agency import Agency
 from models.config import Settings
 from models.user import Role, User
 from workflows.actors import Actor
 from workflows.clock import VN
+from workflows.errors import NotFound
 from workflows.status import STATUS_LABELS_VI, Status
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -292,7 +294,16 @@ class Page:
 def get_page(
     request: Request, session: SessionDep, user: CurrentUser, today: TodayDep, settings: SettingsDep
 ) -> Page:
+    _check_ids(request)
     return Page(request, session, user, today, settings)
+
+
+def _check_ids(request: Request) -> None:
+    """An id beyond the database's integer range names no record: 404, not a database error."""
+    for key, value in [*request.path_params.items(), *request.query_params.items()]:
+        if key.endswith("_id") and str(value).isdigit() and int(value) > MAX_ID:
+            what = {"request": "extension request"}.get(key[:-3], key[:-3])
+            raise NotFound(f"{what} {value} not found")
 
 
 PageDep = Annotated[Page, Depends(get_page)]

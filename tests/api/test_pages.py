@@ -468,7 +468,9 @@ def test_agency_plan_and_digest_pages(client, world, ids):
     sign_in(client, "secretariat")
     digest = client.get(f"/desk/digest/{world.syt.id}")
     assert digest.status_code == 200 and "Xem trước thư tổng hợp gửi thủ trưởng Sở Y tế" in digest.text
-    assert "head@syt.test" in digest.text and 'class="mail-preview"' in digest.text and "srcdoc=" in digest.text
+    assert (
+        "head@syt.test" in digest.text and 'class="mail-preview"' in digest.text and "srcdoc=" in digest.text
+    )
     sign_in(client, "focal_syt")
     assert client.get(f"/desk/digest/{world.syt.id}").status_code == 403
 
@@ -523,3 +525,34 @@ def test_oversized_evidence_is_refused_in_vietnamese(world, ids, engine, setting
     assert "Tệp «bao-cao-lon.pdf» có dung lượng 1.5 MB, vượt giới hạn 1 MB." in r.text
     assert "Báo cáo kèm tệp lớn" in r.text and 'data-max-bytes="1048576"' in r.text
     assert count(engine, Submission) == 1
+
+
+def test_ids_beyond_the_integer_range_are_not_found(client, world, ids):
+    sign_in(client, "secretariat")
+    for path in (
+        "/checkpoints/99999999999",
+        "/agencies/99999999999",
+        "/plans/99999999999",
+        "/evidence/99999999999",
+        "/desk?plan_id=99999999999",
+        "/desk/digest/99999999999",
+    ):
+        r = client.get(path)
+        assert r.status_code == 404 and "Không tìm thấy" in r.text, path
+    assert client.get("/checkpoints/0").status_code == 404
+
+
+def test_pages_without_any_plan(client, engine):
+    with Session(engine) as s:
+        from tests.builders import add_user
+
+        add_user(s, "secretariat", "secretariat")
+        add_user(s, "leader", "leader")
+        s.commit()
+    sign_in(client, "secretariat")
+    for path in ("/desk", "/plans", "/exports", "/plans/import"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+    assert "Chưa có kế hoạch nào" in client.get("/desk").text
+    sign_in(client, "leader")
+    assert "Chưa có kế hoạch nào" in client.get("/dashboard").text

@@ -73,6 +73,7 @@ def test_preview_then_publish_the_seed_plan(client, staff, engine):
     assert "Xem trước: Kế hoạch 23/KH-UBND" in html and "UBND tỉnh Sơn La" in html
     assert 'id="unresolved"' in html and "Đoạn chưa xác định được" in html
     assert "Methadone" in html and "«Định kỳ 06 tháng, 01 năm»" in html and "14/06/2023" in html
+    assert "Lý do: không nêu cơ quan chủ trì" in html
     tasks = int(re.search(r'<span class="big">(\d+)</span> nhiệm vụ', html).group(1))
     assert tasks > 250
     assert _rows(engine, Plan) == plans_before  # a preview stores nothing
