@@ -21,6 +21,8 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     message: EmailMessage
+    tls: bool = False  # the session was encrypted (STARTTLS or implicit TLS)
+    login: str | None = None  # the authenticated user, if any
 
 
 class Collector:
@@ -39,8 +41,10 @@ class Collector:
 
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        login = session.auth_data.login.decode() if session.authenticated and session.auth_data else None
         with self._lock:
-            self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), msg))
+            self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), msg,
+                                          tls=session.ssl is not None or _implicit_tls(server), login=login))
         return "250 Message accepted for delivery"
 
     def keys(self) -> list[str]:
@@ -48,11 +52,19 @@ class Collector:
         return [r.message["X-Plantrack-Outbox"] for r in self.received]
 
 
+def _implicit_tls(server) -> bool:
+    transport = getattr(server, "transport", None)
+    return transport is not None and transport.get_extra_info("ssl_object") is not None
+
+
 class SmtpServer:
-    def __init__(self, port: int | None = None, refuse: tuple[str, ...] = ()):
+    """`with SmtpServer() as smtp:` a server on a free port; extra keywords go to aiosmtpd's Controller
+    (tls_context/require_starttls, ssl_context for implicit TLS, auth_required/authenticator)."""
+
+    def __init__(self, port: int | None = None, refuse: tuple[str, ...] = (), **controller_kwargs):
         self.port = port or free_port()
         self.handler = Collector(refuse)
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **controller_kwargs)
 
     def __enter__(self) -> "SmtpServer":
         self.controller.start()
