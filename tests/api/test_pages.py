@@ -468,9 +468,8 @@ def test_agency_plan_and_digest_pages(client, world, ids):
     sign_in(client, "secretariat")
     digest = client.get(f"/desk/digest/{world.syt.id}")
     assert digest.status_code == 200 and "Xem trước thư tổng hợp gửi thủ trưởng Sở Y tế" in digest.text
-    assert (
-        "head@syt.test" in digest.text and 'class="mail-preview"' in digest.text and "srcdoc=" in digest.text
-    )
+    assert "head@syt.test" in digest.text and 'class="mail-preview"' in digest.text
+    assert "srcdoc=" in digest.text
     sign_in(client, "focal_syt")
     assert client.get(f"/desk/digest/{world.syt.id}").status_code == 403
 
