@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, TodayDep
@@ -132,8 +132,7 @@ def _env() -> Jinja2Templates:
     env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
         STATUS_LABELS=STATUS_LABELS_VI,
-        matrix_columns=matrix_columns,
-        matrix_cell=matrix_cell,
+        matrix_view=matrix_view,
     )
     return templates
 
@@ -254,6 +253,88 @@ def matrix_cell(matrix, agency_id: int, column: MatrixColumn):
         for status, n in c.counts.items():
             total.counts[status] += n
     return total
+
+
+@dataclass(frozen=True)
+class CellView:
+    """One matrix cell, formatted once in Python (a macro per cell is slow for 48 × 13 cells)."""
+
+    area: str
+    done: int
+    due: int
+    completion: str
+    grade: str
+    grade_label: str
+    on_time: str
+    on_time_grade: str
+    on_time_label: str
+
+    def html(self, total: bool = False) -> Markup:
+        """The <td>: fraction, completion and on-time share, colour classes plus words for screen readers.
+
+        Plain f-strings: every value is a number, a fixed word or an escaped ref, and Markup.format
+        cost 20 ms for the 600 cells of a province.
+        """
+        where = ' data-total="completion"' if total else f' data-area="{escape(self.area)}"'
+        g, og = self.grade, self.on_time_grade
+        return Markup(
+            f'<td class="cell cell-{g}{" total" if total else ""}"{where}>'
+            f'<span class="frac">{self.done}/{self.due}</span>'
+            f'<span class="pct pct-{g}" title="Hoàn thành: {self.completion} ({self.grade_label})">'
+            f'{self.completion}<span class="sr"> ({self.grade_label})</span></span>'
+            f'<span class="ontime">đúng hạn <span class="pct pct-{og}" '
+            f'title="Đúng hạn: {self.on_time} ({self.on_time_label})">{self.on_time}'
+            f'<span class="sr"> ({self.on_time_label})</span></span></span></td>'
+        )
+
+
+EMPTY_CELL = Markup('<td class="cell cell-empty"><span class="sr">không có nhiệm vụ</span></td>')
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    agency_id: int
+    name: str
+    cells: list[CellView | None]
+    total: CellView | None
+
+    def html(self) -> Markup:
+        """The row's cells after the agency name (one string: 13 macro calls a row were the page's cost)."""
+        cells = Markup("").join(c.html() if c else EMPTY_CELL for c in self.cells)
+        return cells + (
+            self.total.html(total=True) if self.total else Markup('<td class="cell cell-empty"></td>')
+        )
+
+
+def _cell_view(area: str, r) -> CellView | None:
+    if r is None:
+        return None
+    return CellView(
+        area,
+        r.done,
+        r.due,
+        pct(r.completion_pct),
+        grade(r.completion_pct),
+        GRADE_LABELS[grade(r.completion_pct)],
+        pct(r.on_time_pct),
+        grade(r.on_time_pct),
+        GRADE_LABELS[grade(r.on_time_pct)],
+    )
+
+
+def matrix_view(matrix, totals: dict) -> tuple[list[MatrixColumn], list[MatrixRow]]:
+    """Columns and formatted rows of the agency × area matrix, with each agency's total."""
+    columns = matrix_columns(matrix)
+    rows = [
+        MatrixRow(
+            agency_id,
+            name,
+            [_cell_view(c.key, matrix_cell(matrix, agency_id, c)) for c in columns],
+            _cell_view("total", totals.get(agency_id)),
+        )
+        for agency_id, name in matrix.agencies
+    ]
+    return columns, rows
 
 
 @dataclass
