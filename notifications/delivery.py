@@ -1,10 +1,11 @@
 """Outbox delivery over SMTP: claim rows atomically, send over reused connections, then mark.
 
-A run loops over batches: claim up to `batch` due rows in one UPDATE … RETURNING (with
-FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers) and commit the claim, so a
-concurrent run never gets the same row; resolve recipients and render what the row lacks; send
-through `smtp_concurrency` workers, each keeping one SMTP connection for many messages; record
-each outcome. A row is `sent` only after the server accepted it. Transient failures (connection
+A run loops over batches: claim up to `batch` due rows in one UPDATE … RETURNING (picked by a
+MATERIALIZED CTE with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers) and commit
+the claim, so a concurrent run never gets the same row; resolve recipients and render what the
+row lacks; send through `smtp_concurrency` workers, each keeping one SMTP connection for many
+messages; record each outcome. Claiming the next batch and marking the last run in threads while
+a batch is being sent. A row is `sent` only after the server accepted it. Transient failures (connection
 refused, timeouts, 4xx) leave it `failed` with exponential backoff; a permanent refusal (5xx for
 every recipient, message rejected with 5xx) or MAX_ATTEMPTS failures make it `dead`.
 A run that dies between sending and marking leaves rows `sending`; once their lease expires
