@@ -45,6 +45,8 @@ def test_notice_wording_follows_the_context():
     assert "Hạn báo cáo (giữ nguyên): 14/06/2023" in refused.text and "Kỳ báo cáo" not in refused.text
     approved = render("notice_extension", {**REVIEW, "approved": True})
     assert "Hạn mới: 30/07/2023" in approved.text and "Hạn trước khi gia hạn: 14/06/2023" in approved.text
+    reminder = render("escalation_reminder", {**ESCALATION, "days_late": 0, "days_left": 7})
+    assert "đến hạn báo cáo ngày 14/03/2023 (còn 7 ngày)" in reminder.text
 
 
 def test_unknown_template_and_missing_context_are_errors():
