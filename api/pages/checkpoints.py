@@ -14,6 +14,7 @@ from api.pages.messages import FormError, vi_error
 from api.pages.templating import Page, PageDep, safe_next
 from models import Agency, Plan, Section, Submission, SubmissionKind, SubmissionStatus, Task
 from models.checkpoint import CheckpointState
+from models.extension import ExtensionRequest
 from models.submission import Evidence
 from models.user import Role
 from workflows.checkpoints import (
@@ -265,12 +266,20 @@ def ask_extension(
     )
 
 
+def _visible_checkpoint(page: Page, checkpoint_id: int | None, what: str) -> int:
+    """The checkpoint a record hangs on, if the actor may see it; else the record is "not found"
+    with the very words a missing id gets (guessing ids reveals nothing)."""
+    try:
+        if checkpoint_id is None:
+            raise NotFound(what)
+        return get_checkpoint(page.session, page.actor, checkpoint_id).id
+    except NotFound:
+        raise NotFound(f"{what} not found") from None
+
+
 def _submission_checkpoint(page: Page, submission_id: int) -> int:
     sub = page.session.get(Submission, submission_id)
-    if sub is None:
-        raise NotFound(f"submission {submission_id} not found")
-    get_checkpoint(page.session, page.actor, sub.checkpoint_id)  # other agencies: 404, not a hint
-    return sub.checkpoint_id
+    return _visible_checkpoint(page, sub.checkpoint_id if sub else None, f"submission {submission_id}")
 
 
 @router.post("/submissions/{submission_id}/accept")
@@ -317,12 +326,10 @@ def decide(
     note: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    from models.extension import ExtensionRequest
-
     req = page.session.get(ExtensionRequest, request_id)
-    if req is None:
-        raise NotFound(f"extension request {request_id} not found")
-    checkpoint_id = req.checkpoint_id
+    checkpoint_id = _visible_checkpoint(
+        page, req.checkpoint_id if req else None, f"extension request {request_id}"
+    )
     try:
         if decision not in ("approve", "refuse"):
             raise FormError("Vui lòng chọn «Đồng ý gia hạn» hoặc «Không đồng ý».")
@@ -341,10 +348,8 @@ def _disposition(filename: str) -> str:
 @router.get("/evidence/{evidence_id}")
 def download(page: PageDep, evidence_id: int) -> Response:
     ev = page.session.get(Evidence, evidence_id)
-    if ev is None:
-        raise NotFound(f"evidence {evidence_id} not found")
-    sub = page.session.get(Submission, ev.submission_id)
-    get_checkpoint(page.session, page.actor, sub.checkpoint_id)  # other agencies: 404
+    sub = page.session.get(Submission, ev.submission_id) if ev else None
+    _visible_checkpoint(page, sub.checkpoint_id if sub else None, f"evidence {evidence_id}")
     if ev.kind != "file":
         return RedirectResponse(ev.url, status_code=303)
     with EvidenceStore.from_settings(page.settings).open_evidence(ev.sha256) as fh:
