@@ -258,7 +258,7 @@ def shape_for(scale: float) -> Shape:
     departments = min(len(DEPARTMENTS), max(3, rest // 2))
     mass_orgs = min(len(MASS_ORGS), max(1, (rest - departments) // 4))
     communes = max(1, round((rest - departments - mass_orgs) / len(COMMUNE_UNITS)))
-    return Shape(scale, provinces, departments, mass_orgs, communes, evidence_share=0.135)
+    return Shape(scale, provinces, departments, mass_orgs, communes, evidence_share=0.113)
 
 
 class Writer:

@@ -17,7 +17,7 @@ def test_generate_and_run_at_tiny_scale(db_url, tmp_path):
     out = tmp_path / "results.json"
     run.main(["--scale", "0.001", "--db", db_url, "--out", str(out), "--repeat", "1", "--probe-items", "30",
               "--http-requests", "8", "--desk-requests", "2", "--clients", "2", "--think", "0.01",
-              "--http-budget", "60", "--heads", "5", "--drop"])
+              "--http-budget", "60", "--heads", "5", "--digest-repeat", "1", "--drop"])
 
     results = json.loads(out.read_text(encoding="utf-8"))
     for name in OPERATIONS:
