@@ -55,9 +55,12 @@ class ImportReport:
 
 def sync_registry(session: Session, registry: Registry) -> dict[str, int]:
     """Upsert the registry's agencies and groups; return canonical name → agency id."""
-    existing = {a.code: a for a in session.exec(select(Agency)).all()}
+    rows = session.exec(select(Agency)).all()
+    existing, by_name = {a.code: a for a in rows}, {a.name: a for a in rows}
     for entry in registry.agencies.values():
-        agency = existing.get(entry.code) or Agency(code=entry.code, name=entry.name)
+        # match by code, else adopt a row already holding the canonical name (e.g. made by hand)
+        agency = existing.get(entry.code) or by_name.get(entry.name) or Agency(code=entry.code)
+        agency.code = entry.code
         agency.name, agency.kind, agency.aliases = entry.name, entry.kind, list(entry.aliases)
         agency.head_email, agency.focal_email = entry.head_email, entry.focal_email
         agency.active, agency.registered = entry.active, True

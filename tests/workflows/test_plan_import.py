@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import func, select
 
 from models import Agency, AuditEvent, Checkpoint, PlanIssue, Section, Submission, Task, TaskSupport
-from tests.builders import add_user
+from tests.builders import add_agency, add_user
 from workflows.actors import SYSTEM
 from workflows.plan_import import import_plan
 from workflows.plan_parser import parse_plan
@@ -115,3 +115,12 @@ def test_unknown_lead_is_kept_under_its_written_name(session, registry):
     do_import(session, text, registry)
     kept = session.exec(select(Agency).where(Agency.registered.is_(False))).all()
     assert any("Khoa học và Công nghệ X" in a.name for a in kept)
+
+
+def test_registry_sync_adopts_an_agency_made_by_hand_under_the_same_name(session, seed_text, registry):
+    hand_made = add_agency(session, "Sở Y tế", code="syt-tu-tao")
+    session.commit()
+    do_import(session, seed_text, registry)
+    session.refresh(hand_made)
+    assert hand_made.code == "so-y-te"
+    assert session.exec(select(func.count()).select_from(Agency).where(Agency.name == "Sở Y tế")).one() == 1
