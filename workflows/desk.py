@@ -31,7 +31,8 @@ from models import (
 from models.user import Role
 from workflows.actors import Actor, require_role
 from workflows.errors import NotFound
-from workflows.inbox import InboxItem, checkpoint_rows, inbox_item
+from workflows.inbox import InboxItem
+from workflows.items import checkpoint_items
 from workflows.status import Status, status_expr
 
 DESK_ROLES = (Role.secretariat, Role.admin)
@@ -114,7 +115,7 @@ def overdue_items(session: Session, actor: Actor, today: date, plan_id: int | No
     filters = [status_expr(today) == Status.overdue.value]
     if plan_id is not None:
         filters.append(Task.plan_id == plan_id)
-    return [inbox_item(row, today) for row in checkpoint_rows(session, today, *filters)]
+    return checkpoint_items(session, today, *filters)
 
 
 def overdue_by_agency(items: list[InboxItem]) -> list[OverdueByAgency]:

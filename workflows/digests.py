@@ -34,9 +34,6 @@ from models import (
     Escalation,
     Evidence,
     ExtensionRequest,
-    Plan,
-    Review,
-    Section,
     Submission,
     SubmissionKind,
     SubmissionStatus,
@@ -44,8 +41,9 @@ from models import (
     User,
 )
 from workflows.clock import VN
+from workflows.items import CheckpointItem, checkpoint_items, return_reasons
 from workflows.rollups import Rollup, agency_rollup
-from workflows.status import Status, days_late, status_expr
+from workflows.status import Status, status_expr
 
 WORST_AGENCIES = 5
 HORIZON_DAYS = 14
@@ -70,27 +68,7 @@ def plain(value):
     return value
 
 
-@dataclass(frozen=True)
-class DigestItem:
-    """One checkpoint as a digest shows it: the plan's own words and deadline phrase beside the date."""
-
-    checkpoint_id: int
-    task_id: int
-    task_ref: str
-    section_ref: str
-    plan_number: str
-    task_text: str
-    schedule_phrase: str
-    period_label: str
-    due_date: date
-    original_due_date: date
-    status: str
-    days_late: int
-    days_left: int
-    agency_id: int
-    agency_name: str
-    submitted_on: date | None = None
-    reason: str = ""  # the latest return reason, for returned work
+DigestItem = CheckpointItem  # digests list checkpoints as the inbox and the desk do
 
 
 @dataclass(frozen=True)
@@ -265,13 +243,13 @@ def head_digests(session: Session, today: date, agency_ids: list[int] | None = N
     cp_filter = [] if agency_ids is None else [Checkpoint.agency_id.in_(ids)]
     items = checkpoint_items(session, today, *cp_filter, status.in_(
         [Status.overdue, Status.returned, Status.submitted, Status.in_progress_on_time]))
-    reasons = last_return_reasons(session, [i.checkpoint_id for i in items if i.status == Status.returned])
+    reasons = return_reasons(session, [i.checkpoint_id for i in items if i.status == Status.returned])
     for item in items:
         digest = digests.get(item.agency_id)
         if digest is None:
             continue
         if item.checkpoint_id in reasons:
-            item = replace(item, reason=reasons[item.checkpoint_id])
+            item = replace(item, return_reason=reasons[item.checkpoint_id])
         if item.status == Status.overdue:
             digest.overdue.append(item)
         elif item.status == Status.returned:
@@ -284,37 +262,6 @@ def head_digests(session: Session, today: date, agency_ids: list[int] | None = N
         if decision.agency_id in digests:
             digests[decision.agency_id].extension_decisions.append(decision)
     return [d for d in digests.values() if include_empty or d.has_news]
-
-
-def checkpoint_items(session: Session, today: date, *filters) -> list[DigestItem]:
-    """Checkpoints of live tasks with their status on `today`, by due date then plan order (one query)."""
-    status = status_expr(today).label("status")
-    stmt = (select(Checkpoint, Task.ref, Task.text, Task.schedule_phrase, Section.ref, Plan.number,
-                   Agency.name, status)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Section, Section.id == Task.section_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(Task.withdrawn.is_(False), *filters)
-            .order_by(Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id))
-    return [DigestItem(checkpoint_id=cp.id, task_id=cp.task_id, task_ref=ref, section_ref=section_ref,
-                       plan_number=number, task_text=text, schedule_phrase=phrase,
-                       period_label=cp.period_label, due_date=cp.due_date,
-                       original_due_date=cp.original_due_date, status=st,
-                       days_late=days_late(cp.due_date, today), days_left=(cp.due_date - today).days,
-                       agency_id=cp.agency_id, agency_name=agency, submitted_on=cp.submitted_on)
-            for cp, ref, text, phrase, section_ref, number, agency, st in session.execute(stmt).all()]
-
-
-def last_return_reasons(session: Session, checkpoint_ids: list[int]) -> dict[int, str]:
-    """The reason of the latest return of each checkpoint (one query)."""
-    if not checkpoint_ids:
-        return {}
-    stmt = (select(Submission.checkpoint_id, Review.reason)
-            .join(Review, Review.submission_id == Submission.id)
-            .where(Submission.checkpoint_id.in_(checkpoint_ids), Review.decision == "return")
-            .order_by(Submission.checkpoint_id, Review.reviewed_at, Review.id))
-    return {cid: reason for cid, reason in session.execute(stmt).all()}  # later rows win
 
 
 def _vn_midnight(day: date) -> datetime:

@@ -17,36 +17,17 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Agency, Checkpoint, CheckpointState, Plan, Review, Section, Submission, Task, TaskSupport
+from models import Agency, Checkpoint, TaskSupport
 from workflows.actors import Actor
 from workflows.checkpoints import visible_to
 from workflows.errors import InvalidInput, NotFound
-from workflows.status import Status, days_late, status_expr
+from workflows.items import CheckpointItem, checkpoint_items, return_reasons
+from workflows.status import Status, status_expr
 
 HORIZON_DAYS = 14
 
 
-@dataclass(frozen=True)
-class InboxItem:
-    """One checkpoint as the inbox shows it: the plan's own words beside the date."""
-
-    checkpoint_id: int
-    task_id: int
-    task_ref: str
-    section_ref: str
-    plan_number: str
-    task_text: str
-    schedule_phrase: str
-    period_label: str
-    due_date: date
-    original_due_date: date
-    status: str
-    days_late: int
-    days_left: int
-    agency_id: int
-    agency_name: str
-    schedule_kind: str = "once"
-    return_reason: str = ""  # the secretariat's latest reason, for returned work
+InboxItem = CheckpointItem  # the inbox shows checkpoints as every list does
 
 
 @dataclass
@@ -73,54 +54,6 @@ OPEN_STATUSES = (
     Status.not_due,
     Status.submitted,
 )
-
-
-def checkpoint_rows(session: Session, today: date, *filters):
-    """Checkpoints of live tasks with their task, section, plan, agency and status, by due date."""
-    status = status_expr(today).label("status")
-    stmt = (
-        select(
-            Checkpoint,
-            Task.ref,
-            Task.text,
-            Task.schedule_phrase,
-            Section.ref,
-            Plan.number,
-            Agency.name,
-            status,
-            Task.schedule_kind,
-        )
-        .join(Task, Task.id == Checkpoint.task_id)
-        .join(Section, Section.id == Task.section_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .join(Agency, Agency.id == Checkpoint.agency_id)
-        .where(Task.withdrawn.is_(False), *filters)
-        .order_by(Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id)
-    )
-    return session.execute(stmt).all()
-
-
-def inbox_item(row, today: date) -> InboxItem:
-    """An `InboxItem` from a `checkpoint_rows` row."""
-    cp, task_ref, text, phrase, section_ref, plan_number, agency_name, status, kind = row
-    return InboxItem(
-        checkpoint_id=cp.id,
-        task_id=cp.task_id,
-        task_ref=task_ref,
-        section_ref=section_ref,
-        plan_number=plan_number,
-        task_text=text,
-        schedule_phrase=phrase,
-        period_label=cp.period_label,
-        due_date=cp.due_date,
-        original_due_date=cp.original_due_date,
-        status=status,
-        days_late=days_late(cp.due_date, today),
-        days_left=(cp.due_date - today).days,
-        agency_id=cp.agency_id,
-        agency_name=agency_name,
-        schedule_kind=kind,
-    )
 
 
 def inbox_agency_id(actor: Actor, agency_id: int | None) -> int:
@@ -150,9 +83,8 @@ def agency_inbox(
         raise NotFound("agency not found")
     inbox = Inbox(agency_id=agency.id, agency_name=agency.name)
     soon = today + timedelta(days=horizon_days)
-    status = status_expr(today)
-    for row in checkpoint_rows(session, today, Checkpoint.agency_id == agency_id, status.in_(OPEN_STATUSES)):
-        item = inbox_item(row, today)
+    still_open = status_expr(today).in_(OPEN_STATUSES)
+    for item in checkpoint_items(session, today, Checkpoint.agency_id == agency_id, still_open):
         if item.status == Status.overdue:
             inbox.overdue.append(item)
         elif item.status == Status.returned:
@@ -170,30 +102,11 @@ def agency_inbox(
     return inbox
 
 
-def return_reasons(session: Session, checkpoint_ids: list[int]) -> dict[int, str]:
-    """The latest return reason of each checkpoint still returned (absent when never returned)."""
-    if not checkpoint_ids:
-        return {}
-    stmt = (
-        select(Submission.checkpoint_id, Review.reason)
-        .join(Review, Review.submission_id == Submission.id)
-        .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
-        .where(
-            Submission.checkpoint_id.in_(checkpoint_ids),
-            Review.decision == "return",
-            Checkpoint.state == CheckpointState.returned,
-        )
-        .order_by(Review.reviewed_at, Review.id)
-    )
-    return {cp_id: reason for cp_id, reason in session.execute(stmt).all()}  # later rows win
-
-
 def supported_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:
     """The lead agencies' current checkpoint of every task `agency_id` supports."""
     task_ids = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
     current: dict[int, InboxItem] = {}
-    for row in checkpoint_rows(session, today, Checkpoint.task_id.in_(task_ids)):
-        item = inbox_item(row, today)
+    for item in checkpoint_items(session, today, Checkpoint.task_id.in_(task_ids)):
         held = current.get(item.task_id)
         if held is None or (held.status in (Status.done_on_time, Status.done_late, Status.waived)):
             current[item.task_id] = item  # rows come by due date: keep the first one still open

@@ -10,7 +10,8 @@ def period_label(due: date, schedule_kind: str, reporting_dates: tuple[date, ...
     """A Vietnamese period name: 'Quý I/2023', '6 tháng/2023', 'Năm 2023' or 'Hạn 14/02/2023'."""
     if schedule_kind != "once" and due in reporting_dates:
         quarter = (due.month - 1) // 3 + 1
-        return {2: f"6 tháng/{due.year}", 4: f"Năm {due.year}"}.get(quarter, f"Quý {ROMAN[quarter]}/{due.year}")
+        named = {2: f"6 tháng/{due.year}", 4: f"Năm {due.year}"}
+        return named.get(quarter, f"Quý {ROMAN[quarter]}/{due.year}")
     return f"Hạn {due:%d/%m/%Y}"
 
 

@@ -43,7 +43,7 @@ def test_head_digest_lists_what_the_head_must_know(session, world):
     assert d.overdue[0].schedule_phrase == "Định kỳ 06 tháng, 01 năm"
     assert d.overdue[0].task_text.startswith("Định kỳ 06 tháng, 01 năm đánh giá kết quả")
     assert [i.checkpoint_id for i in d.due_soon] == [world.syt_due_soon.id, world.syt_extended.id]
-    assert [(i.checkpoint_id, i.reason) for i in d.returned] == [
+    assert [(i.checkpoint_id, i.return_reason) for i in d.returned] == [
         (world.syt_returned.id, "Thiếu danh sách cơ sở đã kiểm tra & kết quả xử lý vi phạm.")]
     assert [(i.checkpoint_id, i.submitted_on.isoformat()) for i in d.awaiting_review] == [
         (world.syt_submitted.id, "2023-06-28")]
