@@ -1,6 +1,5 @@
-"""Scenario: Sở Y tế's 6-month methadone evaluation (Kế hoạch 23/KH-UBND) from overdue to done late.
-
-The world is built with tests/builders.py; swapping in the real seed import only changes `province`.
+"""Scenario on the seed plan: Sở Y tế's 6-month methadone evaluation (Kế hoạch 23/KH-UBND) from
+overdue to done late, with Sở Tư pháp refused at every step.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -11,8 +10,8 @@ from fpdf import FPDF
 from sqlmodel import Session, select
 
 from models import Agency, Checkpoint, Evidence, OutboxMessage, Task
-from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
-from workflows.actors import Actor
+from tests.builders import add_user
+from workflows.actors import SYSTEM, Actor
 from workflows.checkpoints import (
     checkpoint_audit,
     checkpoint_history,
@@ -23,11 +22,14 @@ from workflows.checkpoints import (
 from workflows.errors import NotFound, PermissionDenied
 from workflows.evidence import MB, EvidenceStore
 from workflows.extensions import request_extension
+from workflows.plan_import import import_plan
+from workflows.plan_parser import parse_plan
+from workflows.registry import load_registry
 from workflows.review import accept_submission, return_submission
+from workflows.rollups import agency_rollup
 from workflows.submissions import submit_report
 
-METHADONE = ("Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất dạng thuốc "
-             "phiện bằng thuốc thay thế (Methadone, Buprenorphine) tại các cơ sở điều trị.")
+SEED = Path(__file__).parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 
 
 @dataclass
@@ -43,17 +45,25 @@ class Province:
 
 
 def province(session: Session) -> Province:
-    """Sở Y tế leads the recurring methadone evaluation, due 14/06 and 14/12/2023."""
-    plan = add_plan(session, number="23/KH-UBND", issued_on=date(2023, 1, 30))
-    syt = add_agency(session, "Sở Y tế", code="syt")
-    stp = add_agency(session, "Sở Tư pháp", code="stp")
-    task = add_task(session, syt, [date(2023, 6, 14), date(2023, 12, 14)], text=METHADONE,
-                    schedule_kind="recurring", plan=plan)
-    six, year = checkpoints_of(session, task)
+    """The seed plan imported; Sở Y tế leads the recurring methadone evaluation (14/06 and 14/12/2023)."""
+    text, registry = SEED.read_text(encoding="utf-8"), load_registry()
+    import_plan(session, SYSTEM, parse_plan(text, registry), text, registry, date(2023, 1, 30))
+    syt, stp = (session.exec(select(Agency).where(Agency.name == n)).one() for n in ("Sở Y tế", "Sở Tư pháp"))
+    (task,) = session.exec(select(Task).where(Task.lead_agency_id == syt.id,
+                                              Task.text.contains("Định kỳ 06"),
+                                              Task.text.contains("Methadone"))).all()
+    six, year = session.exec(select(Checkpoint).where(Checkpoint.task_id == task.id)
+                             .order_by(Checkpoint.due_date)).all()
     people = [add_user(session, "syt.dm", "focal", syt), add_user(session, "stp.dm", "focal", stp),
               add_user(session, "ca.ptm", "secretariat")]
     session.commit()
     return Province(syt, stp, task, six, year, *(Actor.of(u) for u in people))
+
+
+def figures(session: Session, agency: Agency, today: date) -> dict:
+    """The agency's rollup: counts per status plus due and done."""
+    (r,) = agency_rollup(session, today, agency_ids=[agency.id])
+    return {**r.counts, "due": r.due, "done": r.done}
 
 
 def write_report_pdf(path: Path) -> bytes:
@@ -76,7 +86,8 @@ def outsider_is_refused(session: Session, p: Province, cp_id: int, submission_id
         checkpoint_history(session, stp, cp_id)
     with pytest.raises(NotFound):
         list_checkpoints(session, stp, today, agency_id=p.syt.id)
-    assert list_checkpoints(session, stp, today) == []
+    own = list_checkpoints(session, stp, today, limit=500)
+    assert own and all(row.checkpoint.agency_id == p.stp.id for row in own)
     with pytest.raises(NotFound):
         submit_report(session, stp, cp_id, "Báo cáo thay", [], [], today, store)
     with pytest.raises(NotFound):
@@ -103,6 +114,8 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
     # 1 July: the 6-month checkpoint (due 14/06) is overdue; the year one is in progress
     july1 = date(2023, 7, 1)
     step(july1)
+    assert (p.six_months.due_date, p.year.due_date) == (date(2023, 6, 14), date(2023, 12, 14))
+    before = figures(session, p.syt, date(2023, 7, 6))
     assert checkpoint_status(session, p.year.id, july1) == "in_progress_on_time"
     outsider_is_refused(session, p, cp, None, july1, store)
 
@@ -136,6 +149,9 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
     outsider_is_refused(session, p, cp, second.id, july6, store)
 
     assert statuses == ["overdue", "submitted", "overdue", "submitted", "done_late"]
+    after = figures(session, p.syt, july6)  # Sở Y tế's figures: one overdue item became done late
+    assert (after["overdue"], after["done_late"]) == (before["overdue"] - 1, before["done_late"] + 1)
+    assert after["done"] == before["done"] + 1 and after["due"] == before["due"]
     done = session.get(Checkpoint, cp)
     assert (done.state, done.submitted_on, done.accepted_on, done.original_due_date) == (
         "accepted", july5, july6, date(2023, 6, 14))
