@@ -212,7 +212,10 @@ def _rollups(session: Session, today: date, keys: list, labels: list, joins: lis
 
 def _oldest_overdue(session: Session, today: date, keys: list, joins: list,
                     filters: list) -> dict[Any, OldestOverdue]:
-    base = _base(today, keys, joins, filters).subquery("cp")
+    # overdue ⇔ open or returned, past the current due date, task not withdrawn: said in columns
+    # too, so the scan is a due-date range on ix_checkpoint_due_state, not the CASE over every row
+    overdue = [Checkpoint.due_date < today, Checkpoint.state.in_(OVERDUE_STATES), Task.withdrawn.is_(False)]
+    base = _base(today, keys, joins, [*filters, *overdue]).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     rank = func.row_number().over(partition_by=key_cols, order_by=[base.c.due_date, base.c.cp_id])
     ranked = (select(*key_cols, base.c.cp_id, base.c.due_date, rank.label("rank"))
@@ -220,6 +223,9 @@ def _oldest_overdue(session: Session, today: date, keys: list, joins: list,
     stmt = select(ranked).where(ranked.c.rank == 1)
     return {_key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
             for row in session.execute(stmt).mappings()}
+
+
+OVERDUE_STATES = (CheckpointState.open, CheckpointState.returned)  # see workflows.status.status_expr
 
 
 def _key(row, n: int) -> Any:
