@@ -7,6 +7,7 @@ import yaml
 
 from api.cli import main
 from models.config import get_settings
+from tests.workflows.builders_documents import seed_lines, seed_plan_docx, text_pdf
 
 SEED = Path(__file__).parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 
@@ -55,3 +56,30 @@ def test_import_twice_changes_nothing_the_second_time(cli_env, capsys):
     assert "đã tạo" in capsys.readouterr().out
     assert main(["plan", "import", str(SEED)]) == 0
     assert "không có thay đổi" in capsys.readouterr().out
+
+
+def _parse_file(path: Path, capsys) -> dict:
+    assert main(["plan", "parse", str(path)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_word_and_pdf_versions_of_the_seed_parse_like_the_text(tmp_path, capsys):
+    as_text = _parse_file(SEED, capsys)
+    lines = seed_lines()
+    docx_file = tmp_path / "ke-hoach-23.docx"
+    docx_file.write_bytes(seed_plan_docx(table_at=lines.index("Nơi nhận:")))
+    pdf_file = tmp_path / "ke-hoach-23.pdf"
+    pdf_file.write_bytes(text_pdf(lines))
+
+    as_word, as_pdf = _parse_file(docx_file, capsys), _parse_file(pdf_file, capsys)
+
+    def duties(data):
+        return sorted((t["ref"], t["lead"], tuple(t["schedule"]["due_dates"])) for t in data["tasks"]
+                      if not t["ref"].startswith("PL"))
+
+    assert as_word["plan"] == as_pdf["plan"] == as_text["plan"]
+    assert duties(as_word) == duties(as_text) == duties(as_pdf)
+    appendix = {t["ref"]: t for t in as_word["tasks"] if t["ref"].startswith("PL")}
+    methadone = [t for t in appendix.values() if "Methadone" in t["text"]]
+    assert methadone and methadone[0]["lead"] == "Sở Y tế"
+    assert methadone[0]["schedule"]["due_dates"] == ["2023-06-14", "2023-12-14"]
