@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         if settings.scheduler_enabled:
             from workflows.scheduler import start_scheduler  # lazy: APScheduler only when enabled
 
-            # None when another worker holds the leader lock
+            # a follower (another worker leads) campaigns to take over when the leader leaves
             app.state.scheduler = start_scheduler(settings, engine)
         try:
             yield

@@ -4,13 +4,15 @@ With `uvicorn --workers N` every worker calls `start_scheduler` from the FastAPI
 leader lock decides which one runs the jobs: a non-blocking `flock` on
 `<data_dir>/scheduler.lock` on SQLite, `pg_try_advisory_lock` on a dedicated connection on
 PostgreSQL. The lock is held for the life of the process and released by the OS or the server
-when it dies, so a respawned worker takes over. Jobs live in memory only: nothing is replaced or
-dropped on boot, and a missed tick simply runs at the next one (the sweep is idempotent).
+when it dies; the other workers keep campaigning (one try a minute), so one of them takes over
+when the leader exits or dies. Jobs live in memory only: nothing is replaced or dropped on boot,
+and a missed tick simply runs at the next one (the sweep is idempotent).
 Set PLANTRACK_SCHEDULER_ENABLED=false when Prefect workers run the same jobs instead.
 """
 import fcntl
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,19 +61,58 @@ class LeaderLock:
 
 @dataclass
 class SchedulerHandle:
-    """What `start_scheduler` returns to the lifespan: the running scheduler and its lock."""
+    """What `start_scheduler` returns to the lifespan: the jobs once this process leads, and its lock."""
 
-    scheduler: BackgroundScheduler
-    lock: LeaderLock
+    settings: Settings = field(repr=False)
     engine: Engine = field(repr=False)
+    scheduler: BackgroundScheduler | None = None
+    lock: LeaderLock | None = None
+    _stopped: threading.Event = field(default_factory=threading.Event, repr=False)
+    _mutex: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def leading(self) -> bool:
+        """True while this process holds the leader lock and runs the jobs."""
+        return self.scheduler is not None and self.scheduler.running
+
+    def try_to_lead(self) -> bool:
+        """Take the leader lock if it is free and start the jobs; True when this process leads."""
+        with self._mutex:
+            if self.scheduler is not None or self._stopped.is_set():
+                return self.scheduler is not None
+            lock = acquire_leader_lock(self.settings, self.engine)
+            if lock is None:
+                return False
+            try:
+                scheduler = build_scheduler(self.settings, self.engine)
+                scheduler.start()
+            except BaseException:
+                lock.release()
+                raise
+            self.lock, self.scheduler = lock, scheduler
+        jobs = ", ".join(j.id for j in scheduler.get_jobs())
+        log.info("scheduler started in pid %d: %s", os.getpid(), jobs)
+        return True
+
+    def campaign(self, every_s: float) -> None:
+        """Keep trying to lead in a daemon thread until this process leads or shuts down."""
+        def loop() -> None:
+            while not self._stopped.wait(every_s) and not self.try_to_lead():
+                pass
+
+        threading.Thread(target=loop, name="scheduler-campaign", daemon=True).start()
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop the jobs, then let another process become leader."""
-        try:
-            if self.scheduler.running:
-                self.scheduler.shutdown(wait=wait)
-        finally:
-            self.lock.release()
+        """Stop the jobs (or the campaign), then let another process become leader."""
+        self._stopped.set()
+        with self._mutex:
+            try:
+                if self.scheduler is not None and self.scheduler.running:
+                    self.scheduler.shutdown(wait=wait)
+            finally:
+                if self.lock is not None:
+                    self.lock.release()
+                    self.lock = None
 
 
 def acquire_leader_lock(settings: Settings, engine: Engine) -> LeaderLock | None:
@@ -118,20 +159,17 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
     return scheduler
 
 
-def start_scheduler(settings: Settings, engine: Engine) -> SchedulerHandle | None:
-    """Start the jobs in this process if enabled and this process wins the leader lock."""
+def start_scheduler(settings: Settings, engine: Engine, retry_s: float = 60.0) -> SchedulerHandle | None:
+    """Run the jobs here if enabled and this process wins the leader lock, else campaign for it.
+
+    None when the scheduler is disabled (Prefect mode); otherwise a handle to shut down on exit.
+    """
     if not settings.scheduler_enabled:
         log.info("scheduler disabled (PLANTRACK_SCHEDULER_ENABLED=false)")
         return None
-    lock = acquire_leader_lock(settings, engine)
-    if lock is None:
-        log.info("scheduler not started in pid %d: another process is the leader", os.getpid())
-        return None
-    try:
-        scheduler = build_scheduler(settings, engine)
-        scheduler.start()
-    except BaseException:
-        lock.release()
-        raise
-    log.info("scheduler started in pid %d: %s", os.getpid(), ", ".join(j.id for j in scheduler.get_jobs()))
-    return SchedulerHandle(scheduler=scheduler, lock=lock, engine=engine)
+    handle = SchedulerHandle(settings=settings, engine=engine)
+    if not handle.try_to_lead():
+        log.info("pid %d follows: another process leads the scheduler; retrying every %ss",
+                 os.getpid(), retry_s)
+        handle.campaign(retry_s)
+    return handle

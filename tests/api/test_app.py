@@ -12,10 +12,12 @@ def test_lifespan_starts_and_stops_the_scheduler(settings, engine):
         handle = app.state.scheduler
         assert handle is not None and handle.scheduler.running
         assert {j.id for j in handle.scheduler.get_jobs()} >= {"escalation_sweep", "outbox_delivery"}
-        assert start_scheduler(enabled, engine) is None  # this process is the leader; no second one
+        second = start_scheduler(enabled, engine, retry_s=3600)
+        assert not second.leading  # this process is the leader; no second one
+        second.shutdown()
     assert app.state.scheduler is None and not handle.scheduler.running
     again = start_scheduler(enabled, engine)  # the lock was released on shutdown
-    assert again is not None
+    assert again.leading
     again.shutdown()
 
 

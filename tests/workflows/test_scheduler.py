@@ -38,33 +38,52 @@ def test_two_workers_starting_at_once_elect_one_leader(backend):
 
     def worker():
         barrier.wait()
-        handles.append(start_scheduler(settings, engine))
+        handles.append(start_scheduler(settings, engine, retry_s=3600))
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30)
-    leaders = [h for h in handles if h is not None]
+    leaders = [h for h in handles if h.leading]
+    (follower,) = [h for h in handles if not h.leading]
     assert len(handles) == 2 and len(leaders) == 1
-    assert leaders[0].scheduler.running
-    assert start_scheduler(settings, engine) is None  # still held
+    assert leaders[0].scheduler.running and follower.scheduler is None
+    assert not follower.try_to_lead()  # still held
     leaders[0].shutdown()
     assert not leaders[0].scheduler.running
-    again = start_scheduler(settings, engine)  # released on shutdown: another process may lead now
-    assert again is not None
-    again.shutdown()
+    assert follower.try_to_lead()  # released on shutdown: the follower's campaign takes over
+    assert follower.leading
+    follower.shutdown()
+    assert not follower.leading
+
+
+def test_a_follower_campaigns_until_the_leader_leaves(backend):
+    settings, engine = backend
+    leader = start_scheduler(settings, engine)
+    follower = start_scheduler(settings, engine, retry_s=0.05)
+    try:
+        assert leader.leading and not follower.leading
+        leader.shutdown()
+        for _ in range(600):  # the campaign thread retries every 50 ms
+            if follower.leading:
+                break
+            threading.Event().wait(0.05)
+        assert follower.leading
+    finally:
+        leader.shutdown()
+        follower.shutdown()
 
 
 def test_another_process_is_refused_while_the_leader_lives(backend):
     settings, engine = backend
     handle = start_scheduler(settings, engine)
-    assert handle is not None
+    assert handle.leading
     probe = ("import sys; from pathlib import Path; from models.config import Settings; "
              "from models.db import make_engine; from workflows.scheduler import start_scheduler; "
              "s = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], scheduler_enabled=True); "
-             "h = start_scheduler(s, make_engine(s.db_url)); print('leader' if h else 'follower'); "
-             "h and h.shutdown()")
+             "h = start_scheduler(s, make_engine(s.db_url)); print('leader' if h.leading else 'follower'); "
+             "h.shutdown()")
     args = [sys.executable, "-c", probe, str(settings.data_dir), settings.db_url]
     try:
         out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
@@ -81,7 +100,7 @@ def test_disabled_scheduler_takes_no_lock(tmp_path):
     off = Settings(data_dir=tmp_path / "data", database_url=url, scheduler_enabled=False)
     assert start_scheduler(off, engine) is None
     handle = start_scheduler(off.model_copy(update={"scheduler_enabled": True}), engine)
-    assert handle is not None
+    assert handle.leading
     handle.shutdown()
     engine.dispose()
 
