@@ -16,8 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import false, literal, select
+from sqlalchemy import and_, case, false, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import load_only
 from sqlmodel import Session
 
 from models.agency import Agency
@@ -25,7 +26,7 @@ from models.checkpoint import Checkpoint, CheckpointState
 from models.escalation import Escalation
 from models.plan import Plan, Task
 from models.types import AwareDateTime, utcnow
-from workflows.ladder import Rung, RungWindow, ladder_of, windows
+from workflows.ladder import Rung, ladder_of, windows
 from workflows.outbox import enqueue_many
 
 CLIMBING_STATES = (CheckpointState.open.value, CheckpointState.returned.value)
@@ -47,41 +48,53 @@ class FiredRung:
 def escalate_overdue(session: Session, today: date) -> list[FiredRung]:
     """Insert the rungs current on `today` that have not fired yet, and queue their mail; flushes only."""
     inserted: list[_Inserted] = []
-    for ladder, plan_ids in _ladders(session).items():
-        for window in windows(ladder, today):
-            inserted.extend(_fire(session, window, plan_ids, today))
+    groups = _ladders(session)
+    for ladder, plan_ids in groups.items():
+        # one ladder for every plan (the usual case): no plan filter, whatever the number of plans
+        inserted.extend(_fire(session, ladder, today, None if len(groups) == 1 else plan_ids))
     return _queue_mail(session, inserted, today)
 
 
-def candidates(window: RungWindow, plan_ids: list[int]):
-    """Checkpoints for which `window.rung` is current: a due-date range on ix_checkpoint_due_state."""
-    return (select(Checkpoint.id, Checkpoint.due_date)
+def candidates(ladder: tuple[Rung, ...], today: date, plan_ids: list[int] | None):
+    """Checkpoints for which some rung is current, with that rung's name as `rung`.
+
+    The rungs' windows (`workflows.ladder.windows`) together are one due-date range on
+    ix_checkpoint_due_state; a CASE names the rung of each due date.
+    """
+    ranges = windows(ladder, today)
+    in_window = [and_(Checkpoint.due_date > w.lo, Checkpoint.due_date <= w.hi) for w in ranges]
+    rung = case(*[(cond, literal(w.rung.rung)) for cond, w in zip(in_window, ranges, strict=True)])
+    stmt = (select(Checkpoint.id, rung.label("rung"), Checkpoint.due_date)
             .join(Task, Task.id == Checkpoint.task_id)
-            .where(Checkpoint.due_date > window.lo, Checkpoint.due_date <= window.hi,
-                   Checkpoint.state.in_(CLIMBING_STATES), Task.withdrawn == false(),
-                   Task.plan_id.in_(plan_ids)))
+            .where(Checkpoint.due_date > min(w.lo for w in ranges),
+                   Checkpoint.due_date <= max(w.hi for w in ranges), or_(*in_window),
+                   Checkpoint.state.in_(CLIMBING_STATES), Task.withdrawn == false()))
+    return stmt if plan_ids is None else stmt.where(Task.plan_id.in_(plan_ids))
 
 
 def _ladders(session: Session) -> dict[tuple[Rung, ...], list[int]]:
     """Plans grouped by the ladder they use (usually one group: the defaults)."""
     groups: dict[tuple[Rung, ...], list[int]] = defaultdict(list)
-    for plan in session.execute(select(Plan).order_by(Plan.id)).scalars():
+    plans = select(Plan).options(load_only(Plan.id, Plan.number, Plan.ladder)).order_by(Plan.id)
+    for plan in session.execute(plans).scalars():  # not the plans' source texts (~50 kB each)
         groups[ladder_of(plan)].append(plan.id)
     return groups
 
 
-def _fire(session: Session, window: RungWindow, plan_ids: list[int], today: date) -> list["_Inserted"]:
-    """One INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING for one rung."""
-    found = candidates(window, plan_ids).subquery("c")
-    rows = (select(found.c.id, literal(window.rung.rung), found.c.due_date, literal(today),
+def _fire(session: Session, ladder: tuple[Rung, ...], today: date,
+          plan_ids: list[int] | None) -> list["_Inserted"]:
+    """One INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING for every rung of a ladder."""
+    found = candidates(ladder, today, plan_ids).subquery("c")
+    rows = (select(found.c.id, found.c.rung, found.c.due_date, literal(today),
                    literal(utcnow(), AwareDateTime))
             .order_by(found.c.id))  # same lock order in concurrent sweeps: they wait, never deadlock
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Escalation)
     stmt = (insert.from_select(["checkpoint_id", "rung", "due_date", "fired_on", "created_at"], rows)
             .on_conflict_do_nothing(index_elements=["checkpoint_id", "rung", "due_date"])
-            .returning(Escalation.id, Escalation.checkpoint_id, Escalation.due_date))
-    return [_Inserted(eid, cid, due, window.rung) for eid, cid, due in session.execute(stmt).all()]
+            .returning(Escalation.id, Escalation.checkpoint_id, Escalation.rung, Escalation.due_date))
+    rungs = {r.rung: r for r in ladder}
+    return [_Inserted(eid, cid, due, rungs[rung]) for eid, cid, rung, due in session.execute(stmt).all()]
 
 
 def _queue_mail(session: Session, inserted: list["_Inserted"], today: date) -> list[FiredRung]:
