@@ -1,16 +1,19 @@
 """The FastAPI application factory (`uvicorn --factory api.app:create_app`)."""
-import importlib
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
+from swagger_ui_bundle import swagger_ui_path
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
+from api.pages import router as pages_router
 from api.routes import router as api_router
 from api.security import load_secret_key
 from models.config import Settings, get_settings
@@ -20,15 +23,16 @@ STATIC_DIR = Path(__file__).parent / "static"
 UPLOAD_OVERHEAD = 1024 * 1024  # multipart framing, the note and link fields around the files
 
 
-def _pages_router():
-    """The HTML pages' router when `api.pages` exists (built separately from the API)."""
-    try:
-        pages = importlib.import_module("api.pages")
-    except ModuleNotFoundError as exc:
-        if exc.name != "api.pages":
-            raise  # a real import error inside the pages must not be hidden
-        return None
-    return getattr(pages, "router", None)  # None while api/pages is still a bare directory
+def _serve_docs_offline(app: FastAPI) -> None:
+    """Swagger UI from the swagger-ui-bundle package, not a CDN: offices may have no Internet."""
+    app.mount("/api/v1/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="plantrack — API",
+                                   swagger_js_url="/api/v1/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/api/v1/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/api/v1/docs-assets/favicon-32x32.png")
 
 
 def _document_bearer_auth(app: FastAPI) -> None:
@@ -69,9 +73,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                 app.state.scheduler = None
 
     app = FastAPI(title="plantrack", version="1", summary="Theo dõi thực hiện kế hoạch — JSON API",
-                  lifespan=lifespan, openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
+                  lifespan=lifespan, openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None)
     _document_bearer_auth(app)
+    _serve_docs_offline(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.today = today
@@ -81,7 +86,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     STATIC_DIR.mkdir(exist_ok=True)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_router, prefix="/api/v1")
-    pages = _pages_router()
-    if pages is not None:
-        app.include_router(pages, include_in_schema=False)
+    app.include_router(pages_router, include_in_schema=False)
     return app

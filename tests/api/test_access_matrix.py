@@ -87,7 +87,8 @@ API: dict[tuple[str, str], Expect] = {
     ("GET", "/escalations"): Expect(ALL),
     ("GET", "/audit-events"): Expect(DESK),
 }
-PUBLIC_API = {("POST", "/auth/token"), ("POST", "/auth/session")}  # they take credentials instead
+PUBLIC_API = {("POST", "/auth/token"), ("POST", "/auth/session"),  # they take credentials instead
+              ("GET", "/docs")}  # the API documentation page, public like openapi.json
 
 
 def _requires_user(dependant) -> bool:

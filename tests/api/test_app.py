@@ -54,3 +54,11 @@ def test_static_files_are_served(client, tmp_path, monkeypatch):
         assert r.status_code == 200 and r.text == "body{}"
         assert r.headers["content-type"].startswith("text/css")
         assert c.get("/static/../app.py").status_code == 404
+
+
+def test_api_docs_are_served_without_a_cdn(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and "cdn." not in page.text
+    assert "/api/v1/docs-assets/swagger-ui-bundle.js" in page.text
+    script = client.get("/api/v1/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
