@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from models.types import AwareDateTime, utcnow
@@ -22,6 +22,10 @@ class SubmissionStatus(StrEnum):
 
 
 class Submission(SQLModel, table=True):
+    # the review queue (pending reports, oldest first) reads its page off this index instead of
+    # scanning every submission ever made (bench/RESULTS.md); not partial: bound parameters
+    # (status = $1) cannot use a partial index
+    __table_args__ = (Index("ix_submission_status_submitted", "status", "submitted_at", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     checkpoint_id: int = Field(foreign_key="checkpoint.id", index=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
