@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date
@@ -278,23 +279,34 @@ def bench_inbox_function(engine: Engine, today: date, repeat: int) -> dict[str, 
 
 # --- HTTP --------------------------------------------------------------------------------------
 
+BENCH_DB_ENV, BENCH_TODAY_ENV = "PLANTRACK_BENCH_DB", "PLANTRACK_BENCH_TODAY"
+
+
+def app_from_env():
+    """The app each uvicorn worker builds (`bench.run:app_from_env`, factory=True)."""
+    from api.app import create_app
+    from models.config import Settings
+
+    url = os.environ[BENCH_DB_ENV]
+    data_dir = Path(tempfile.mkdtemp(prefix="plantrack-bench-"))
+    settings = Settings(data_dir=data_dir, database_url=url, secret_key="bench-secret",
+                        scheduler_enabled=False)
+    return create_app(settings, make_engine(url), today=date.fromisoformat(os.environ[BENCH_TODAY_ENV]))
+
+
 def serve(argv: list[str]) -> None:
     """Child process: the project's app under uvicorn on 127.0.0.1 (`run.py serve --db … --port …`)."""
     import uvicorn
-
-    from api.app import create_app
-    from models.config import Settings
 
     p = argparse.ArgumentParser()
     p.add_argument("--db", required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--today", type=date.fromisoformat, required=True)
+    p.add_argument("--workers", type=int, default=1)
     args = p.parse_args(argv)
-    data_dir = Path(tempfile.mkdtemp(prefix="plantrack-bench-"))
-    settings = Settings(data_dir=data_dir, database_url=args.db, secret_key="bench-secret",
-                        scheduler_enabled=False)
-    app = create_app(settings, make_engine(args.db), today=args.today)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    os.environ[BENCH_DB_ENV], os.environ[BENCH_TODAY_ENV] = args.db, args.today.isoformat()
+    uvicorn.run("bench.run:app_from_env", factory=True, host="127.0.0.1", port=args.port,
+                workers=args.workers, log_level="warning", access_log=False)
 
 
 def _free_port() -> int:
@@ -304,12 +316,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(url: str, today: date):
+def running_server(url: str, today: date, workers: int = 1):
     import httpx
 
     port = _free_port()
+    log = tempfile.NamedTemporaryFile("w+", prefix="plantrack-bench-server-", suffix=".log", delete=False)
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "serve", "--db", url,
-                             "--port", str(port), "--today", today.isoformat()], cwd=ROOT)
+                             "--port", str(port), "--today", today.isoformat(), "--workers", str(workers)],
+                            cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -324,8 +339,9 @@ def running_server(url: str, today: date):
             if time.monotonic() > deadline:
                 raise RuntimeError("the app did not answer within 60 s")
             time.sleep(0.2)
-        yield base
+        yield base, Path(log.name)
     finally:
+        log.close()
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -416,7 +432,7 @@ def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[st
     focal = rng.sample(focal, min(len(focal), 500))
     tokens = issue_tokens(engine, focal + secretariat)
     out = {}
-    with running_server(url, today) as base:
+    with running_server(url, today, args.workers) as (base, log):
         for name, users, path, n in (("inbox", focal, "/inbox", args.http_requests),
                                      ("desk", secretariat, "/desk", args.desk_requests)):
             if not users or n <= 0:
@@ -425,8 +441,15 @@ def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[st
             jobs = [(path, tokens[users[i % len(users)]]) for i in range(n)]
             asyncio.run(_load(base, jobs[:min(len(jobs), args.clients)], args.clients))  # warm-up
             for key, think in ((f"{name}_http", args.think), (f"{name}_http_saturation", 0.0)):
+                logged = log.stat().st_size
                 stats = asyncio.run(_load(base, jobs, args.clients, think, args.http_budget, args.seed))
-                out[key] = compare(stats["p50_ms"] / 1000, None, **stats)
+                with log.open(encoding="utf-8", errors="replace") as fh:
+                    fh.seek(logged)
+                    errors = [ln.strip() for ln in fh if ln[:1].isalpha() and "Error" in ln.split(":")[0]]
+                if errors:  # the server's own words for its 500s, most frequent first
+                    stats["server_errors"] = dict(Counter(e[:200] for e in errors).most_common(3))
+                out[key] = compare(stats["p50_ms"] / 1000, None, workers=args.workers, **stats)
+    print(f"server log: {log}")
     return out
 
 
@@ -542,18 +565,33 @@ def query_plans(engine: Engine, today: date) -> str:
 
 # --- main ----------------------------------------------------------------------------------------
 
+def table_row(name: str, r: dict[str, Any]) -> str:
+    if r.get("status") in ("missing", "failed"):
+        return f"{name:<22} {r['status']:>11} {'':>11} {'':>7}  {GOALS.get(name, ''):<24} {r['reason']}"
+    ours = f"{1000 * r['ours_s']:.1f} ms"
+    floor = "" if r.get("floor_s") is None else f"{1000 * r['floor_s']:.1f} ms"
+    ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}x"
+    notes = {k: v for k, v in r.items() if k not in ("ours_s", "floor_s", "ratio", "output")}
+    return (f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {GOALS.get(name, ''):<24} "
+            f"{json.dumps(notes, ensure_ascii=False)}")
+
+
 def print_table(results: dict[str, dict[str, Any]]) -> None:
     print(f"\n{'operation':<22} {'ours':>11} {'floor':>11} {'ratio':>7}  {'goal':<24} notes")
     for name, r in results.items():
-        if r.get("status") in ("missing", "failed"):
-            print(f"{name:<22} {r['status']:>11} {'':>11} {'':>7}  {GOALS.get(name, ''):<24} {r['reason']}")
-            continue
-        ours = f"{1000 * r['ours_s']:.1f} ms"
-        floor = "" if r.get("floor_s") is None else f"{1000 * r['floor_s']:.1f} ms"
-        ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}x"
-        notes = {k: v for k, v in r.items() if k not in ("ours_s", "floor_s", "ratio")}
-        print(f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {GOALS.get(name, ''):<24} "
-              f"{json.dumps(notes, ensure_ascii=False)}")
+        print(table_row(name, r))
+
+
+class Results(dict):
+    """Results that print their row as soon as they are in (a long run shows progress)."""
+
+    def __setitem__(self, name: str, value: dict[str, Any]) -> None:
+        super().__setitem__(name, value)
+        print(f"  {table_row(name, value)}", flush=True)
+
+    def update(self, other: dict[str, dict[str, Any]]) -> None:
+        for name, value in other.items():
+            self[name] = value
 
 
 def run(args) -> dict[str, dict[str, Any]]:
@@ -573,25 +611,35 @@ def run(args) -> dict[str, dict[str, Any]]:
     for target in (url, small):
         ensure_probe(target, args.probe_items)
 
-    results: dict[str, dict[str, Any]] = {}
+    results: dict[str, dict[str, Any]] = Results()
     engine = make_engine(url)
     small_engine = make_engine(small)
     try:
         print(f"== benchmarks on {engine.dialect.name}, scale {args.scale}, today {TODAY}")
-        results["sweep_today"] = bench_sweep(engine, TODAY, args.repeat)
-        results["sweep_probe_small"] = bench_sweep(small_engine, PROBE_DAY, args.repeat)
-        results["sweep_probe_large"] = bench_sweep(engine, PROBE_DAY, args.repeat)
+
+        def wanted(*names: str) -> bool:
+            return not args.only or any(n.startswith(tuple(args.only)) for n in names)
+        if wanted("sweep_today"):
+            results["sweep_today"] = bench_sweep(engine, TODAY, args.repeat)
+        if wanted("sweep_probe"):
+            results["sweep_probe_small"] = bench_sweep(small_engine, PROBE_DAY, args.repeat)
+            results["sweep_probe_large"] = bench_sweep(engine, PROBE_DAY, args.repeat)
         with engine.connect() as conn:
             province = conn.execute(select(Agency.province).where(Agency.province.is_not(None))
                                     .order_by(Agency.id).limit(1)).scalar()
-        results["rollup_province"] = bench_rollup(engine, TODAY, province, args.repeat)
-        results["rollup_country"] = bench_rollup(engine, TODAY, None, args.repeat)
-        results["inbox_function"] = bench_inbox_function(engine, TODAY, args.repeat)
-        if args.http_requests > 0:
+        if wanted("rollup_province"):
+            results["rollup_province"] = bench_rollup(engine, TODAY, province, args.repeat)
+        if wanted("rollup_country"):
+            results["rollup_country"] = bench_rollup(engine, TODAY, None, args.repeat)
+        if wanted("inbox_function"):
+            results["inbox_function"] = bench_inbox_function(engine, TODAY, args.repeat)
+        if args.http_requests > 0 and wanted("inbox_http", "desk_http"):
             results.update(bench_http(url, engine, TODAY, args))
-        results["digest_run"] = (bench_digests(url, args.heads, args.digest_repeat) if args.heads > 0
-                                 else missing("skipped (--heads 0)"))
-        results["parse_seed_plan"] = bench_parse(args.repeat)
+        if wanted("digest_run"):
+            results["digest_run"] = (bench_digests(url, args.heads, args.digest_repeat) if args.heads > 0
+                                     else missing("skipped (--heads 0)"))
+        if wanted("parse_seed_plan"):
+            results["parse_seed_plan"] = bench_parse(args.repeat)
         if args.explain:
             Path(args.explain).write_text(query_plans(engine, TODAY), encoding="utf-8")
             print(f"query plans written to {args.explain}")
@@ -602,7 +650,8 @@ def run(args) -> dict[str, dict[str, Any]]:
             for target in created:
                 drop_database(target)
     meta = {"scale": args.scale, "dialect": make_url(url).get_backend_name(), "today": TODAY.isoformat(),
-            "repeat": args.repeat, "when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "nproc": os.cpu_count()}
+            "repeat": args.repeat, "when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "nproc": os.cpu_count(),
+            "loadavg_at_end": [round(x, 2) for x in os.getloadavg()]}
     Path(args.out).write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n",
                               encoding="utf-8")
     print_table(results)
@@ -628,12 +677,15 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]] | None:
     p.add_argument("--http-requests", type=int, default=1000, help="inbox requests (0: no HTTP benchmarks)")
     p.add_argument("--desk-requests", type=int, default=100)
     p.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes serving the pages")
     p.add_argument("--think", type=float, default=1.0, help="seconds a paced client pauses between pages")
     p.add_argument("--http-budget", type=float, default=120.0,
                    help="seconds after which a load run starts no new request")
     p.add_argument("--heads", type=int, default=10000, help="department heads in the digest run (0: skip)")
     p.add_argument("--digest-repeat", type=int, default=3, help="runs of bench/bench_digests.py (median)")
     p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    p.add_argument("--only", type=lambda v: [x for x in v.split(",") if x], default=[],
+                   help="comma-separated operation names (or prefixes) to run, e.g. sweep,inbox_http")
     p.add_argument("--explain", default="", help="write the hot queries' plans to this file")
     return run(p.parse_args(argv))
 
