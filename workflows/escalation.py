@@ -18,7 +18,6 @@ from datetime import date
 
 from sqlalchemy import and_, case, false, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import load_only
 from sqlmodel import Session
 
 from models.agency import Agency
@@ -26,7 +25,7 @@ from models.checkpoint import Checkpoint, CheckpointState
 from models.escalation import Escalation
 from models.plan import Plan, Task
 from models.types import AwareDateTime, utcnow
-from workflows.ladder import Rung, ladder_of, windows
+from workflows.ladder import DEFAULT_LADDER, Rung, ladder_of, windows
 from workflows.outbox import enqueue_many
 
 CLIMBING_STATES = (CheckpointState.open.value, CheckpointState.returned.value)
@@ -75,9 +74,10 @@ def candidates(ladder: tuple[Rung, ...], today: date, plan_ids: list[int] | None
 def _ladders(session: Session) -> dict[tuple[Rung, ...], list[int]]:
     """Plans grouped by the ladder they use (usually one group: the defaults)."""
     groups: dict[tuple[Rung, ...], list[int]] = defaultdict(list)
-    plans = select(Plan).options(load_only(Plan.id, Plan.number, Plan.ladder)).order_by(Plan.id)
-    for plan in session.execute(plans).scalars():  # not the plans' source texts (~50 kB each)
-        groups[ladder_of(plan)].append(plan.id)
+    # plain columns, not Plan objects with their source texts (~50 kB each, hundreds of plans)
+    for plan_id, number, raw in session.execute(select(Plan.id, Plan.number, Plan.ladder).order_by(Plan.id)):
+        ladder = DEFAULT_LADDER if raw is None else ladder_of(Plan(id=plan_id, number=number, ladder=raw))
+        groups[ladder].append(plan_id)
     return groups
 
 
