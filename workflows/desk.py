@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from models import (
@@ -38,6 +39,7 @@ from workflows.status import Status, status_expr
 DESK_ROLES = (Role.secretariat, Role.admin)
 AGE_BUCKETS = (("1–7 ngày", 1, 7), ("8–30 ngày", 8, 30), ("trên 30 ngày", 31, None))
 RUNG_ORDER = ("reminder", "overdue", "secretariat", "leader")
+LIST_LIMIT = 50  # rows a desk list shows; its total is counted in SQL (national data: 10⁵ rows)
 
 
 @dataclass
@@ -99,6 +101,9 @@ class Desk:
     review_queue: list[ReviewItem] = field(default_factory=list)
     escalations: dict[str, list[EscalationItem]] = field(default_factory=dict)
     extensions: list[ExtensionItem] = field(default_factory=list)
+    review_total: int = 0  # review_queue, extensions and escalations hold the first LIST_LIMIT rows
+    extension_total: int = 0
+    escalation_totals: dict[str, int] = field(default_factory=dict)
 
 
 def bucket_of(days: int) -> str:
@@ -112,7 +117,9 @@ def bucket_of(days: int) -> str:
 def overdue_items(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> list[InboxItem]:
     """Every overdue checkpoint, oldest due date first."""
     require_role(actor, *DESK_ROLES)
-    filters = [status_expr(today) == Status.overdue.value]
+    # the status CASE, and the same condition in columns: a due-date range on ix_checkpoint_due_state
+    filters = [status_expr(today) == Status.overdue.value, Checkpoint.due_date < today,
+               Checkpoint.state.in_((CheckpointState.open, CheckpointState.returned))]
     if plan_id is not None:
         filters.append(Task.plan_id == plan_id)
     return checkpoint_items(session, today, *filters)
@@ -134,14 +141,31 @@ def overdue_by_agency(items: list[InboxItem]) -> list[OverdueByAgency]:
     return sorted(rows.values(), key=lambda r: (-r.oldest_days, -r.total, r.agency_name))
 
 
-def review_queue(session: Session, actor: Actor, today: date) -> list[ReviewItem]:
-    """Pending reports of lead agencies, oldest submission first."""
+def _pending_reports():
+    return (
+        select(Submission.id)
+        .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
+        .where(
+            Submission.kind == SubmissionKind.report,
+            Submission.status == SubmissionStatus.pending,
+            Checkpoint.state == CheckpointState.submitted,
+        )
+    )
+
+
+def review_total(session: Session) -> int:
+    """How many reports await review."""
+    return session.execute(select(func.count()).select_from(_pending_reports().subquery())).scalar_one()
+
+
+def review_queue(session: Session, actor: Actor, today: date,
+                 limit: int | None = LIST_LIMIT) -> list[ReviewItem]:
+    """Pending reports of lead agencies, oldest submission first (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
-    evidence = (
-        select(Evidence.submission_id, func.count().label("n"))
-        .where(Evidence.withdrawn_at.is_(None))
-        .group_by(Evidence.submission_id)
-        .subquery()
+    evidence = (  # counted for the rows shown only, not for every submission ever made
+        select(func.count())
+        .where(Evidence.submission_id == Submission.id, Evidence.withdrawn_at.is_(None))
+        .scalar_subquery()
     )
     stmt = (
         select(
@@ -153,20 +177,20 @@ def review_queue(session: Session, actor: Actor, today: date) -> list[ReviewItem
             Agency.name,
             User.full_name,
             User.username,
-            func.coalesce(evidence.c.n, 0),
+            evidence,
         )
         .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
         .join(Section, Section.id == Task.section_id)
         .join(Agency, Agency.id == Submission.agency_id)
         .join(User, User.id == Submission.author_id)
-        .outerjoin(evidence, evidence.c.submission_id == Submission.id)
         .where(
             Submission.kind == SubmissionKind.report,
             Submission.status == SubmissionStatus.pending,
             Checkpoint.state == CheckpointState.submitted,
         )
-        .order_by(Submission.submitted_at, Submission.id)
+        .order_by(Submission.submitted_at, Submission.id)  # ix_submission_status_submitted
+        .limit(limit)
     )
     return [
         ReviewItem(
@@ -190,34 +214,63 @@ def review_queue(session: Session, actor: Actor, today: date) -> list[ReviewItem
     ]
 
 
-def escalations_by_rung(session: Session, actor: Actor, today: date) -> dict[str, list[EscalationItem]]:
-    """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first."""
-    require_role(actor, *DESK_ROLES)
-    stmt = (
-        select(Escalation, Agency.name, Section.ref, Checkpoint.period_label)
+def _open_escalations(today: date, *columns):
+    """Rungs fired for a checkpoint's current due date whose work is still open."""
+    return (
+        select(*columns)
+        .select_from(Escalation)
         .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
-        .join(Section, Section.id == Task.section_id)
-        .join(Agency, Agency.id == Checkpoint.agency_id)
         .where(
             Escalation.due_date == Checkpoint.due_date,
             Task.withdrawn.is_(False),
             Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
             Escalation.fired_on <= today,
         )
-        .order_by(Escalation.fired_on, Escalation.id)
     )
-    groups: dict[str, list[EscalationItem]] = {}
-    for esc, agency, ref, period in session.execute(stmt).all():
-        groups.setdefault(esc.rung, []).append(
-            EscalationItem(esc.rung, esc.checkpoint_id, agency, ref, period, esc.due_date, esc.fired_on)
-        )
+
+
+def escalation_totals(session: Session, today: date) -> dict[str, int]:
+    """Fired rungs of still-open checkpoints, counted per rung, in ladder order."""
+    stmt = _open_escalations(today, Escalation.rung, func.count()).group_by(Escalation.rung)
     order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
-    return dict(sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    return dict(sorted(session.execute(stmt).tuples().all(),
+                       key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
 
-def pending_extensions(session: Session, actor: Actor) -> list[ExtensionItem]:
-    """Extension requests awaiting a decision, oldest first."""
+def escalations_by_rung(session: Session, actor: Actor, today: date, limit: int | None = LIST_LIMIT,
+                        totals: dict[str, int] | None = None) -> dict[str, list[EscalationItem]]:
+    """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first.
+
+    The first `limit` of each rung (None: all); one LIMIT query per rung that has any.
+    """
+    require_role(actor, *DESK_ROLES)
+    totals = escalation_totals(session, today) if totals is None else totals
+    groups: dict[str, list[EscalationItem]] = {}
+    for rung in totals:
+        stmt = (
+            _open_escalations(today, Escalation, Agency.name, Section.ref, Checkpoint.period_label)
+            .join(Section, Section.id == Task.section_id)
+            .join(Agency, Agency.id == Checkpoint.agency_id)
+            .where(Escalation.rung == rung)
+            .order_by(Escalation.fired_on, Escalation.id)
+            .limit(limit)
+        )
+        groups[rung] = [
+            EscalationItem(esc.rung, esc.checkpoint_id, agency, ref, period, esc.due_date, esc.fired_on)
+            for esc, agency, ref, period in session.execute(stmt).all()
+        ]
+    return groups
+
+
+def extension_total(session: Session) -> int:
+    """How many extension requests await a decision."""
+    stmt = select(func.count()).select_from(ExtensionRequest).where(ExtensionRequest.status == "pending")
+    return session.execute(stmt).scalar_one()
+
+
+def pending_extensions(session: Session, actor: Actor, limit: int | None = LIST_LIMIT) -> list[ExtensionItem]:
+    """Extension requests awaiting a decision, oldest first (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
     stmt = (
         select(
@@ -230,6 +283,7 @@ def pending_extensions(session: Session, actor: Actor) -> list[ExtensionItem]:
         .join(User, User.id == ExtensionRequest.requested_by)
         .where(ExtensionRequest.status == "pending")
         .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+        .limit(limit)
     )
     return [
         ExtensionItem(
@@ -250,18 +304,23 @@ def pending_extensions(session: Session, actor: Actor) -> list[ExtensionItem]:
 def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> Desk:
     """Everything the secretariat's desk shows except the matrix (see rollups.agency_area_matrix)."""
     overdue = overdue_items(session, actor, today, plan_id)
+    rungs = escalation_totals(session, today)
     return Desk(
         overdue=overdue,
         overdue_by_agency=overdue_by_agency(overdue),
         review_queue=review_queue(session, actor, today),
-        escalations=escalations_by_rung(session, actor, today),
+        escalations=escalations_by_rung(session, actor, today, totals=rungs),
         extensions=pending_extensions(session, actor),
+        review_total=review_total(session),
+        extension_total=extension_total(session),
+        escalation_totals=rungs,
     )
 
 
 def plans_newest_first(session: Session) -> list[Plan]:
     """Every plan, the most recently issued first (the pages' default is the first)."""
-    return list(session.execute(select(Plan).order_by(Plan.issued_on.desc(), Plan.id.desc())).scalars().all())
+    stmt = select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())
+    return list(session.execute(stmt).scalars().all())  # not hundreds of source texts (~50 kB each)
 
 
 @dataclass
