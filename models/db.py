@@ -17,6 +17,11 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        # JIT compiles long-running analytic plans; ours are short, and a misestimated rollup
+        # spent 0.3–0.8 s of its 1.4 s compiling (bench/RESULTS.md)
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("options", "-c jit=off")
     return create_engine(url, **kwargs)
 
 
