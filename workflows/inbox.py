@@ -14,12 +14,12 @@ the earliest one not accepted or waived, or the last one when all are closed.
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from models import Agency, Checkpoint, TaskSupport
 from workflows.actors import Actor
-from workflows.checkpoints import visible_to
+from workflows.checkpoints import CLOSED, visible_to
 from workflows.errors import InvalidInput, NotFound
 from workflows.items import CheckpointItem, checkpoint_items, return_reasons
 from workflows.status import Status, status_expr
@@ -103,14 +103,19 @@ def agency_inbox(
 
 
 def supported_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:
-    """The lead agencies' current checkpoint of every task `agency_id` supports."""
-    task_ids = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
-    current: dict[int, InboxItem] = {}
-    for item in checkpoint_items(session, today, Checkpoint.task_id.in_(task_ids)):
-        held = current.get(item.task_id)
-        if held is None or (held.status in (Status.done_on_time, Status.done_late, Status.waived)):
-            current[item.task_id] = item  # rows come by due date: keep the first one still open
-    return sorted(current.values(), key=lambda i: (i.due_date, i.section_ref, i.task_ref))
+    """The lead agencies' current checkpoint of every task `agency_id` supports (picked in SQL)."""
+    closed = Checkpoint.state.in_(CLOSED)
+    rank = func.row_number().over(
+        partition_by=Checkpoint.task_id,
+        # the earliest one still open; when every period is closed, the latest
+        order_by=(case((closed, 1), else_=0), case((closed, None), else_=Checkpoint.due_date),
+                  Checkpoint.due_date.desc(), Checkpoint.id)).label("rank")
+    ranked = (select(Checkpoint.id, rank)
+              .join(TaskSupport, TaskSupport.task_id == Checkpoint.task_id)
+              .where(TaskSupport.agency_id == agency_id).subquery())
+    current = select(ranked.c.id).where(ranked.c.rank == 1)
+    items = checkpoint_items(session, today, Checkpoint.id.in_(current))
+    return sorted(items, key=lambda i: (i.due_date, i.section_ref, i.task_ref))
 
 
 @dataclass(frozen=True)

@@ -256,3 +256,11 @@ def test_support_rows_do_not_leak_other_agencies(session, w):
     assert ids(agency_inbox(session, focal, TODAY).supported) == [
         c.id for c in checkpoints_of(session, w["soon"])
     ]
+
+
+def test_supported_shows_the_last_period_when_every_one_is_closed(session, w):
+    periods = checkpoints_of(session, w["first"])
+    for cp in periods:
+        cp.state = "accepted" if cp is not periods[0] else "waived"
+    session.flush()
+    assert ids(agency_inbox(session, w["actors"]["focal_cat"], TODAY).supported) == [periods[-1].id]
