@@ -69,6 +69,11 @@ class ExportRow:
     def status_label(self) -> str:
         return STATUS_LABELS_VI[Status(self.status)]
 
+    def cells(self, n: int) -> tuple:
+        """The row as filed, numbered `n`, in HEADERS order (dates stay dates)."""
+        return (n, self.agency, self.section_ref, self.task_text, self.period_label, self.due_date,
+                self.status_label, self.submitted_on, self.accepted_on, self.evidence_count)
+
 
 def parse_quarter(text: str, default_year: int) -> tuple[int, int]:
     """'2023-Q2', 'Q2/2023', 'Q2' or '2' → (2023, 2); refuses anything else."""
@@ -147,20 +152,7 @@ def quarterly_xlsx(rows: list[ExportRow], title: str) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for n, r in enumerate(rows, start=1):
-        ws.append(
-            (
-                n,
-                r.agency,
-                r.section_ref,
-                r.task_text,
-                r.period_label,
-                r.due_date,
-                r.status_label,
-                r.submitted_on,
-                r.accepted_on,
-                r.evidence_count,
-            )
-        )
+        ws.append(r.cells(n))
     for col in DATE_COLUMNS:
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell.number_format = "DD/MM/YYYY"
@@ -181,22 +173,9 @@ def quarterly_csv(rows: list[ExportRow]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
 
-    def day(d: date | None) -> str:
-        return d.strftime("%d/%m/%Y") if d else ""
+    def day(d: date) -> str:
+        return d.strftime("%d/%m/%Y")
 
     for n, r in enumerate(rows, start=1):
-        writer.writerow(
-            (
-                n,
-                r.agency,
-                r.section_ref,
-                r.task_text,
-                r.period_label,
-                day(r.due_date),
-                r.status_label,
-                day(r.submitted_on),
-                day(r.accepted_on),
-                r.evidence_count,
-            )
-        )
+        writer.writerow(day(v) if isinstance(v, date) else v for v in r.cells(n))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
