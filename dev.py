@@ -18,7 +18,7 @@ STAMP = VENV / ".plantrack-installed"
 
 def ensure_venv() -> None:
     """Create the virtualenv and install the project with its test extras if needed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py may be started by an older python3)
         sys.exit("plantrack needs Python 3.11 or newer")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:

@@ -1,7 +1,6 @@
 """Run Alembic migrations programmatically (no alembic.ini needed)."""
-from pathlib import Path
-
 from functools import lru_cache
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
