@@ -85,7 +85,9 @@ class EscalationItem:
 class ExtensionItem:
     extension_id: int
     checkpoint_id: int
+    agency_id: int
     agency_name: str
+    task_ref: str
     section_ref: str
     period_label: str
     previous_due: date
@@ -160,8 +162,13 @@ def review_total(session: Session) -> int:
 
 def review_queue(session: Session, actor: Actor, today: date,
                  limit: int | None = LIST_LIMIT) -> list[ReviewItem]:
-    """Pending reports of lead agencies, oldest submission first (the first `limit`; None: all)."""
+    """The review queue as the secretariat may see it (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
+    return pending_reports(session, today, limit)
+
+
+def pending_reports(session: Session, today: date, limit: int | None = None) -> list[ReviewItem]:
+    """Pending reports of lead agencies, oldest submission first (the desk and the daily digest)."""
     evidence = (  # counted for the rows shown only, not for every submission ever made
         select(func.count())
         .where(Evidence.submission_id == Submission.id, Evidence.withdrawn_at.is_(None))
@@ -270,12 +277,16 @@ def extension_total(session: Session) -> int:
 
 
 def pending_extensions(session: Session, actor: Actor, limit: int | None = LIST_LIMIT) -> list[ExtensionItem]:
-    """Extension requests awaiting a decision, oldest first (the first `limit`; None: all)."""
+    """Pending extension requests as the secretariat may see them (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
+    return pending_extension_requests(session, limit)
+
+
+def pending_extension_requests(session: Session, limit: int | None = None) -> list[ExtensionItem]:
+    """Extension requests awaiting a decision, oldest first (the desk and the daily digest)."""
     stmt = (
-        select(
-            ExtensionRequest, Agency.name, Section.ref, Checkpoint.period_label, User.full_name, User.username
-        )
+        select(ExtensionRequest, Checkpoint.agency_id, Agency.name, Task.ref, Section.ref,
+               Checkpoint.period_label, User.full_name, User.username)
         .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
         .join(Section, Section.id == Task.section_id)
@@ -286,18 +297,10 @@ def pending_extensions(session: Session, actor: Actor, limit: int | None = LIST_
         .limit(limit)
     )
     return [
-        ExtensionItem(
-            ext.id,
-            ext.checkpoint_id,
-            agency,
-            ref,
-            period,
-            ext.previous_due,
-            ext.requested_due,
-            ext.reason,
-            full_name or username,
-        )
-        for ext, agency, ref, period, full_name, username in session.execute(stmt).all()
+        ExtensionItem(ext.id, ext.checkpoint_id, agency_id, agency, task_ref, section_ref, period,
+                      ext.previous_due, ext.requested_due, ext.reason, full_name or username)
+        for ext, agency_id, agency, task_ref, section_ref, period, full_name, username
+        in session.execute(stmt).all()
     ]
 
 

@@ -16,15 +16,14 @@ Secretariat digest (daily):
 - new_overdue: items that became overdue today (due date = yesterday);
 - escalations: rungs fired today, by rung, for still-open work (the sweep runs before the digest);
 - review_queue: lead agencies' reports awaiting review, oldest first; pending_extensions: requests
-  not yet decided, oldest first (the same definitions as the desk, workflows/desk.py, queried here
-  so that the digest does not follow the desk's display types);
+  not yet decided, oldest first (the desk's own queries, workflows/desk.py);
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
 """
 from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from models import (
@@ -32,15 +31,11 @@ from models import (
     Checkpoint,
     CheckpointState,
     Escalation,
-    Evidence,
     ExtensionRequest,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
     Task,
-    User,
 )
 from workflows.clock import VN
+from workflows.desk import ExtensionItem, ReviewItem, pending_extension_requests, pending_reports
 from workflows.items import CheckpointItem, checkpoint_items, return_reasons
 from workflows.rollups import Rollup, agency_rollup
 from workflows.status import Status, status_expr
@@ -153,38 +148,6 @@ class FiredEscalation:
 
 
 @dataclass(frozen=True)
-class ReviewLine:
-    """A lead agency's report waiting for the secretariat (oldest first, as on the desk)."""
-
-    submission_id: int
-    checkpoint_id: int
-    agency_id: int
-    agency_name: str
-    task_ref: str
-    period_label: str
-    due_date: date
-    submitted_on: date
-    round: int
-    evidence_count: int
-    author: str
-    waiting_days: int
-
-
-@dataclass(frozen=True)
-class PendingExtension:
-    extension_id: int
-    checkpoint_id: int
-    agency_id: int
-    agency_name: str
-    task_ref: str
-    period_label: str
-    previous_due: date
-    requested_due: date
-    reason: str
-    requested_by: str
-
-
-@dataclass(frozen=True)
 class RungGroup:
     rung: str
     label: str
@@ -197,8 +160,8 @@ class SecretariatDigest:
     overall: Standing
     new_overdue: list[DigestItem] = field(default_factory=list)
     escalations: list[RungGroup] = field(default_factory=list)
-    review_queue: list[ReviewLine] = field(default_factory=list)
-    pending_extensions: list[PendingExtension] = field(default_factory=list)
+    review_queue: list[ReviewItem] = field(default_factory=list)
+    pending_extensions: list[ExtensionItem] = field(default_factory=list)
     worst: list[Standing] = field(default_factory=list)
 
     @property
@@ -299,7 +262,7 @@ def secretariat_digest(session: Session, today: date) -> SecretariatDigest:
     standings = [Standing.of(r) for r in agency_rollup(session, today)]
     return SecretariatDigest(
         today=today, overall=_overall(standings), new_overdue=new_overdue,
-        escalations=escalations_fired(session, today), review_queue=review_lines(session, today),
+        escalations=escalations_fired(session, today), review_queue=pending_reports(session, today),
         pending_extensions=pending_extension_requests(session), worst=worst_agencies(standings))
 
 
@@ -321,41 +284,6 @@ def escalations_fired(session: Session, today: date) -> list[RungGroup]:
     order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
     return [RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items)
             for rung, items in sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))]
-
-
-def review_lines(session: Session, today: date) -> list[ReviewLine]:
-    """Pending reports of lead agencies, oldest submission first, with their evidence count."""
-    evidence = (select(Evidence.submission_id, func.count().label("n"))
-                .where(Evidence.withdrawn_at.is_(None)).group_by(Evidence.submission_id).subquery())
-    stmt = (select(Submission, Checkpoint, Task.ref, Agency.name, User.full_name, User.username,
-                   func.coalesce(evidence.c.n, 0))
-            .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Agency, Agency.id == Submission.agency_id)
-            .join(User, User.id == Submission.author_id)
-            .outerjoin(evidence, evidence.c.submission_id == Submission.id)
-            .where(Submission.kind == SubmissionKind.report, Submission.status == SubmissionStatus.pending,
-                   Checkpoint.state == CheckpointState.submitted)
-            .order_by(Submission.submitted_at, Submission.id))
-    return [ReviewLine(sub.id, cp.id, sub.agency_id, agency, ref, cp.period_label, cp.due_date,
-                       sub.submitted_on, sub.round, int(n), full_name or username,
-                       max(0, (today - sub.submitted_on).days))
-            for sub, cp, ref, agency, full_name, username, n in session.execute(stmt).all()]
-
-
-def pending_extension_requests(session: Session) -> list[PendingExtension]:
-    """Extension requests awaiting a decision, oldest first."""
-    stmt = (select(ExtensionRequest, Checkpoint.agency_id, Checkpoint.period_label, Agency.name, Task.ref,
-                   User.full_name, User.username)
-            .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .join(User, User.id == ExtensionRequest.requested_by)
-            .where(ExtensionRequest.status == "pending")
-            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id))
-    return [PendingExtension(req.id, req.checkpoint_id, agency_id, agency, ref, period, req.previous_due,
-                             req.requested_due, req.reason, full_name or username)
-            for req, agency_id, period, agency, ref, full_name, username in session.execute(stmt).all()]
 
 
 def worst_agencies(standings: list[Standing], n: int = WORST_AGENCIES) -> list[Standing]:
