@@ -175,6 +175,17 @@ def _version(raw: str) -> int | None:
 Files = Annotated[list[UploadFile] | None, File()]
 
 
+def _send_evidence(page, checkpoint_id: int, note: str, links: str, files, rule, done: str) -> Response:
+    """Run `rule` (a report or a contribution) on the form's note, files and links, then redirect."""
+    uploads, link_list = _uploads(files), _links(links)
+    try:
+        rule(page.session, page.actor, checkpoint_id, note, uploads, link_list, page.today,
+             EvidenceStore.from_settings(page.settings))
+    except DomainError as exc:
+        return _refused(page, checkpoint_id, exc, _form(note=note, links=links, had_files=bool(uploads)))
+    return page.redirect(f"/checkpoints/{checkpoint_id}", done.format(n=len(uploads) + len(link_list)))
+
+
 @router.post("/checkpoints/{checkpoint_id}/submit")
 def submit(
     page: PageDep,
@@ -184,27 +195,11 @@ def submit(
     expected_version: Annotated[str, Form()] = "",
     files: Files = None,
 ) -> Response:
-    uploads = _uploads(files)
-    form = _form(note=note, links=links, had_files=bool(uploads))
-    try:
-        submit_report(
-            page.session,
-            page.actor,
-            checkpoint_id,
-            note,
-            uploads,
-            _links(links),
-            page.today,
-            EvidenceStore.from_settings(page.settings),
-            _version(expected_version),
-        )
-    except DomainError as exc:
-        return _refused(page, checkpoint_id, exc, form)
-    n = len(uploads) + len(_links(links))
-    return page.redirect(
-        f"/checkpoints/{checkpoint_id}",
-        f"Đã gửi báo cáo ({n} minh chứng). Báo cáo đang chờ Thường trực Ban Chỉ đạo thẩm định.",
-    )
+    def rule(*args):  # the version is read inside the guarded call: a broken form is refused too
+        return submit_report(*args, expected_version=_version(expected_version))
+
+    done = "Đã gửi báo cáo ({n} minh chứng). Báo cáo đang chờ Thường trực Ban Chỉ đạo thẩm định."
+    return _send_evidence(page, checkpoint_id, note, links, files, rule, done)
 
 
 @router.post("/checkpoints/{checkpoint_id}/contribute")
@@ -215,22 +210,8 @@ def contribute(
     links: Annotated[str, Form()] = "",
     files: Files = None,
 ) -> Response:
-    uploads = _uploads(files)
-    form = _form(note=note, links=links, had_files=bool(uploads))
-    try:
-        add_contribution(
-            page.session,
-            page.actor,
-            checkpoint_id,
-            note,
-            uploads,
-            _links(links),
-            page.today,
-            EvidenceStore.from_settings(page.settings),
-        )
-    except DomainError as exc:
-        return _refused(page, checkpoint_id, exc, form)
-    return page.redirect(f"/checkpoints/{checkpoint_id}", "Đã gửi ý kiến phối hợp tới đơn vị chủ trì.")
+    return _send_evidence(page, checkpoint_id, note, links, files, add_contribution,
+                          "Đã gửi ý kiến phối hợp tới đơn vị chủ trì.")
 
 
 def parse_day(text: str) -> date:
