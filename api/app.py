@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     async def lifespan(app: FastAPI):
         app.state.scheduler = None
         if settings.scheduler_enabled:
-            from workflows.scheduler import start_scheduler  # lazy: APScheduler only when enabled
+            from workflows.runtime.scheduler import start_scheduler  # lazy: APScheduler only when enabled
 
             # a follower (another worker leads) campaigns to take over when the leader leaves
             app.state.scheduler = start_scheduler(settings, engine)

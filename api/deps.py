@@ -18,10 +18,10 @@ from api.security import (
 )
 from models.config import Settings
 from models.user import User
-from workflows.actors import Actor
-from workflows.clock import today_in_vietnam
-from workflows.errors import PermissionDenied
-from workflows.evidence import EvidenceStore
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.kernel.actors import Actor
+from workflows.kernel.clock import today_in_vietnam
+from workflows.kernel.errors import PermissionDenied
 
 
 def get_session(request: Request) -> Iterator[Session]:

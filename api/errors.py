@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from workflows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class NotAuthenticated(Exception):

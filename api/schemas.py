@@ -104,7 +104,7 @@ class OldestOverdueOut(BaseModel):
 
 
 class RollupOut(BaseModel):
-    """Completion figures of one agency, section or plan (definitions: workflows/rollups.py)."""
+    """Completion figures of one agency, section or plan (definitions: workflows/reporting/rollups.py)."""
 
     key: int | str
     label: str
@@ -129,7 +129,7 @@ class CheckpointOut(BaseModel):
     due_date: date
     original_due_date: date
     state: str
-    status: str = Field(description="computed status on today (workflows/status.py)")
+    status: str = Field(description="computed status on today (workflows/checkpoints/status.py)")
     submitted_on: date | None
     accepted_on: date | None
     version: int = Field(description="send back as expected_version when changing it")

@@ -27,8 +27,8 @@ from models import Agency, Checkpoint, Task, User  # noqa: E402
 from models.config import Settings  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
+from workflows.checkpoints.evidence import EvidenceStore  # noqa: E402
 from workflows.demo import SYT, seed_demo  # noqa: E402
-from workflows.evidence import EvidenceStore  # noqa: E402
 
 TODAY = date(2023, 7, 1)
 

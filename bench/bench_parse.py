@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workflows.plan_parser import parse_plan  # noqa: E402
-from workflows.registry import load_registry  # noqa: E402
+from workflows.agencies.registry import load_registry  # noqa: E402
+from workflows.plans.parser import parse_plan  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

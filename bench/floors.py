@@ -6,7 +6,7 @@ Each floor does the same work as the project's code and returns comparable value
   a second `INSERT … SELECT` over the ids returned);
 - `rollup_floor`: per-agency figures in ONE `GROUP BY` over the status CASE, the oldest overdue
   item taken in the same pass (`min` over (due date, id)).
-The status CASE is written out by hand here on purpose: it must match `workflows.status`.
+The status CASE is written out by hand here on purpose: it must match `workflows.checkpoints.status`.
 """
 from datetime import UTC, date, datetime, timedelta
 
@@ -34,7 +34,7 @@ def _sweep_params(today: date) -> dict:
             "d7": today - d(days=7), "d30": today - d(days=30)}
 
 
-# The default ladder as ranges of the current due date (workflows.ladder.windows):
+# The default ladder as ranges of the current due date (workflows.escalation.ladder.windows):
 # reminder (today−1, today+7], overdue (today−7, today−1], secretariat (today−30, today−7],
 # leader (today−60, today−30].
 _FIRE_SELECT = """

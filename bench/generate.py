@@ -47,9 +47,9 @@ from models import (  # noqa: E402
     User,
 )
 from models.db import create_schema, make_engine  # noqa: E402
-from workflows.ladder import DEFAULT_LADDER  # noqa: E402
-from workflows.passwords import hash_password  # noqa: E402
-from workflows.schedules import period_label  # noqa: E402
+from workflows.escalation.ladder import DEFAULT_LADDER  # noqa: E402
+from workflows.people.passwords import hash_password  # noqa: E402
+from workflows.plans.schedules import period_label  # noqa: E402
 
 TODAY = date(2025, 11, 20)  # the benchmark's "today": late in the third plan year
 YEARS = (2023, 2024, 2025)

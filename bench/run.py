@@ -186,9 +186,9 @@ def ensure_probe(url: str, items: int) -> int:
 def bench_sweep(engine: Engine, day: date, repeat: int) -> dict[str, Any]:
     """Ours (`escalate_overdue`) and the floor for one day, each rolled back after every run."""
     try:
-        from workflows.escalation import escalate_overdue
+        from workflows.escalation.sweep import escalate_overdue
     except ImportError as exc:
-        return missing(f"workflows.escalation: {exc}")
+        return missing(f"workflows.escalation.sweep: {exc}")
 
     def ours():
         with rolled_back_session(engine) as session:
@@ -229,9 +229,9 @@ def _floor_key(row: dict) -> tuple:
 def bench_rollup(engine: Engine, today: date, province: str | None, repeat: int) -> dict[str, Any]:
     """Ours (`agency_rollup` over the province's agencies, or all) and one GROUP BY."""
     try:
-        from workflows.rollups import agency_rollup
+        from workflows.reporting.rollups import agency_rollup
     except ImportError as exc:
-        return missing(f"workflows.rollups: {exc}")
+        return missing(f"workflows.reporting.rollups: {exc}")
 
     def ours():
         with Session(engine) as session:
@@ -253,10 +253,10 @@ def bench_rollup(engine: Engine, today: date, province: str | None, repeat: int)
 def bench_inbox_function(engine: Engine, today: date, repeat: int) -> dict[str, Any]:
     """`agency_inbox` called directly for the busiest department and a commune unit (no HTTP)."""
     try:
-        from workflows.actors import Actor
-        from workflows.inbox import agency_inbox
+        from workflows.kernel.actors import Actor
+        from workflows.reporting.inbox import agency_inbox
     except ImportError as exc:
-        return missing(f"workflows.inbox: {exc}")
+        return missing(f"workflows.reporting.inbox: {exc}")
     with engine.connect() as conn:
         busiest = conn.execute(text(BUSIEST_DEPARTMENT)).scalar()
         commune = conn.execute(text("SELECT id FROM agency WHERE code LIKE '%-x000-ubnd' "
@@ -495,10 +495,10 @@ def bench_digests(url: str, heads: int, repeat: int = 3) -> dict[str, Any]:
 def bench_parse(repeat: int) -> dict[str, Any]:
     """Parsing the seed plan (the parser's own benchmark logic when bench/bench_parse.py exists)."""
     try:
-        from workflows.plan_parser import parse_plan
-        from workflows.registry import load_registry
+        from workflows.agencies.registry import load_registry
+        from workflows.plans.parser import parse_plan
     except ImportError as exc:
-        return missing(f"workflows.plan_parser: {exc}")
+        return missing(f"workflows.plans.parser: {exc}")
     source = (ROOT / "seed_plans" / "sonla_23_kh_ubnd_2023.txt").read_text(encoding="utf-8")
     registry = load_registry()
     seconds, parsed = measure(lambda: parse_plan(source, registry), repeat)
@@ -540,10 +540,10 @@ def explain(engine: Engine, statements: list[tuple[str, Any]], keep: Callable[[s
 
 def query_plans(engine: Engine, today: date) -> str:
     """Plans of the hot statements: the sweep's candidate inserts, the rollup and the inbox."""
-    from workflows.actors import Actor
-    from workflows.escalation import escalate_overdue
-    from workflows.inbox import agency_inbox
-    from workflows.rollups import agency_rollup
+    from workflows.escalation.sweep import escalate_overdue
+    from workflows.kernel.actors import Actor
+    from workflows.reporting.inbox import agency_inbox
+    from workflows.reporting.rollups import agency_rollup
 
     sections = []
     with captured_sql(engine) as seen, rolled_back_session(engine) as session:

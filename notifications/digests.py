@@ -18,9 +18,15 @@ from models.outbox import OutboxMessage
 from notifications.delivery import base_context
 from notifications.recipients import resolve_recipients
 from notifications.render import RenderedMail, render
-from workflows.digests import HeadDigest, SecretariatDigest, head_digest, head_digests, secretariat_digest
-from workflows.errors import NotFound
-from workflows.outbox import enqueue_many
+from workflows.kernel.errors import NotFound
+from workflows.kernel.outbox import enqueue_many
+from workflows.reporting.digests import (
+    HeadDigest,
+    SecretariatDigest,
+    head_digest,
+    head_digests,
+    secretariat_digest,
+)
 
 HEAD_TEMPLATE = "head_digest"
 SECRETARIAT_TEMPLATE = "secretariat_digest"

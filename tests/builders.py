@@ -4,8 +4,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from models import Agency, Checkpoint, Plan, Section, Task, TaskSupport, User
-from workflows.passwords import hash_password
-from workflows.schedules import checkpoints_for
+from workflows.people.passwords import hash_password
+from workflows.plans.schedules import checkpoints_for
 
 PASSWORD = "matkhau-demo-123"
 _HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per test run

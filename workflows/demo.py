@@ -21,17 +21,17 @@ from sqlmodel import Session, select
 
 from models import Agency, Checkpoint, Plan, Submission, Task, User
 from models.user import Role, UserCreate
-from workflows.actors import SYSTEM, Actor
-from workflows.documents import read_plan_file
-from workflows.escalation import escalate_overdue
-from workflows.evidence import EvidenceStore
-from workflows.extensions import decide_extension, request_extension
-from workflows.plan_import import import_plan
-from workflows.plan_parser import parse_plan
-from workflows.registry import load_registry
-from workflows.review import accept_submission, return_submission
-from workflows.submissions import submit_report
-from workflows.users import create_user
+from workflows.agencies.registry import load_registry
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.checkpoints.extensions import decide_extension, request_extension
+from workflows.checkpoints.review import accept_submission, return_submission
+from workflows.checkpoints.submissions import submit_report
+from workflows.escalation.sweep import escalate_overdue
+from workflows.kernel.actors import SYSTEM, Actor
+from workflows.people.users import create_user
+from workflows.plans.documents import read_plan_file
+from workflows.plans.importing import import_plan
+from workflows.plans.parser import parse_plan
 
 SEED_PLAN = Path(__file__).resolve().parent.parent / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 DEMO_PASSWORD = "demo12345"

@@ -8,12 +8,12 @@ from api.commands.engine import find_agency
 from models.config import get_settings
 from models.db import unit_of_work
 from models.user import Role, UserCreate
-from workflows.actors import SYSTEM
-from workflows.errors import DomainError
-from workflows.evidence import EvidenceStore
-from workflows.reorg import merge_agency, rename_agency
-from workflows.submissions import sweep_orphan_files
-from workflows.users import create_user
+from workflows.agencies.reorg import merge_agency, rename_agency
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.checkpoints.submissions import sweep_orphan_files
+from workflows.kernel.actors import SYSTEM
+from workflows.kernel.errors import DomainError
+from workflows.people.users import create_user
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 
 from models.config import get_settings
 from models.db import make_engine
-from workflows.clock import today_in_vietnam
+from workflows.kernel.clock import today_in_vietnam
 
 
 class CommandError(Exception):

@@ -9,11 +9,11 @@ from sqlmodel import Session, select
 from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
 from models.agency import Agency
 from models.plan import Plan
-from workflows.jobs import run_escalation_sweep
-from workflows.ladder import RUNG_NAMES
-from workflows.registry import normalize
-from workflows.rollups import agency_rollup, plan_rollup
-from workflows.status import STATUS_LABELS_VI, Status
+from workflows.agencies.registry import normalize
+from workflows.checkpoints.status import STATUS_LABELS_VI, Status
+from workflows.escalation.ladder import RUNG_NAMES
+from workflows.reporting.rollups import agency_rollup, plan_rollup
+from workflows.runtime.jobs import run_escalation_sweep
 
 RUNG_LABELS_VI = {"reminder": "Nhắc hạn", "overdue": "Quá hạn", "secretariat": "Chuyển Thường trực",
                   "leader": "Báo cáo lãnh đạo"}
@@ -108,7 +108,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _deploy(args: argparse.Namespace) -> int:
-    from workflows.deployments import deploy_all
+    from workflows.runtime.deployments import deploy_all
 
     try:
         ids = deploy_all(args.pool)
@@ -120,7 +120,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from workflows.deployments import serve_all
+    from workflows.runtime.deployments import serve_all
 
     serve_all()
     return 0

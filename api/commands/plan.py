@@ -7,12 +7,12 @@ from pathlib import Path
 from api.cli import CommandError
 from api.commands.common import add_today, engine_from_settings, resolve_today
 from models.db import unit_of_work
-from workflows.actors import SYSTEM
-from workflows.documents import PlanDocumentError, read_plan_file
-from workflows.parsed import PlanFormatError
-from workflows.plan_import import ImportReport, import_plan
-from workflows.plan_parser import parse_plan, to_yaml
-from workflows.registry import load_registry
+from workflows.agencies.registry import load_registry
+from workflows.kernel.actors import SYSTEM
+from workflows.plans.documents import PlanDocumentError, read_plan_file
+from workflows.plans.importing import ImportReport, import_plan
+from workflows.plans.parsed import PlanFormatError
+from workflows.plans.parser import parse_plan, to_yaml
 
 
 def register(sub: argparse._SubParsersAction) -> None:

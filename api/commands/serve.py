@@ -42,8 +42,8 @@ def build_demo(today: date) -> str:
     """Migrate the configured database and fill it with the demo data; a short report."""
     from models.db import make_engine, unit_of_work
     from models.migrate import upgrade
+    from workflows.checkpoints.evidence import EvidenceStore
     from workflows.demo import DEMO_PASSWORD, seed_demo
-    from workflows.evidence import EvidenceStore
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from api.deps import OptionalUser, SessionDep
 from api.pages.templating import redirect, render, safe_next
 from api.security import end_session, read_session, start_session
 from models.user import Role
-from workflows.users import authenticate
+from workflows.people.users import authenticate
 
 router = APIRouter()
 LOGIN_COOKIE = "plantrack_login"  # keys the sign-in form's CSRF token before any session exists

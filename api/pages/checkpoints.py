@@ -17,20 +17,20 @@ from models.checkpoint import CheckpointState
 from models.extension import ExtensionRequest
 from models.submission import Evidence
 from models.user import Role
-from workflows.checkpoints import (
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.checkpoints.extensions import decide_extension, request_extension
+from workflows.checkpoints.queries import (
     CLOSED,
     checkpoint_history,
     checkpoint_status,
     get_checkpoint,
     supporting_agency_ids,
 )
-from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from workflows.evidence import EvidenceStore
-from workflows.extensions import decide_extension, request_extension
-from workflows.inbox import task_periods
-from workflows.review import accept_submission, return_submission
-from workflows.status import Status, days_late
-from workflows.submissions import add_contribution, submit_report
+from workflows.checkpoints.review import accept_submission, return_submission
+from workflows.checkpoints.status import Status, days_late
+from workflows.checkpoints.submissions import add_contribution, submit_report
+from workflows.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from workflows.reporting.inbox import task_periods
 
 router = APIRouter()
 REVIEWERS = (Role.secretariat, Role.admin)

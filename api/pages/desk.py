@@ -7,10 +7,10 @@ from api.pages.templating import PageDep
 from models.agency import Agency
 from models.user import Role
 from notifications.digests import preview_head_digest
-from workflows.actors import require_role
-from workflows.desk import DESK_ROLES, desk, plans_newest_first
-from workflows.errors import NotFound
-from workflows.rollups import agency_area_matrix, agency_rollup
+from workflows.kernel.actors import require_role
+from workflows.kernel.errors import NotFound
+from workflows.reporting.desk import DESK_ROLES, desk, plans_newest_first
+from workflows.reporting.rollups import agency_area_matrix, agency_rollup
 
 router = APIRouter()
 RUNG_LABELS = {

@@ -6,10 +6,10 @@ from fastapi.responses import Response
 from api.pages.messages import FormError
 from api.pages.templating import Page, PageDep
 from models import Plan
-from workflows.actors import require_role
-from workflows.desk import plans_newest_first
-from workflows.errors import InvalidInput, NotFound
-from workflows.exports import (
+from workflows.kernel.actors import require_role
+from workflows.kernel.errors import InvalidInput, NotFound
+from workflows.reporting.desk import plans_newest_first
+from workflows.reporting.exports import (
     EXPORT_ROLES,
     parse_quarter,
     quarter_label,

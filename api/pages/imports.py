@@ -12,13 +12,13 @@ from api.pages.messages import FormError, vi_error
 from api.pages.templating import Page, PageDep
 from models import Plan
 from models.user import Role
-from workflows.actors import require_role
-from workflows.documents import PlanDocumentError, read_plan_document
-from workflows.errors import DomainError
-from workflows.parsed import ParsedPlan, PlanFormatError
-from workflows.plan_import import import_plan
-from workflows.plan_parser import parse_plan
-from workflows.registry import load_registry
+from workflows.agencies.registry import load_registry
+from workflows.kernel.actors import require_role
+from workflows.kernel.errors import DomainError
+from workflows.plans.documents import PlanDocumentError, read_plan_document
+from workflows.plans.importing import import_plan
+from workflows.plans.parsed import ParsedPlan, PlanFormatError
+from workflows.plans.parser import parse_plan
 
 router = APIRouter()
 IMPORT_ROLES = (Role.secretariat, Role.admin)

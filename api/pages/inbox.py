@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.pages.templating import PageDep
-from workflows.inbox import agency_inbox
+from workflows.reporting.inbox import agency_inbox
 
 router = APIRouter()
 

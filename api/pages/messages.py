@@ -7,7 +7,7 @@ so nothing precise is ever lost.
 
 import re
 
-from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from workflows.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 
 STALE = "Hồ sơ đã được người khác cập nhật, vui lòng tải lại trang"
 STATE_VI = {

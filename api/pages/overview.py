@@ -7,12 +7,12 @@ from sqlmodel import select
 from api.pages.templating import PageDep
 from models import Agency, Indicator, Plan, PlanIssue, Section
 from models.user import Role
-from workflows.actors import require_agency_visible, require_role
-from workflows.checkpoints import list_checkpoints, supported_checkpoints
-from workflows.desk import plan_tasks, plans_newest_first
-from workflows.errors import NotFound
-from workflows.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
-from workflows.status import Status
+from workflows.checkpoints.queries import list_checkpoints, supported_checkpoints
+from workflows.checkpoints.status import Status
+from workflows.kernel.actors import require_agency_visible, require_role
+from workflows.kernel.errors import NotFound
+from workflows.reporting.desk import plan_tasks, plans_newest_first
+from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
 router = APIRouter()
 DASHBOARD_ROLES = (Role.leader, Role.secretariat, Role.admin)

@@ -20,10 +20,10 @@ from api.security import csrf_token_for
 from models.agency import Agency
 from models.config import Settings
 from models.user import Role, User
-from workflows.actors import Actor
-from workflows.clock import VN
-from workflows.errors import NotFound
-from workflows.status import STATUS_LABELS_VI, Status
+from workflows.checkpoints.status import STATUS_LABELS_VI, Status
+from workflows.kernel.actors import Actor
+from workflows.kernel.clock import VN
+from workflows.kernel.errors import NotFound
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 FLASH_COOKIE = "plantrack_flash"
@@ -239,7 +239,7 @@ def matrix_columns(matrix) -> list[MatrixColumn]:
 
 def matrix_cell(matrix, agency_id: int, column: MatrixColumn):
     """The figures of one column for one agency, summed over the column's areas (None: no checkpoint)."""
-    from workflows.rollups import Rollup
+    from workflows.reporting.rollups import Rollup
 
     cells = [c for ref in column.refs if (c := matrix.cell(agency_id, ref)) is not None]
     if len(cells) <= 1:

@@ -8,7 +8,7 @@ from api.deps import CurrentUser, SessionDep
 from api.pagination import PageDep, paginate
 from api.schemas import IdPath, Page
 from models.agency import Agency, AgencyPublic
-from workflows.errors import NotFound
+from workflows.kernel.errors import NotFound
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 

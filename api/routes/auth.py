@@ -11,8 +11,8 @@ from api.errors import NotAuthenticated
 from api.schemas import LoginIn, SessionOut, TokenOut
 from api.security import end_session, issue_token, start_session
 from models.user import User, UserPublic
-from workflows.errors import InvalidInput
-from workflows.users import authenticate
+from workflows.kernel.errors import InvalidInput
+from workflows.people.users import authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -23,9 +23,10 @@ from api.schemas import (
 from models.agency import Agency
 from models.checkpoint import Checkpoint
 from models.plan import Task
-from workflows import checkpoints, extensions, submissions
-from workflows.errors import InvalidInput
-from workflows.status import Status, status_expr
+from workflows.checkpoints import extensions, submissions
+from workflows.checkpoints import queries as checkpoints
+from workflows.checkpoints.status import Status, status_expr
+from workflows.kernel.errors import InvalidInput
 
 router = APIRouter(prefix="/checkpoints", tags=["checkpoints"])
 

@@ -10,7 +10,7 @@ from api.pagination import PageDep, paginate
 from api.schemas import EscalationOut, Page, id_query
 from models.checkpoint import Checkpoint
 from models.escalation import Escalation
-from workflows.checkpoints import visible_to
+from workflows.checkpoints.queries import visible_to
 
 router = APIRouter(prefix="/escalations", tags=["escalations"])
 

@@ -7,9 +7,10 @@ from api.deps import ActorDep, SessionDep, StoreDep, TodayDep
 from api.routes.views import evidence_out
 from api.schemas import EvidenceOut, IdPath
 from models.submission import Evidence, Submission
-from workflows import checkpoints, evidence
-from workflows.actors import Actor
-from workflows.errors import NotFound
+from workflows.checkpoints import evidence
+from workflows.checkpoints import queries as checkpoints
+from workflows.kernel.actors import Actor
+from workflows.kernel.errors import NotFound
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
 

@@ -10,8 +10,8 @@ from api.routes.views import extension_out
 from api.schemas import ExtensionDecisionIn, ExtensionOut, IdPath, Page, id_query
 from models.checkpoint import Checkpoint
 from models.extension import ExtensionRequest
-from workflows import extensions
-from workflows.checkpoints import visible_to
+from workflows.checkpoints import extensions
+from workflows.checkpoints.queries import visible_to
 
 router = APIRouter(prefix="/extensions", tags=["extensions"])
 

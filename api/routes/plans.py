@@ -8,7 +8,7 @@ from api.deps import CurrentUser, SessionDep
 from api.pagination import PageDep, paginate
 from api.schemas import IdPath, Page, SectionNode, TaskDetail, id_query
 from models.plan import Plan, PlanPublic, Section, Task, TaskSupport
-from workflows.errors import NotFound
+from workflows.kernel.errors import NotFound
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 

@@ -1,4 +1,4 @@
-"""Completion figures per agency, section and plan (`workflows.rollups`)."""
+"""Completion figures per agency, section and plan (`workflows.reporting.rollups`)."""
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,7 +12,7 @@ from models.agency import Agency
 from models.checkpoint import Checkpoint
 from models.plan import Task
 from models.user import Role
-from workflows import rollups
+from workflows.reporting import rollups
 
 router = APIRouter(prefix="/rollups", tags=["rollups"])
 SeesAll = [Depends(require_roles(Role.secretariat, Role.leader, Role.admin))]

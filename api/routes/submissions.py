@@ -7,9 +7,10 @@ from api.routes.views import review_out, submission_out
 from api.schemas import AcceptIn, IdPath, ReturnIn, ReviewOut, SubmissionOut
 from models.submission import Submission
 from models.user import User
-from workflows import checkpoints, review
-from workflows.actors import Actor
-from workflows.errors import NotFound
+from workflows.checkpoints import queries as checkpoints
+from workflows.checkpoints import review
+from workflows.kernel.actors import Actor
+from workflows.kernel.errors import NotFound
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 

@@ -8,7 +8,7 @@ from api.pagination import PageDep, paginate
 from api.routes.plans import task_details, task_query
 from api.schemas import IdPath, Page, TaskDetail, id_query
 from models.plan import Task
-from workflows.errors import NotFound
+from workflows.kernel.errors import NotFound
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 

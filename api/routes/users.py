@@ -8,7 +8,7 @@ from api.deps import ActorDep, CurrentUser, SessionDep, require_roles
 from api.pagination import PageDep, paginate
 from api.schemas import IdPath, Page, id_query
 from models.user import Role, User, UserCreate, UserPublic
-from workflows import users
+from workflows.people import users
 
 router = APIRouter(prefix="/users", tags=["users"])
 AdminOnly = [Depends(require_roles(Role.admin))]

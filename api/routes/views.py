@@ -3,7 +3,7 @@ from api.schemas import CheckpointOut, EvidenceOut, ExtensionOut, ReviewOut, Sub
 from models.checkpoint import Checkpoint
 from models.extension import ExtensionRequest
 from models.submission import Evidence, Review
-from workflows.checkpoints import CheckpointRow, SubmissionEntry
+from workflows.checkpoints.queries import CheckpointRow, SubmissionEntry
 
 
 def checkpoint_out(cp: Checkpoint, status: str, **extra) -> CheckpointOut:

@@ -10,9 +10,9 @@ from api.app import create_app
 from api.security import issue_token
 from models import Agency, Checkpoint, Evidence, Task, User
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
-from workflows import extensions, submissions
-from workflows.actors import Actor
-from workflows.evidence import EvidenceStore
+from workflows.checkpoints import extensions, submissions
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.kernel.actors import Actor
 
 TODAY = date(2023, 7, 1)
 

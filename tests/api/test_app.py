@@ -2,7 +2,7 @@
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from workflows.scheduler import start_scheduler
+from workflows.runtime.scheduler import start_scheduler
 
 
 def test_lifespan_starts_and_stops_the_scheduler(settings, engine):

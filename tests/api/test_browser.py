@@ -18,8 +18,8 @@ from models import Agency, Checkpoint, Task
 from models.config import Settings
 from models.db import make_engine
 from models.migrate import upgrade
+from workflows.checkpoints.evidence import EvidenceStore
 from workflows.demo import DEMO_PASSWORD, SYT, seed_demo
-from workflows.evidence import EvidenceStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

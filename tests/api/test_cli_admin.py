@@ -9,7 +9,7 @@ from api.cli import main
 from models import Agency, Checkpoint, User
 from models.config import get_settings
 from tests.builders import add_agency, add_task
-from workflows.evidence import EvidenceStore
+from workflows.checkpoints.evidence import EvidenceStore
 
 
 @pytest.fixture

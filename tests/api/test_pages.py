@@ -14,9 +14,9 @@ from starlette.responses import Response
 from api.security import SESSION_COOKIE, start_session
 from models import Checkpoint, Evidence, Submission, TaskSupport, User
 from tests.builders import PASSWORD, add_task
-from workflows import review, submissions
-from workflows.actors import Actor
-from workflows.evidence import EvidenceStore
+from workflows.checkpoints import review, submissions
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.kernel.actors import Actor
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 STALE = "Hồ sơ đã được người khác cập nhật, vui lòng tải lại trang"

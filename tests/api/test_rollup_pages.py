@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from tests.api.conftest import TODAY
 from tests.builders import add_agency, add_plan, add_task
-from workflows.rollups import agency_rollup
+from workflows.reporting.rollups import agency_rollup
 
 
 def test_pages_follow_the_whole_rollup(client, world, engine):

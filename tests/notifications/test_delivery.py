@@ -10,7 +10,7 @@ from models.types import utcnow
 from notifications.delivery import MAX_ATTEMPTS, claim, deliver_pending
 from tests.builders import add_agency, add_user
 from tests.notifications.smtp_server import SmtpServer, free_port
-from workflows.outbox import enqueue, enqueue_many
+from workflows.kernel.outbox import enqueue, enqueue_many
 
 NOTICE = dict(checkpoint_id=7, agency_name="Sở Y tế", task_ref="II.3-b2",
               task_title="Đánh giá chương trình điều trị nghiện bằng thuốc thay thế",

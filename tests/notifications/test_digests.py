@@ -18,8 +18,8 @@ from notifications.digests import (
 )
 from tests.builders import add_agency, add_task
 from tests.notifications.digest_world import TODAY, build_digest_world
-from workflows.digests import head_digest, head_digests, secretariat_digest
-from workflows.errors import NotFound
+from workflows.kernel.errors import NotFound
+from workflows.reporting.digests import head_digest, head_digests, secretariat_digest
 
 GOLDEN = Path(__file__).parent / "golden"
 

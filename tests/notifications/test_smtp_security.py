@@ -14,7 +14,7 @@ from sqlmodel import select
 from models import OutboxMessage
 from notifications.delivery import deliver_pending
 from tests.notifications.smtp_server import SmtpServer
-from workflows.outbox import enqueue
+from workflows.kernel.outbox import enqueue
 
 CONTEXT = {"checkpoint_id": 1, "agency_name": "Sở Y tế", "task_ref": "II.3", "task_title": "Điều trị",
            "period_label": "", "due_date": "2023-06-14", "reason": "Đạt yêu cầu"}

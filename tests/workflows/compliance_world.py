@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from models import Agency, Checkpoint, Task
 from tests.builders import add_agency, add_task, add_user, checkpoints_of
-from workflows.actors import Actor
-from workflows.evidence import MB, EvidenceStore
+from workflows.checkpoints.evidence import MB, EvidenceStore
+from workflows.kernel.actors import Actor
 
 METHADONE = ("Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất dạng "
              "thuốc phiện bằng thuốc thay thế (Methadone, Buprenorphine).")

@@ -15,13 +15,13 @@ from models import (
     Task,
     User,
 )
-from workflows.actors import Actor
+from workflows.checkpoints.evidence import EvidenceStore, sniff_type
 from workflows.demo import ACCOUNTS, DEMO_PASSWORD, demo_pdf, seed_demo
-from workflows.desk import desk
-from workflows.documents import read_plan_document
-from workflows.evidence import EvidenceStore, sniff_type
-from workflows.inbox import agency_inbox
-from workflows.users import authenticate
+from workflows.kernel.actors import Actor
+from workflows.people.users import authenticate
+from workflows.plans.documents import read_plan_document
+from workflows.reporting.desk import desk
+from workflows.reporting.inbox import agency_inbox
 
 TODAY = date(2023, 7, 1)
 TABLES = (Plan, Task, Checkpoint, User, Submission, Evidence, ExtensionRequest, Escalation, AuditEvent)

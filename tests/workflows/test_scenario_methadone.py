@@ -11,23 +11,23 @@ from sqlmodel import Session, select
 
 from models import Agency, Checkpoint, Evidence, OutboxMessage, Task
 from tests.builders import add_user
-from workflows.actors import SYSTEM, Actor
-from workflows.checkpoints import (
+from workflows.agencies.registry import load_registry
+from workflows.checkpoints.evidence import MB, EvidenceStore
+from workflows.checkpoints.extensions import request_extension
+from workflows.checkpoints.queries import (
     checkpoint_audit,
     checkpoint_history,
     checkpoint_status,
     get_checkpoint,
     list_checkpoints,
 )
-from workflows.errors import NotFound, PermissionDenied
-from workflows.evidence import MB, EvidenceStore
-from workflows.extensions import request_extension
-from workflows.plan_import import import_plan
-from workflows.plan_parser import parse_plan
-from workflows.registry import load_registry
-from workflows.review import accept_submission, return_submission
-from workflows.rollups import agency_rollup
-from workflows.submissions import submit_report
+from workflows.checkpoints.review import accept_submission, return_submission
+from workflows.checkpoints.submissions import submit_report
+from workflows.kernel.actors import SYSTEM, Actor
+from workflows.kernel.errors import NotFound, PermissionDenied
+from workflows.plans.importing import import_plan
+from workflows.plans.parser import parse_plan
+from workflows.reporting.rollups import agency_rollup
 
 SEED = Path(__file__).parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 

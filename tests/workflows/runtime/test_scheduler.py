@@ -1,0 +1,152 @@
+"""Scheduler wiring: one leader among processes, the four jobs on the right cron in Vietnam time."""
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session, func, select
+
+from models import Escalation
+from models.config import Settings
+from models.db import create_schema, make_engine
+from tests.builders import add_agency, add_task
+from workflows.kernel.clock import today_in_vietnam
+from workflows.runtime.scheduler import start_scheduler
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """(settings, engine) with the scheduler enabled, on a SQLite file or a throwaway PostgreSQL DB."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'sched.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    engine = make_engine(url)
+    create_schema(engine)
+    settings = Settings(data_dir=tmp_path / "data", database_url=url, scheduler_enabled=True)
+    yield settings, engine
+    engine.dispose()
+
+
+def test_two_workers_starting_at_once_elect_one_leader(backend):
+    settings, engine = backend
+    barrier, handles = threading.Barrier(2), []
+
+    def worker():
+        barrier.wait()
+        handles.append(start_scheduler(settings, engine, retry_s=3600))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    leaders = [h for h in handles if h.leading]
+    (follower,) = [h for h in handles if not h.leading]
+    assert len(handles) == 2 and len(leaders) == 1
+    assert leaders[0].scheduler.running and follower.scheduler is None
+    assert not follower.try_to_lead()  # still held
+    leaders[0].shutdown()
+    assert not leaders[0].scheduler.running
+    assert follower.try_to_lead()  # released on shutdown: the follower's campaign takes over
+    assert follower.leading
+    follower.shutdown()
+    assert not follower.leading
+
+
+def test_a_follower_campaigns_until_the_leader_leaves(backend):
+    settings, engine = backend
+    leader = start_scheduler(settings, engine)
+    follower = start_scheduler(settings, engine, retry_s=0.05)
+    try:
+        assert leader.leading and not follower.leading
+        leader.shutdown()
+        for _ in range(600):  # the campaign thread retries every 50 ms
+            if follower.leading:
+                break
+            threading.Event().wait(0.05)
+        assert follower.leading
+    finally:
+        leader.shutdown()
+        follower.shutdown()
+
+
+def test_another_process_is_refused_while_the_leader_lives(backend):
+    settings, engine = backend
+    handle = start_scheduler(settings, engine)
+    assert handle.leading
+    probe = ("import sys; from pathlib import Path; from models.config import Settings; "
+             "from models.db import make_engine; from workflows.runtime.scheduler import start_scheduler; "
+             "s = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], scheduler_enabled=True); "
+             "h = start_scheduler(s, make_engine(s.db_url)); print('leader' if h.leading else 'follower'); "
+             "h.shutdown()")
+    args = [sys.executable, "-c", probe, str(settings.data_dir), settings.db_url]
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        assert out == "follower"
+    finally:
+        handle.shutdown()
+    out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert out == "leader"
+
+
+def test_disabled_scheduler_takes_no_lock(tmp_path):
+    url = f"sqlite:///{tmp_path / 'off.db'}"
+    engine = make_engine(url)
+    off = Settings(data_dir=tmp_path / "data", database_url=url, scheduler_enabled=False)
+    assert start_scheduler(off, engine) is None
+    handle = start_scheduler(off.model_copy(update={"scheduler_enabled": True}), engine)
+    assert handle.leading
+    handle.shutdown()
+    engine.dispose()
+
+
+def test_jobs_and_their_triggers(tmp_path):
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    engine = make_engine(url)
+    handle = start_scheduler(Settings(data_dir=tmp_path / "data", database_url=url), engine)
+    try:
+        jobs = {j.id: j for j in handle.scheduler.get_jobs()}
+        assert set(jobs) == {"escalation_sweep", "outbox_delivery", "head_digests", "secretariat_digest"}
+
+        def fields(job_id):
+            trigger = jobs[job_id].trigger
+            assert trigger.timezone == VN
+            return {f.name: str(f) for f in trigger.fields if not f.is_default}
+
+        assert fields("escalation_sweep") == {"minute": "0"}
+        assert fields("outbox_delivery") == {"minute": "*"}
+        assert fields("head_digests") == {"day_of_week": "mon", "hour": "7", "minute": "0"}
+        assert fields("secretariat_digest") == {"hour": "7", "minute": "0"}
+        wed = datetime(2023, 6, 14, 10, 30, 20, tzinfo=VN)
+
+        def next_after(job_id, moment=wed):
+            return jobs[job_id].trigger.get_next_fire_time(None, moment)
+
+        assert next_after("head_digests") == datetime(2023, 6, 19, 7, 0, tzinfo=VN)
+        assert next_after("secretariat_digest") == datetime(2023, 6, 15, 7, 0, tzinfo=VN)
+        assert next_after("escalation_sweep") == datetime(2023, 6, 14, 11, 0, tzinfo=VN)
+        assert next_after("outbox_delivery") == datetime(2023, 6, 14, 10, 31, tzinfo=VN)
+        assert all(j.max_instances == 1 and j.coalesce for j in jobs.values())
+    finally:
+        handle.shutdown()
+        engine.dispose()
+
+
+def test_sweep_job_runs_on_todays_date(settings, engine):
+    with Session(engine) as s:
+        add_task(s, add_agency(s, "Sở Y tế"), [today_in_vietnam() + timedelta(days=3)])
+        s.commit()
+    handle = start_scheduler(settings.model_copy(update={"scheduler_enabled": True}), engine)
+    try:
+        job = handle.scheduler.get_job("escalation_sweep")
+        fired = job.func(*job.args)  # what the scheduler calls on the hour, without waiting for it
+    finally:
+        handle.shutdown()
+    assert [f.rung for f in fired] == ["reminder"]
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Escalation)).one() == 1

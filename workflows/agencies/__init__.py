@@ -1,0 +1,1 @@
+"""The agency registry and its reorganisations (merge, rename)."""

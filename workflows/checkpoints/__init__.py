@@ -1,0 +1,1 @@
+"""One dated obligation of one agency: its status, who may act, reports, reviews, extensions, evidence."""

@@ -1,0 +1,89 @@
+"""Extension requests (gia hạn): the lead's focal point asks, the secretariat decides."""
+from datetime import date
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from models.extension import ExtensionRequest
+from models.user import Role
+from workflows.checkpoints.queries import CLOSED, change_checkpoint, get_checkpoint, lock_checkpoint
+from workflows.checkpoints.review import notice_context
+from workflows.kernel import audit
+from workflows.kernel.actors import Actor, require_focal_of, require_role
+from workflows.kernel.errors import Conflict, InvalidInput, NotFound
+from workflows.kernel.outbox import enqueue
+
+MAX_REASON = 5_000
+
+
+def request_extension(session: Session, actor: Actor, checkpoint_id: int, requested_due: date,
+                      reason: str, today: date) -> ExtensionRequest:
+    """Ask for a later due date; one pending request per checkpoint."""
+    cp = get_checkpoint(session, actor, checkpoint_id)
+    require_focal_of(actor, cp.agency_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("give a reason for the extension")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"the reason is {len(reason)} characters long; the limit is {MAX_REASON}")
+    if requested_due <= cp.due_date:
+        raise InvalidInput(f"the new due date {requested_due:%d/%m/%Y} must be after the current one "
+                           f"({cp.due_date:%d/%m/%Y})")
+    if cp.state in CLOSED:
+        raise Conflict(f"checkpoint {cp.id} is {cp.state}; nothing to extend")
+    lock_checkpoint(session, cp.id)  # two requests racing: the second waits, then sees the first
+    pending = session.exec(select(ExtensionRequest.id).where(
+        ExtensionRequest.checkpoint_id == cp.id, ExtensionRequest.status == "pending")).first()
+    if pending is not None:
+        raise Conflict(f"extension request {pending} for this checkpoint is still pending")
+    req = ExtensionRequest(checkpoint_id=cp.id, requested_by=actor.user_id, previous_due=cp.due_date,
+                           requested_due=requested_due, reason=reason)
+    session.add(req)
+    session.flush()
+    audit.record(session, actor, "extension.request", "checkpoint", cp.id, None,
+                 {"request_id": req.id, "previous_due": cp.due_date, "requested_due": requested_due,
+                  "reason": reason, "requested_on": today})
+    return req
+
+
+def decide_extension(session: Session, actor: Actor, request_id: int, approve: bool, note: str | None,
+                     today: date) -> ExtensionRequest:
+    """Approve (the due date moves; the original stays for on-time figures) or refuse."""
+    req = session.get(ExtensionRequest, request_id)
+    if req is None:
+        raise NotFound(f"extension request {request_id} not found")
+    cp = get_checkpoint(session, actor, req.checkpoint_id, f"extension request {request_id}")
+    require_role(actor, Role.secretariat, Role.admin)
+    note = (note or "").strip()
+    if len(note) > MAX_REASON:
+        raise InvalidInput(f"the note is {len(note)} characters long; the limit is {MAX_REASON}")
+    session.refresh(req)
+    if req.status != "pending":
+        raise Conflict(f"extension request {req.id} was already {req.status}")
+    before = {"status": req.status, "due_date": cp.due_date, "version": cp.version}
+    if approve:
+        if cp.state in CLOSED:
+            raise Conflict(f"checkpoint {cp.id} is {cp.state}; refuse the request instead")
+        if req.requested_due <= cp.due_date:
+            raise Conflict(f"the checkpoint is already due {cp.due_date:%d/%m/%Y}, not before "
+                           f"the requested {req.requested_due:%d/%m/%Y}")
+        # the escalation ladder keys on due_date, so it restarts from the new date
+        change_checkpoint(session, cp, None, due_date=req.requested_due)
+    status = "approved" if approve else "refused"
+    done = session.execute(update(ExtensionRequest)
+                           .where(ExtensionRequest.id == req.id, ExtensionRequest.status == "pending")
+                           .values(status=status, decided_by=actor.user_id, decision_note=note,
+                                   decided_at=func.now())
+                           .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        raise Conflict(f"extension request {req.id} was decided by someone else meanwhile")
+    session.refresh(req)
+    audit.record(session, actor, f"extension.{'approve' if approve else 'refuse'}", "checkpoint", cp.id,
+                 before, {"status": status, "due_date": cp.due_date, "version": cp.version,
+                          "request_id": req.id, "note": note, "decided_on": today})
+    enqueue(session, f"notice:extension:{req.id}", "notice_extension",
+            notice_context(session, actor, cp, request_id=req.id, approved=approve, note=note,
+                           reason=req.reason, previous_due=req.previous_due.isoformat(),
+                           requested_due=req.requested_due.isoformat()),
+            audience="focal", agency_id=cp.agency_id)
+    return req

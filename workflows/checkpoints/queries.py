@@ -1,0 +1,216 @@
+"""Checkpoint queries (who sees what, lists, history) and the one guarded write every change uses."""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, false, func, or_, true, update
+from sqlmodel import Session, select
+
+from models.agency import Agency
+from models.audit import AuditEvent
+from models.checkpoint import Checkpoint, CheckpointState
+from models.extension import ExtensionRequest
+from models.plan import Task, TaskSupport
+from models.submission import Evidence, Review, Submission
+from models.user import User
+from workflows.checkpoints.status import Status, status_expr
+from workflows.kernel.actors import Actor, require_agency_visible
+from workflows.kernel.errors import Conflict, InvalidInput, NotFound
+
+CLOSED = (CheckpointState.accepted, CheckpointState.waived)
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    """A checkpoint as lists show it: with its status on `today` and its task and agency names."""
+
+    checkpoint: Checkpoint
+    status: str
+    task_ref: str
+    task_title: str
+    agency_name: str
+    plan_id: int
+
+
+@dataclass
+class SubmissionEntry:
+    """One submission (report round or contribution) with its evidence and reviews, oldest first."""
+
+    submission: Submission
+    agency_name: str
+    evidence: list[Evidence] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+
+
+@dataclass
+class CheckpointHistory:
+    """Everything that happened to a checkpoint; `names` maps user ids to display names."""
+
+    checkpoint: Checkpoint
+    submissions: list[SubmissionEntry]
+    extensions: list[ExtensionRequest]
+    names: dict[int, str]
+
+
+def visible_to(actor: Actor) -> ColumnElement[bool]:
+    """Checkpoints an actor may see: all, or its agency's own and those of tasks it supports."""
+    if actor.sees_all:
+        return true()
+    if actor.agency_id is None:
+        return false()
+    supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == actor.agency_id)
+    return or_(Checkpoint.agency_id == actor.agency_id, Checkpoint.task_id.in_(supported))
+
+
+def get_checkpoint(session: Session, actor: Actor, checkpoint_id: int, what: str | None = None) -> Checkpoint:
+    """The checkpoint, freshly read; NotFound when it does not exist or the actor may not see it.
+
+    Reached through a child record, pass `what` ("submission 7"): the refusal then reads exactly
+    like that record's own "not found", so it reveals nothing.
+    """
+    cp = session.exec(select(Checkpoint)
+                      .where(Checkpoint.id == checkpoint_id, visible_to(actor))
+                      .execution_options(populate_existing=True)).first()
+    if cp is None:
+        raise NotFound(f"{what or f'checkpoint {checkpoint_id}'} not found")
+    return cp
+
+
+def supporting_agency_ids(session: Session, task_id: int) -> set[int]:
+    """Agencies that support (phối hợp) a task."""
+    return set(session.exec(select(TaskSupport.agency_id).where(TaskSupport.task_id == task_id)).all())
+
+
+def change_checkpoint(session: Session, cp: Checkpoint, expected_version: int | None, **values) -> None:
+    """UPDATE … SET values, version+1 WHERE id AND version — Conflict when someone changed it first.
+
+    `cp` is the row the caller's checks were made on; a form's `expected_version` must match it.
+    """
+    require_version(cp, expected_version)
+    expected = cp.version
+    stmt = (update(Checkpoint)
+            .where(Checkpoint.id == cp.id, Checkpoint.version == expected)
+            .values(**values, version=Checkpoint.version + 1, updated_at=func.now())
+            .execution_options(synchronize_session=False))
+    if session.execute(stmt).rowcount != 1:
+        raise Conflict(f"checkpoint changed since you loaded it (version {expected}); "
+                       "reload and try again")
+    session.refresh(cp)
+
+
+def require_version(cp: Checkpoint, expected_version: int | None) -> None:
+    """Refuse a form loaded at another version (checked before the rule's own state checks)."""
+    if expected_version is not None and expected_version != cp.version:
+        raise Conflict(f"checkpoint changed since you loaded it (version {expected_version}; it is now "
+                       f"at version {cp.version}); reload and try again")
+
+
+def lock_checkpoint(session: Session, checkpoint_id: int) -> None:
+    """Take the checkpoint's row lock (PostgreSQL) / the write lock (SQLite) without changing it.
+
+    Serialises check-then-insert rules (one pending extension request) on both backends.
+    """
+    session.execute(update(Checkpoint).where(Checkpoint.id == checkpoint_id)
+                    .values(version=Checkpoint.version)
+                    .execution_options(synchronize_session=False))
+
+
+def _statuses(status: str | Iterable[str] | None) -> list[str] | None:
+    if status is None:
+        return None
+    wanted = [status] if isinstance(status, str) else list(status)
+    unknown = [s for s in wanted if s not in set(Status)]
+    if unknown:
+        raise InvalidInput(f"unknown status {', '.join(unknown)}; one of {', '.join(Status)}")
+    return wanted
+
+
+def _page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
+
+
+def _rows(session: Session, today: date, where: list, status, due_from, due_to,
+          limit: int, offset: int) -> list[CheckpointRow]:
+    _page(limit, offset)
+    wanted = _statuses(status)
+    st = status_expr(today)
+    q = (select(Checkpoint, st.label("status"), Task.ref, Task.title, Agency.name, Task.plan_id)
+         .join(Task, Task.id == Checkpoint.task_id).join(Agency, Agency.id == Checkpoint.agency_id)
+         .where(*where))
+    if wanted is not None:
+        q = q.where(st.in_(wanted))
+    if due_from is not None:
+        q = q.where(Checkpoint.due_date >= due_from)
+    if due_to is not None:
+        q = q.where(Checkpoint.due_date <= due_to)
+    q = q.order_by(Checkpoint.due_date, Checkpoint.id).limit(limit).offset(offset)
+    return [CheckpointRow(cp, s, ref, title, name, plan_id)
+            for cp, s, ref, title, name, plan_id in session.exec(q).all()]
+
+
+def list_checkpoints(session: Session, actor: Actor, today: date, agency_id: int | None = None,
+                     status: str | Iterable[str] | None = None, due_from: date | None = None,
+                     due_to: date | None = None, limit: int = 50, offset: int = 0) -> list[CheckpointRow]:
+    """Checkpoints an agency leads (agency users: their own), filtered by computed status and due date."""
+    if not actor.sees_all:
+        agency_id = actor.agency_id if agency_id is None else agency_id
+        require_agency_visible(actor, {agency_id}, f"agency {agency_id}")
+    where = [] if agency_id is None else [Checkpoint.agency_id == agency_id]
+    return _rows(session, today, where, status, due_from, due_to, limit, offset)
+
+
+def supported_checkpoints(session: Session, actor: Actor, today: date, agency_id: int | None = None,
+                          status: str | Iterable[str] | None = None, due_from: date | None = None,
+                          due_to: date | None = None, limit: int = 50,
+                          offset: int = 0) -> list[CheckpointRow]:
+    """Other agencies' checkpoints on tasks that `agency_id` supports (phối hợp)."""
+    agency_id = actor.agency_id if agency_id is None else agency_id
+    if agency_id is None:
+        raise InvalidInput("name the supporting agency (agency_id)")
+    require_agency_visible(actor, {agency_id}, f"agency {agency_id}")
+    supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
+    where = [Checkpoint.task_id.in_(supported), Checkpoint.agency_id != agency_id]
+    return _rows(session, today, where, status, due_from, due_to, limit, offset)
+
+
+def checkpoint_status(session: Session, checkpoint_id: int, today: date) -> str:
+    """One checkpoint's status on `today` (the same CASE expression as the lists)."""
+    return session.exec(select(status_expr(today)).where(Checkpoint.id == checkpoint_id)).one()
+
+
+def checkpoint_history(session: Session, actor: Actor, checkpoint_id: int) -> CheckpointHistory:
+    """Submissions (with evidence and reviews) and extension requests, oldest first; 5 queries."""
+    cp = get_checkpoint(session, actor, checkpoint_id)
+    subs = session.exec(select(Submission, Agency.name).join(Agency, Agency.id == Submission.agency_id)
+                        .where(Submission.checkpoint_id == cp.id)
+                        .order_by(Submission.submitted_at, Submission.id)).all()
+    entries = {s.id: SubmissionEntry(s, name) for s, name in subs}
+    if entries:
+        for ev in session.exec(select(Evidence).where(Evidence.submission_id.in_(entries))
+                               .order_by(Evidence.id)).all():
+            entries[ev.submission_id].evidence.append(ev)
+        for rv in session.exec(select(Review).where(Review.submission_id.in_(entries))
+                               .order_by(Review.reviewed_at, Review.id)).all():
+            entries[rv.submission_id].reviews.append(rv)
+    extensions = list(session.exec(select(ExtensionRequest).where(ExtensionRequest.checkpoint_id == cp.id)
+                                   .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)).all())
+    people = {e.submission.author_id for e in entries.values()}
+    people |= {r.reviewer_id for e in entries.values() for r in e.reviews}
+    people |= {x.requested_by for x in extensions} | {x.decided_by for x in extensions if x.decided_by}
+    names = {}
+    if people:
+        names = {uid: full or uname for uid, full, uname in
+                 session.exec(select(User.id, User.full_name, User.username).where(User.id.in_(people)))}
+    return CheckpointHistory(cp, list(entries.values()), extensions, names)
+
+
+def checkpoint_audit(session: Session, actor: Actor, checkpoint_id: int) -> list[AuditEvent]:
+    """The checkpoint's audit trail, oldest first (every workflow rule records against the checkpoint)."""
+    cp = get_checkpoint(session, actor, checkpoint_id)
+    return list(session.exec(select(AuditEvent)
+                             .where(AuditEvent.entity_type == "checkpoint", AuditEvent.entity_id == cp.id)
+                             .order_by(AuditEvent.id)).all())

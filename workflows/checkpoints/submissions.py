@@ -1,0 +1,153 @@
+"""Reports (báo cáo) by the lead agency and contributions by supporting agencies."""
+import os
+import time
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models.checkpoint import CheckpointState
+from models.plan import Task
+from models.submission import Evidence, Submission, SubmissionKind, SubmissionStatus
+from models.user import Role
+from workflows.checkpoints.evidence import SHA256, TEMP_PREFIX, CheckedFile, EvidenceStore, attach, check_link
+from workflows.checkpoints.queries import (
+    CLOSED,
+    change_checkpoint,
+    get_checkpoint,
+    require_version,
+    supporting_agency_ids,
+)
+from workflows.kernel import audit
+from workflows.kernel.actors import Actor, require_focal_of
+from workflows.kernel.errors import Conflict, InvalidInput, PermissionDenied
+
+SUBMITTABLE = (CheckpointState.open, CheckpointState.returned)
+MAX_NOTE = 20_000
+MAX_ITEMS = 20
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def _checked_input(store: EvidenceStore, note: str | None, files: list[tuple[str, bytes]],
+                   links: list[str]) -> tuple[str, list[CheckedFile], list[str]]:
+    """Validate everything before anything is written (bad input leaves no trace)."""
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"the note is {len(note)} characters long; the limit is {MAX_NOTE}")
+    if len(files) + len(links) > MAX_ITEMS:
+        raise InvalidInput(f"at most {MAX_ITEMS} files and links per submission")
+    checked = [store.check_file(name, data) for name, data in files]
+    urls = [check_link(url) for url in links]
+    if not note and not checked and not urls:
+        raise InvalidInput("write a progress note or attach at least one file or link")
+    return note, checked, urls
+
+
+def _evidence_summary(rows: list[Evidence]) -> list[dict]:
+    return [{"kind": e.kind, "sha256": e.sha256, "filename": e.filename, "size": e.size, "url": e.url}
+            for e in rows]
+
+
+def submit_report(session: Session, actor: Actor, checkpoint_id: int, note: str | None,
+                  files: list[tuple[str, bytes]], links: list[str], today: date, store: EvidenceStore,
+                  expected_version: int | None = None) -> Submission:
+    """The lead agency's focal point reports on an open or returned checkpoint (a new round)."""
+    cp = get_checkpoint(session, actor, checkpoint_id)
+    require_focal_of(actor, cp.agency_id)
+    note, checked, urls = _checked_input(store, note, files, links)
+    require_version(cp, expected_version)
+    if cp.state not in SUBMITTABLE:
+        raise Conflict(f"checkpoint {cp.id} is {cp.state}; only an open or returned checkpoint "
+                       "can be submitted")
+    if session.get(Task, cp.task_id).withdrawn:
+        raise Conflict(f"the task of checkpoint {cp.id} was withdrawn from the plan")
+    before = {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version}
+    rounds = session.exec(select(func.count()).select_from(Submission).where(
+        Submission.checkpoint_id == cp.id, Submission.kind == SubmissionKind.report)).one()
+    # the guarded UPDATE first: a stale form is refused before any file is written
+    change_checkpoint(session, cp, expected_version, state=CheckpointState.submitted, submitted_on=today)
+    sub = Submission(checkpoint_id=cp.id, agency_id=cp.agency_id, author_id=actor.user_id,
+                     kind=SubmissionKind.report, status=SubmissionStatus.pending, note=note,
+                     round=rounds + 1, submitted_on=today)
+    session.add(sub)
+    session.flush()
+    evidence = attach(session, store, sub, checked, urls)
+    audit.record(session, actor, "submission.submit", "checkpoint", cp.id, before,
+                 {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version,
+                  "submission_id": sub.id, "round": sub.round, "evidence": _evidence_summary(evidence)})
+    return sub
+
+
+def add_contribution(session: Session, actor: Actor, checkpoint_id: int, note: str | None,
+                     files: list[tuple[str, bytes]], links: list[str], today: date,
+                     store: EvidenceStore) -> Submission:
+    """A supporting agency's focal point adds input to the lead's checkpoint (state unchanged)."""
+    cp = get_checkpoint(session, actor, checkpoint_id)
+    if actor.role != Role.focal:
+        raise PermissionDenied("only a focal point of a supporting agency may add a contribution")
+    if actor.agency_id == cp.agency_id:
+        raise PermissionDenied("the lead agency submits a report; contributions are for supporting agencies")
+    if actor.agency_id not in supporting_agency_ids(session, cp.task_id):
+        raise PermissionDenied("your agency does not support this task")
+    note, checked, urls = _checked_input(store, note, files, links)
+    if cp.state in CLOSED:
+        raise Conflict(f"checkpoint {cp.id} is {cp.state}; it takes no more contributions")
+    previous = session.exec(select(func.count()).select_from(Submission).where(
+        Submission.checkpoint_id == cp.id, Submission.kind == SubmissionKind.contribution,
+        Submission.agency_id == actor.agency_id)).one()
+    sub = Submission(checkpoint_id=cp.id, agency_id=actor.agency_id, author_id=actor.user_id,
+                     kind=SubmissionKind.contribution, status=SubmissionStatus.noted, note=note,
+                     round=previous + 1, submitted_on=today)  # round: this agency's n-th contribution
+    session.add(sub)
+    session.flush()
+    evidence = attach(session, store, sub, checked, urls)
+    audit.record(session, actor, "contribution.add", "checkpoint", cp.id, None,
+                 {"submission_id": sub.id, "agency_id": sub.agency_id, "round": sub.round,
+                  "evidence": _evidence_summary(evidence)})
+    return sub
+
+
+def sweep_orphan_files(session: Session, store: EvidenceStore, grace: timedelta = ORPHAN_GRACE,
+                       now: float | None = None) -> list[str]:
+    """Remove stored files no Evidence row refers to, and leftover temp files, older than `grace`.
+
+    Files newer than `grace` are left alone: their transaction may still be committing (`put`
+    touches a reused file for the same reason). Returns the removed paths relative to the root.
+    """
+    if not store.root.is_dir():
+        return []
+    cutoff = (time.time() if now is None else now) - grace.total_seconds()
+    candidates: dict[str, tuple[os.DirEntry, float]] = {}
+    removed = []
+    for sub in os.scandir(store.root):
+        if not (sub.is_dir(follow_symlinks=False) and len(sub.name) == 2):
+            continue
+        for entry in os.scandir(sub.path):
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            mtime = entry.stat(follow_symlinks=False).st_mtime
+            if mtime >= cutoff:
+                continue
+            if entry.name.startswith(TEMP_PREFIX):  # a writer that died between write and rename
+                os.unlink(entry.path)
+                removed.append(f"{sub.name}/{entry.name}")
+            elif SHA256.fullmatch(entry.name) and entry.name.startswith(sub.name):
+                candidates[entry.name] = (entry, mtime)
+    shas = list(candidates)
+    referenced: set[str] = set()
+    for i in range(0, len(shas), 500):
+        chunk = shas[i:i + 500]
+        referenced |= set(session.exec(select(Evidence.sha256).where(Evidence.sha256.in_(chunk))).all())
+    for sha in shas:
+        if sha in referenced:
+            continue
+        entry, mtime = candidates[sha]
+        try:
+            if os.stat(entry.path).st_mtime != mtime:
+                continue  # reused by a submission since we looked
+            os.unlink(entry.path)
+        except FileNotFoundError:
+            continue
+        removed.append(f"{sha[:2]}/{sha}")
+    return removed
+

@@ -1,0 +1,1 @@
+"""What every domain uses: actors, errors, clock, audit trail, outbox, text helpers."""

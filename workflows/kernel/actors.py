@@ -1,0 +1,45 @@
+"""Who is acting, and the permission checks every rule starts with."""
+from dataclasses import dataclass
+
+from models.user import AGENCY_ROLES, Role, User
+from workflows.kernel.errors import NotFound, PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user as the rules see it (no ORM object leaks into rules)."""
+
+    user_id: int | None
+    role: str
+    agency_id: int | None = None
+    label: str = "system"
+
+    @classmethod
+    def of(cls, user: User) -> "Actor":
+        return cls(user_id=user.id, role=user.role, agency_id=user.agency_id, label=user.username)
+
+    @property
+    def sees_all(self) -> bool:
+        """Secretariat, leaders, admins and the system see every agency."""
+        return self.role not in AGENCY_ROLES
+
+
+SYSTEM = Actor(user_id=None, role="system", label="system")
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    """Refuse unless the actor has one of `roles`."""
+    if actor.role not in roles:
+        raise PermissionDenied(f"role {actor.role!r} may not do this (needs {', '.join(roles)})")
+
+
+def require_agency_visible(actor: Actor, agency_ids: set[int], what: str) -> None:
+    """404 for an agency user asking about another agency's record (no existence leak)."""
+    if not actor.sees_all and actor.agency_id not in agency_ids:
+        raise NotFound(f"{what} not found")
+
+
+def require_focal_of(actor: Actor, agency_id: int) -> None:
+    """Only a focal point of `agency_id` may act for it."""
+    if actor.role != Role.focal or actor.agency_id != agency_id:
+        raise PermissionDenied("only a focal point of the responsible agency may do this")

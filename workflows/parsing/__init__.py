@@ -1,1 +1,0 @@
-"""Building blocks of the plan parser (see workflows/plan_parser.py)."""

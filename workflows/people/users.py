@@ -1,0 +1,113 @@
+"""People and roles: the admin creates accounts; focal points and heads belong to one agency."""
+import re
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models.agency import Agency
+from models.user import AGENCY_ROLES, Role, User, UserCreate
+from workflows.kernel import audit
+from workflows.kernel.actors import Actor, require_role
+from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflows.people.passwords import hash_password, verify_password
+
+USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
+MIN_PASSWORD = 8
+# verified when the username is unknown, so a miss costs as much as a wrong password
+_DUMMY_HASH = hash_password("plantrack-no-such-user")
+
+
+def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
+    """Add an account (admin only; the CLI bootstraps the first admin as SYSTEM)."""
+    require_role(actor, Role.admin, "system")
+    username = (data.username or "").strip()
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput("username must be 3–80 letters, digits or . _ @ - (no spaces)")
+    if data.role not in set(Role):
+        raise InvalidInput(f"unknown role {data.role!r}; one of {', '.join(r.value for r in Role)}")
+    _check_password(data.password)
+    if data.role in AGENCY_ROLES:
+        if data.agency_id is None:
+            raise InvalidInput(f"a {data.role} user must belong to an agency (agency_id)")
+        agency = session.get(Agency, data.agency_id)
+        if agency is None:
+            raise InvalidInput(f"agency {data.agency_id} does not exist")
+        if not agency.active:
+            raise InvalidInput(f"agency {agency.name!r} is inactive (merged or renamed); "
+                               f"use its successor {agency.successor_id}")
+    elif data.agency_id is not None:
+        raise InvalidInput(f"a {data.role} user sees every agency and must not be bound to one")
+    email = (data.email or "").strip() or None
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise InvalidInput(f"{email!r} is not an email address")
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f"username {username!r} is taken")
+    user = User(username=username, full_name=(data.full_name or "").strip(), email=email,
+                role=data.role, agency_id=data.agency_id, password_hash=hash_password(data.password))
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent create won the race for the username
+        raise Conflict(f"username {username!r} is taken") from exc
+    audit.record(session, actor, "user.create", "user", user.id, None,
+                 dict(username=username, full_name=user.full_name, email=email, role=user.role,
+                      agency_id=user.agency_id))
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, else None (same cost either way)."""
+    user = session.exec(select(User).where(User.username == (username or "").strip())).first()
+    if user is None:
+        verify_password(_DUMMY_HASH, password or "")
+        return None
+    if not verify_password(user.password_hash, password or ""):
+        return None
+    return user if user.active else None
+
+
+def set_password(session: Session, actor: Actor, user_id: int, new_password: str,
+                 current_password: str | None = None) -> User:
+    """An admin resets anyone's password; a user changes their own with the current one."""
+    user = _get_user(session, user_id)
+    if actor.role != Role.admin:
+        if actor.user_id != user_id:
+            raise PermissionDenied("only an admin may set another user's password")
+        if current_password is None or not verify_password(user.password_hash, current_password):
+            raise PermissionDenied("the current password is wrong")
+    _check_password(new_password)
+    user.password_hash = hash_password(new_password)
+    session.add(user)
+    session.flush()
+    # never the hash itself: the audit trail is readable by admins
+    audit.record(session, actor, "user.set_password", "user", user.id, None, {"password": "changed"})
+    return user
+
+
+def deactivate(session: Session, actor: Actor, user_id: int) -> User:
+    """Switch an account off (accounts are never deleted: audit events point at them)."""
+    require_role(actor, Role.admin)
+    user = _get_user(session, user_id)
+    if user.id == actor.user_id:
+        raise InvalidInput("you cannot deactivate your own account")
+    if not user.active:
+        raise Conflict(f"user {user.username!r} is already inactive")
+    user.active = False
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.deactivate", "user", user.id, {"active": True}, {"active": False})
+    return user
+
+
+def _get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def _check_password(password: str | None) -> None:
+    if password is None or len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"the password needs at least {MIN_PASSWORD} characters")
+    if len(password) > 200:
+        raise InvalidInput("the password is longer than 200 characters")

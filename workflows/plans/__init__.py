@@ -1,0 +1,1 @@
+"""Plan documents in, obligations out: reading files, parsing, importing, plan queries."""

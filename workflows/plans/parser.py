@@ -1,0 +1,426 @@
+"""Plan text → ParsedPlan: metadata, section tree, tasks, indicators and what needs a human.
+
+Pure functions over a string and a Registry; no database, no clock.
+
+What becomes what
+- Section I (objectives: "MỤC TIÊU", "YÊU CẦU") yields no tasks; its "Chỉ tiêu …" subsection yields
+  indicators (see workflows/plans/parsing/indicators.py).
+- Every "-" bullet, "+" sub-bullet and numbered paragraph of the other sections is a duty. A duty
+  with inline items "(1) … (2) …" yields one task per item; otherwise one task per duty, except
+  that a later sentence opening with a registry agency and a predicate ("… Lào. Bộ Chỉ huy Bộ đội
+  Biên phòng tỉnh chỉ đạo …") is split off as its own task.
+- Lead: see workflows/plans/parsing/assignments.py. An item that names its own lead ("(1) Công an tỉnh chủ
+  trì …") uses it; other items inherit the lead of the words before "(1)". A "+" sub-bullet with no
+  subject inherits its "-" bullet's leads; a bullet with no subject inherits leads named by its
+  section heading. Several leads (a list, or a group such as "UBND các huyện, thành phố") give one
+  task per lead. "Đối với X:" addresses X only.
+- Supporting: names after "phối hợp với" in the duty (and in the words before "(1)"), minus the lead.
+- III. TỔ CHỨC THỰC HIỆN: a duty there whose subject is a collective of units ("Các sở, ngành, đơn
+  vị …") or that has no subject but speaks of "các đơn vị" is owed by every reporting unit: each
+  registry agency that leads or supports a task earlier in the plan, plus the concrete groups the
+  duty names (for the Sơn La plan: 24 provincial bodies and the 12 district units).
+- A duty without a lead goes to ``unresolved`` ("no lead agency named") with suggestions (closest
+  registry names of its subject, or for a duty opening with a verb, of its section heading, else
+  the single (non-expanded) leads of its section); an
+  agency-looking name the registry does not know stays the lead as written and is also reported
+  ("unknown agency"); a collective co-subject the registry does not know ("các trường đại học …")
+  is reported as "co-lead not in registry".
+- Appendix tables: workflows/plans/parsing/tables.py; each row is a task of section "PL".
+
+Task refs (unique, deterministic): ``<section>-b<k>`` for the k-th "-" bullet of a section,
+``.p<j>`` for its j-th "+" sub-bullet, ``.<n>`` for inline item (n), ``-s<m>`` for a sentence split
+off a duty, ``<section>`` (then ``-p<k>``) for a numbered paragraph, ``PL.<n>`` for appendix row n,
+and ``@<agency code>`` appended when one duty expands to several leads. Example: II.4-b1.3@huyen-moc-chau.
+
+Schedules: workflows/plans/parsing/deadlines.py. Offsets: ``text == source[span[0]:span[1]]`` for every
+task; the source is the text as given (a text that is not in Unicode NFC form is normalised to NFC
+first, and offsets then refer to the NFC text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from workflows.agencies.registry import Registry, fold
+from workflows.plans.parsed import (
+    ParsedIndicator,
+    ParsedPlan,
+    ParsedSection,
+    ParsedTask,
+    PlanFormatError,
+    Schedule,
+    Unresolved,
+)
+from workflows.plans.parsing.assignments import NO_LEAD, SEP, TERM, VAGUE, Assigner, Party, Subject
+from workflows.plans.parsing.deadlines import Calendar, date_of_cell, find_calendar, schedule_for
+from workflows.plans.parsing.indicators import parse_indicators
+from workflows.plans.parsing.meta import parse_meta
+from workflows.plans.parsing.structure import Block, Section, parse_structure
+from workflows.plans.parsing.tables import Cell, find_tables
+from workflows.plans.parsing.text import collapse, short_title, slug, trim
+
+__all__ = ["parse_plan", "PlanFormatError"]
+
+ITEM_RE = re.compile(r"\((\d{1,2})\)")
+SENTENCE_RE = re.compile(r"\.\s+")
+UNITS_RE = re.compile(r"(?<![a-z])cac\s+don\s+vi(?![a-z])")
+OBJECTIVES_RE = re.compile(r"muc\s+tieu|muc\s+dich|yeu\s+cau")
+IMPLEMENTATION_RE = re.compile(r"to\s+chuc\s+thuc\s+hien")
+INDICATORS_RE = re.compile(r"chi\s+tieu")
+MALFORMED_ROW = "table row has a different number of cells than its header"
+
+
+def parse_plan(text: str, registry: Registry) -> ParsedPlan:
+    """Parse a plan text into its structured form (raises PlanFormatError for a non-plan)."""
+    if not isinstance(text, str) or not text.strip():
+        raise PlanFormatError("plan text is empty")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _PlanParser(text, registry).run()
+
+
+class _PlanParser:
+    """One parse: the text, its folded twin, and the tasks found so far."""
+
+    def __init__(self, text: str, registry: Registry) -> None:
+        self.text, self.folded, self.registry = text, fold(text), registry
+        self.assigner = Assigner(text, self.folded, registry)
+        self.tasks: list[ParsedTask] = []
+        self.parties: list[Party] = []
+        self.unresolved: list[Unresolved] = []
+        self.no_lead: list[tuple[int, int, str, str, bool]] = []
+        self.calendar: Calendar | None = None
+
+    def run(self) -> ParsedPlan:
+        """Header, structure, duties, tables, then the final ordering."""
+        doc = parse_structure(self.text)
+        meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text))
+        if not doc.sections:
+            raise PlanFormatError("no sections found: expected headings such as 'I. MỤC TIÊU' or '1. …'")
+        year_m = re.search(r"nam\s+(\d{4})", fold(meta.title))
+        year = int(year_m.group(1)) if year_m else meta.issued_on.year
+        self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)
+        indicators: list[ParsedIndicator] = []
+        heading_leads: dict[str, list[Party]] = {}
+        for block in doc.blocks:
+            role = self._role(block.section, doc.sections)
+            if block.kind in ("note", "sub") or role == "objectives":
+                continue
+            if role == "indicators":
+                indicators.extend(parse_indicators(self.text, self.folded, [block], year))
+                continue
+            if block.section.ref not in heading_leads:
+                heading_leads[block.section.ref] = self._heading_leads(block.section)
+            self._block(block, heading_leads[block.section.ref], role == "implementation")
+        sections = [ParsedSection(s.ref, s.title) for s in doc.sections]
+        sections.extend(self._tables())
+        self._finish_no_lead()
+        return ParsedPlan(
+            plan=meta,
+            sections=tuple(sections),
+            tasks=tuple(self._unique(sorted(self.tasks, key=lambda t: t.span[0]))),
+            indicators=tuple(indicators),
+            unresolved=tuple(sorted(self.unresolved, key=lambda u: (u.span[0], u.span[1]))),
+        )
+
+    # -- sections ---------------------------------------------------------------------------------
+    def _role(self, section: Section, sections: list[Section]) -> str:
+        """objectives | indicators | implementation | duties, from the top-level heading."""
+        root_ref = section.ref.split(".")[0]
+        root = next((s for s in sections if s.ref == root_ref), section)
+        title = fold(root.title)
+        if OBJECTIVES_RE.search(title) and "nhiem vu" not in title:
+            return (
+                "indicators"
+                if section is not root and INDICATORS_RE.search(fold(section.title))
+                else "objectives"
+            )
+        return "implementation" if IMPLEMENTATION_RE.search(title) else "duties"
+
+    def _heading_leads(self, section: Section) -> list[Party]:
+        """Agencies a heading itself names as the addressee ("1.1. Sở Y tế")."""
+        subj = self.assigner.subject(*section.span)
+        return [] if subj.vague else [p for p in subj.leads if p.known]
+
+    # -- duties -----------------------------------------------------------------------------------
+    def _block(self, block: Block, inherited: list[Party], implementation: bool) -> None:
+        """Tasks of one bullet/sub-bullet/paragraph (and of its sub-bullets)."""
+        start, end = trim(self.text, block.start, block.end)
+        items = self._items(start, end)
+        pre_end = items[0][1] if items else end
+        subj = self.assigner.subject(start, pre_end)
+        self.unresolved.extend(subj.issues)
+        leads = subj.leads
+        if not leads and not subj.addressed and not subj.vague:
+            leads = inherited
+        if implementation and (subj.vague or (not leads and UNITS_RE.search(self.folded, start, end))):
+            leads = _merge(self._reporting_units(), leads)
+        base = _base_ref(block)
+        if items:
+            self._item_tasks(base, block.section, start, end, pre_end, items, subj, leads)
+        else:
+            self._sentence_tasks(base, block.section, start, end, subj, leads)
+        for child in block.children:
+            self._block(child, leads, implementation)
+
+    def _items(self, start: int, end: int) -> list[tuple[int, int, int, int]]:
+        """Inline items "(1) … (2) …" in order: (number, marker start, text start, text end)."""
+        found, expected = [], 1
+        for m in ITEM_RE.finditer(self.text, start, end):
+            if int(m.group(1)) == expected:
+                found.append((expected, m.start(), m.end()))
+                expected += 1
+        out = []
+        for i, (n, marker, after) in enumerate(found):
+            stop = found[i + 1][1] if i + 1 < len(found) else end
+            s, e = trim(self.text, after, stop)
+            out.append((n, marker, s, e))
+        return out
+
+    def _item_tasks(self, base, section, start, end, pre_end, items, subj: Subject, leads) -> None:
+        """One task per inline item and lead."""
+        item_subjects = [self.assigner.subject(s, e) for _, _, s, e in items]
+        if not leads and not any(i.leads for i in item_subjects):
+            self._record_no_lead(start, end, section, subj)
+            return
+        pre_support = self.assigner.supporting(start, pre_end, subj.end)
+        pre_schedule = schedule_for(self.text[start:pre_end], self.calendar)
+        for (n, _, s, e), isubj in zip(items, item_subjects, strict=False):
+            self.unresolved.extend(isubj.issues)
+            item_leads = isubj.leads or ([] if isubj.addressed or isubj.vague else leads)
+            if not item_leads:
+                self._record_no_lead(s, e, section, isubj)
+                continue
+            support = _merge(pre_support, self.assigner.supporting(s, e, isubj.end))
+            sched = schedule_for(self.text[s:e], self.calendar)
+            if sched.kind == "continuous" and not sched.phrase and pre_schedule.phrase:
+                sched = pre_schedule
+            self._emit(f"{base}.{n}", section, s, e, item_leads, support, sched)
+
+    def _sentence_tasks(self, base, section, start, end, subj: Subject, leads) -> None:
+        """One task per lead, with later sentences that name their own lead split off."""
+        segments = [(start, subj, leads)]
+        for m in SENTENCE_RE.finditer(self.text, subj.end, end):
+            nxt = m.end()
+            if nxt >= end or not self.text[nxt].isupper():
+                continue
+            sub = self.assigner.subject(nxt, end)
+            if (
+                sub.leads
+                and all(p.known for p in sub.leads)
+                and not sub.vague
+                and self._predicate_at(sub.end, end)
+            ):
+                segments.append((nxt, sub, sub.leads))
+        for k, (s, sub, seg_leads) in enumerate(segments):
+            stop = segments[k + 1][0] if k + 1 < len(segments) else end
+            s, e = trim(self.text, s, stop)
+            ref = base if k == 0 else f"{base}-s{k + 1}"
+            if not seg_leads:
+                self._record_no_lead(s, e, section, sub)
+                continue
+            support = self.assigner.supporting(s, e, sub.end)
+            self._emit(ref, section, s, e, seg_leads, support, schedule_for(self.text[s:e], self.calendar))
+
+    def _predicate_at(self, pos: int, end: int) -> bool:
+        """Does a predicate word ("chỉ đạo", "chủ trì", …) follow at ``pos``?"""
+        while pos < end and self.text[pos].isspace():
+            pos += 1
+        return TERM.match(self.folded, pos, end) is not None
+
+    def _emit(self, ref, section, s, e, leads, support, sched: Schedule) -> None:
+        """Append one task per lead."""
+        text = self.text[s:e]
+        title = short_title(text)
+        for lead in leads:
+            self.tasks.append(
+                ParsedTask(
+                    ref=ref if len(leads) == 1 else f"{ref}@{lead.code}",
+                    section=section.ref,
+                    title=title,
+                    text=text,
+                    span=(s, e),
+                    lead=lead.name,
+                    supporting=tuple(p.name for p in support if p.code != lead.code),
+                    schedule=sched,
+                )
+            )
+            self.parties.append(lead)
+            self.parties.extend(support)
+
+    def _reporting_units(self) -> list[Party]:
+        """Every agency that leads or supports a task so far, in registry order, then unknown ones."""
+        codes = {p.code for p in self.parties}
+        known = [Party(a.name, a.code) for a in self.registry.agencies.values() if a.code in codes]
+        unknown = {p.code: p for p in self.parties if not p.known}
+        return known + list(unknown.values())
+
+    # -- unresolved ----------------------------------------------------------------------------
+    def _record_no_lead(self, s: int, e: int, section: Section, subj: Subject) -> None:
+        """Remember a duty without a lead; suggestions are filled in at the end."""
+        phrase = self.text[subj.phrase[0] : subj.phrase[1]] if subj.phrase else section.title
+        self.no_lead.append((s, e, section.ref, phrase, subj.phrase is None))
+
+    def _finish_no_lead(self) -> None:
+        """Turn remembered no-lead duties into Unresolved entries with suggestions."""
+        for s, e, section_ref, phrase, verb_first in self.no_lead:
+            suggestions = self.registry.suggest(phrase)
+            if not suggestions and verb_first:
+                counts = Counter(t.lead for t in self.tasks if t.section == section_ref and "@" not in t.ref)
+                suggestions = [name for name, _ in counts.most_common(3)]
+            self.unresolved.append(Unresolved(self.text[s:e], (s, e), NO_LEAD, tuple(suggestions)))
+
+    # -- appendix tables ------------------------------------------------------------------------
+    def _tables(self) -> list[ParsedSection]:
+        """Tasks from appendix tables; returns the sections ("PL", "PL2", …) they form."""
+        sections = []
+        for t_index, table in enumerate(find_tables(self.text), start=1):
+            ref = "PL" if t_index == 1 else f"PL{t_index}"
+            section = Section(ref, table.title, (0, 0), 1)
+            sections.append(ParsedSection(ref, table.title))
+            for s, e in table.bad_rows:
+                self.unresolved.append(Unresolved(self.text[s:e], (s, e), MALFORMED_ROW, ()))
+            for n, row in enumerate(table.rows, start=1):
+                self._row_task(f"{ref}.{n}", section, row.cells)
+        return sections
+
+    def _row_task(self, ref: str, section: Section, cells: dict[str, Cell]) -> None:
+        """One table row → task(s)."""
+        content = cells["content"]
+        leads = self._cell_parties(cells["lead"], lead=True)
+        support = self._cell_parties(cells["support"], lead=False) if "support" in cells else []
+        if "due" in cells:
+            sched = date_of_cell(self.text[cells["due"].start : cells["due"].end], self.calendar)
+        else:
+            sched = schedule_for(self.text[content.start : content.end], self.calendar)
+        if not leads:
+            lead_text = self.text[cells["lead"].start : cells["lead"].end]
+            self.no_lead.append((content.start, content.end, section.ref, lead_text, False))
+            return
+        self._emit(ref, section, content.start, content.end, leads, support, sched)
+
+    def _cell_parties(self, cell: Cell, lead: bool) -> list[Party]:
+        """Agencies named in a table cell; unknown agency-looking names are kept as written."""
+        out: list[Party] = []
+        pos, end = cell.start, cell.end
+        while pos < end:
+            items, stop = self.assigner.names(pos, end)
+            out.extend(self.assigner.expand(items))
+            sep = SEP.match(self.folded, stop, end) if items else None
+            if items and not sep:
+                break
+            pos = sep.end() if sep else stop
+            if items:
+                continue
+            nxt = re.compile(r"[,;]|\s+và\s+|\n").search(self.text, pos, end)
+            chunk_end = nxt.start() if nxt else end
+            cs, ce = trim(self.text, pos, chunk_end)
+            if ce > cs and not VAGUE.fullmatch(self.folded, cs, ce):
+                if self.assigner.looks_like_agency(cs, ce):
+                    name = collapse(self.text[cs:ce])
+                    out.append(Party(name, slug(name), known=False))
+                    self.unresolved.append(self.assigner.unknown(cs, ce))
+                elif lead:
+                    self.unresolved.append(
+                        Unresolved(
+                            self.text[cs:ce],
+                            (cs, ce),
+                            "co-lead not in registry",
+                            tuple(self.registry.suggest(self.text[cs:ce])),
+                        )
+                    )
+            pos = nxt.end() if nxt else end
+        return list({p.code: p for p in out}.values())
+
+    @staticmethod
+    def _unique(tasks: list[ParsedTask]) -> list[ParsedTask]:
+        """Guarantee unique refs (a repeated ref gets "#2", "#3" …; never expected in practice)."""
+        seen: Counter[str] = Counter()
+        out = []
+        for t in tasks:
+            seen[t.ref] += 1
+            if seen[t.ref] > 1:
+                t = ParsedTask(
+                    f"{t.ref}#{seen[t.ref]}",
+                    t.section,
+                    t.title,
+                    t.text,
+                    t.span,
+                    t.lead,
+                    t.supporting,
+                    t.schedule,
+                )
+            out.append(t)
+        return out
+
+
+def _base_ref(block: Block) -> str:
+    """Ref of a block: II.1.2-b3, II.8-b2.p1, III.1 (paragraph), III.1-p2."""
+    sec = block.section.ref
+    if block.kind == "bullet":
+        return f"{sec}-b{block.index}"
+    if block.kind == "sub":
+        return f"{_base_ref(block.parent)}.p{block.index}"
+    return sec if block.index == 1 else f"{sec}-p{block.index}"
+
+
+def _merge(first: list[Party], second: list[Party]) -> list[Party]:
+    """Concatenate two party lists without repeating a code."""
+    return list({p.code: p for p in [*first, *second]}.values())
+
+
+def to_yaml(parsed: ParsedPlan, header: str = "") -> str:
+    """The JSON contract as YAML (UTF-8, keys in contract order), below an optional comment header."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        """Multi-line strings as literal blocks, so the reviewed file reads like the plan."""
+
+    def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, _str)
+    body = yaml.dump(parsed.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
+    return header + body
+
+
+def leading_comments(path: str) -> str:
+    """The comment block at the top of an existing YAML file (kept when it is regenerated)."""
+    lines = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            lines.append(line)
+    return "".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``python -m workflows.plans.parser PLAN.txt [--yaml] [--registry R] [--keep-header F]``."""
+    import argparse
+    import json
+    import sys
+
+    from workflows.agencies.registry import load_registry
+
+    ap = argparse.ArgumentParser(prog="python -m workflows.plans.parser", description=main.__doc__)
+    ap.add_argument("plan")
+    ap.add_argument("--registry")
+    ap.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
+    ap.add_argument("--keep-header", metavar="YAML", help="copy the leading comments of this file")
+    args = ap.parse_args(argv)
+    with open(args.plan, encoding="utf-8") as fh:
+        parsed = parse_plan(fh.read(), load_registry(args.registry))
+    if args.yaml:
+        sys.stdout.write(to_yaml(parsed, leading_comments(args.keep_header) if args.keep_header else ""))
+    else:
+        json.dump(parsed.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

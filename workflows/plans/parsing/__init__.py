@@ -1,0 +1,1 @@
+"""Building blocks of the plan parser (see workflows/plans/parser.py)."""

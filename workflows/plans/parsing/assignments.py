@@ -1,0 +1,378 @@
+"""Who does a duty: lead agencies (chủ trì) and supporting agencies (phối hợp) named in prose.
+
+Subject (the lead) — the words a duty starts with, after an optional "Đề nghị", "Giao", "Yêu cầu"
+or "Đối với": a list of names joined by ",", ";" or "và", optionally followed by a parenthesised
+list of members. Each name is a registry agency, a registry group (a concrete group expands into its
+members), or a vague collective ("các ngành liên quan", "các sở, ngành", "đơn vị", "xã, phường, thị
+trấn" …) that obliges nobody in particular and is ignored. When no registry name opens the duty, the
+words up to the first predicate ("chủ trì", "tham mưu", "chỉ đạo", …) are the subject phrase: an
+agency-looking phrase ("Sở …", "Ban …", "Trung tâm …" without "các") is an unknown agency kept as
+written; anything else means no lead.
+
+Supporting — the names listed after "phối hợp (chặt chẽ) với/cùng", and a list that opens a later
+clause and is followed by "phối hợp" ("Sở Y tế chủ trì, các ngành, đoàn thể chính trị - xã hội phối
+hợp"). Only registry agencies and concrete groups are kept; the lead itself never supports itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from workflows.agencies.registry import Registry, RegistryAgency, RegistryGroup
+from workflows.plans.parsed import Unresolved
+from workflows.plans.parsing.text import slug, trim
+
+_VAGUE_NOUN = (
+    r"ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|so|ban|nganh|don\s+vi|co\s+quan|doan\s+the|"
+    r"dia\s+phuong|luc\s+luong(?:\s+chuc\s+nang)?|xa|phuong|thi\s+tran|to\s+dan\s+pho|tieu\s+khu|"
+    r"co\s+quan\s+bao\s+chi"
+)
+_VAGUE_QUAL = (
+    r"co\s+lien\s+quan|lien\s+quan|chuc\s+nang|thanh\s+vien|cap\s+tinh|cac\s+cap|tinh|dia\s+phuong|"
+    r"co\s+so|tren\s+dia\s+ban(?:\s+tinh)?"
+)
+VAGUE = re.compile(rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])")
+# The first name of a list must be an unmistakable collective: a bare "Sở …"/"Ban …" opens a name.
+VAGUE_FIRST = re.compile(
+    rf"(?:cac\s+(?:{_VAGUE_NOUN})|ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|luc\s+luong)"
+    rf"(?:\s+(?:{_VAGUE_QUAL}))*(?![a-z0-9])|cac\s+cap(?![a-z0-9])"
+)
+SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
+PREFIX = re.compile(r"(?P<word>de\s+nghi|giao\s+cho|giao|yeu\s+cau|doi\s+voi)\s+")
+PAREN_OPEN = re.compile(r"\s*\(")
+_VERBS = (
+    "chu tri",
+    "phoi hop",
+    "tham muu",
+    "chi dao",
+    "to chuc",
+    "tang cuong",
+    "day manh",
+    "thuc hien",
+    "huong dan",
+    "tap trung",
+    "tiep tuc",
+    "trien khai",
+    "theo doi",
+    "xay dung",
+    "can cu",
+    "thuong xuyen",
+    "chu dong",
+    "tich cuc",
+    "co trach nhiem",
+    "theo chuc nang",
+    "theo phan cap",
+    "tien hanh",
+    "ra soat",
+    "kiem tra",
+    "don doc",
+    "giup",
+    "nghien cuu",
+    "ban hanh",
+    "bao dam",
+    "dam bao",
+    "duy tri",
+    "nang cao",
+    "phat huy",
+    "quan ly",
+    "bao cao",
+    "dinh ky",
+    "hang nam",
+    "hang quy",
+    "khan truong",
+    "phat hien",
+    "xu ly",
+    "lua chon",
+    "tong hop",
+    "de xuat",
+    "gui",
+    "ho tro",
+    "uu tien",
+    "kien toan",
+    "xac dinh",
+    "huy dong",
+    "phan cong",
+    "gan",
+    "lay",
+    "phan dau",
+    "khong de",
+    "da dang hoa",
+    "ket hop",
+    "nguon",
+)
+TERM = re.compile(r"(?<![a-z])(?:" + "|".join(v.replace(" ", r"\s+") for v in _VERBS) + r")(?![a-z])|:")
+_HEADS = (
+    "so",
+    "ban",
+    "chi cuc",
+    "cuc",
+    "trung tam",
+    "hoi",
+    "hoi dong",
+    "uy ban",
+    "ubnd",
+    "toa an",
+    "vien",
+    "bo",
+    "dai",
+    "bao",
+    "ngan hang",
+    "phong",
+    "van phong",
+    "doan",
+    "lien doan",
+    "cong an",
+    "kho bac",
+    "bao hiem",
+    "thanh tra",
+    "truong",
+    "benh vien",
+    "cong ty",
+    "tong cong ty",
+    "quy",
+    "hoc vien",
+    "don",
+    "hat",
+    "chi nhanh",
+    "tinh doan",
+)
+HEAD = re.compile(r"(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEADS) + r")(?![a-z])")
+PLURAL = re.compile(r"(?<![a-z])(?:cac|nhung|moi)(?![a-z])")
+WITH = re.compile(r"(?<![a-z])phoi\s+hop(?:\s+chat\s+che)?\s+(?:voi|cung)\s+")
+SUPPORT_VERB = re.compile(r"\s+phoi\s+hop(?![a-z])")
+CLAUSE_START = re.compile(r"[,;]\s*")
+BOUNDARY = re.compile(r"[,;:(]|\s+va\s+")
+SUBJECT_WORDS = 12
+CO_SUBJECT_WORDS = 16
+
+UNKNOWN_AGENCY = "unknown agency"
+NO_LEAD = "no lead agency named"
+CO_LEAD_UNKNOWN = "co-lead not in registry"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A lead or supporting body: canonical name (or as written), code (or slug), known or not."""
+
+    name: str
+    code: str
+    known: bool = True
+
+
+@dataclass
+class Subject:
+    """What the opening words of a duty say about its lead."""
+
+    leads: list[Party]
+    end: int
+    phrase: tuple[int, int] | None = None
+    vague: bool = False
+    addressed: bool = False
+    issues: list[Unresolved] = field(default_factory=list)
+
+
+@dataclass
+class _Item:
+    """One name in a list: a registry entry or a vague collective (entry None)."""
+
+    entry: RegistryAgency | RegistryGroup | None
+    start: int
+    end: int
+    unknown: bool = False
+
+
+class Assigner:
+    """Reads leads and supporting agencies out of a text, by offsets into it."""
+
+    def __init__(self, text: str, folded: str, registry: Registry) -> None:
+        self.text, self.folded, self.registry = text, folded, registry
+
+    # -- lists of names ------------------------------------------------------------------------
+    def names(self, pos: int, end: int) -> tuple[list[_Item], int]:
+        """The list of names starting at ``pos`` and where it stops."""
+        items: list[_Item] = []
+        folded = self.folded
+        while pos < end:
+            if items:
+                paren = PAREN_OPEN.match(folded, pos, end)
+                close = folded.find(")", paren.end(), end) if paren else -1
+                if paren and close > 0:
+                    pos = close + 1
+                    continue
+            p = pos
+            if items:
+                sep = SEP.match(folded, p, end)
+                if not sep:
+                    break
+                p = sep.end()
+            hit = self.registry.match_at(folded, p)
+            if hit and hit[0] <= end:
+                longer = self._continuation(hit[1], hit[0], end)
+                items.append(_Item(None, p, longer, unknown=True) if longer else _Item(hit[1], p, hit[0]))
+                pos = longer or hit[0]
+                continue
+            vague = (VAGUE if items else VAGUE_FIRST).match(folded, p, end)
+            if vague:
+                items.append(_Item(None, p, vague.end()))
+                pos = vague.end()
+                continue
+            break
+        return items, pos
+
+    def _continuation(self, entry, pos: int, end: int) -> int | None:
+        """End of a longer, unknown name when a registry agency name runs on into capitalised words.
+
+        "Sở Khoa học và Công nghệ X chủ trì" names a body the registry does not know, not "Sở Khoa học
+        và Công nghệ"; lowercase qualifiers ("… trên địa bàn tỉnh", "… các cấp") do not count.
+        """
+        if not isinstance(entry, RegistryAgency):
+            return None
+        gap = re.compile(r"[ \t]*\n?[ \t]*(?=\S)").match(self.text, pos, end)
+        word = gap.end() if gap and gap.end() > pos else None
+        if word is None or not self.text[word].isupper() or TERM.match(self.folded, word, end):
+            return None
+        if self.registry.match_at(self.folded, word):
+            return None
+        stop = BOUNDARY.search(self.folded, word, end)
+        term = self._predicate(word + 1, end)
+        cut = min([x for x in (stop.start() if stop else None, term) if x is not None] or [end])
+        return _strip_trailing_punct(self.text, pos, cut)
+
+    def expand(self, items: list[_Item]) -> list[Party]:
+        """Registry agencies (successors applied) and members of concrete groups, deduplicated."""
+        out: dict[str, Party] = {}
+        for item in items:
+            if isinstance(item.entry, RegistryAgency):
+                agencies = [self.registry.current(item.entry)]
+            elif isinstance(item.entry, RegistryGroup) and item.entry.concrete:
+                agencies = self.registry.members(item.entry)
+            else:
+                continue
+            for agency in agencies:
+                out.setdefault(agency.code, Party(agency.name, agency.code))
+        return list(out.values())
+
+    # -- lead ----------------------------------------------------------------------------------
+    def subject(self, start: int, end: int) -> Subject:
+        """Leads named by the opening words of ``text[start:end]``."""
+        pos, end = trim(self.text, start, end)
+        prefix = PREFIX.match(self.folded, pos, end)
+        if prefix:
+            pos = prefix.end()
+        items, stop = self.names(pos, end)
+        leads: dict[str, Party] = {}
+        issues = []
+        for item in items:
+            if item.unknown:
+                name = " ".join(self.text[item.start : item.end].split())
+                leads.setdefault(slug(name), Party(name, slug(name), known=False))
+                issues.append(self.unknown(item.start, item.end))
+            for party in self.expand([item]):
+                leads.setdefault(party.code, party)
+        leads = list(leads.values())
+        subj = Subject(leads, stop if items else pos, addressed=bool(prefix), issues=issues)
+        subj.vague = any(
+            (i.entry is None and not i.unknown)
+            or (isinstance(i.entry, RegistryGroup) and not i.entry.concrete)
+            for i in items
+        )
+        if not items:
+            self._unknown_subject(subj, pos, end)
+        else:
+            if not leads:
+                subj.phrase = (pos, stop)
+            self._co_subject(subj, stop, end)
+        return subj
+
+    def _phrase_end(self, pos: int, end: int, words: int = SUBJECT_WORDS) -> int | None:
+        """Start of the first predicate word within ``words`` words of ``pos``."""
+        limit = pos
+        for _ in range(words):
+            m = re.compile(r"\S+\s*").match(self.folded, limit, end)
+            if not m:
+                break
+            limit = m.end()
+        return self._predicate(pos, limit)
+
+    def _predicate(self, pos: int, end: int) -> int | None:
+        """First predicate word in [pos, end); capitalised words after ``pos`` belong to a name."""
+        for m in TERM.finditer(self.folded, pos, end):
+            if m.start() == pos or not self.text[m.start()].isupper():
+                return m.start()
+        return None
+
+    def looks_like_agency(self, start: int, end: int) -> bool:
+        """A capitalised body name ("Sở …", "Trung tâm …") that is not a plural collective."""
+        return (
+            self.text[start].isupper()
+            and HEAD.match(self.folded, start, end) is not None
+            and PLURAL.search(self.folded, start, end) is None
+        )
+
+    def _unknown_subject(self, subj: Subject, pos: int, end: int) -> None:
+        """No registry name opens the duty: an unknown agency, or a phrase naming no body."""
+        stop = self._phrase_end(pos, end)
+        if stop is None:
+            return
+        ps, pe = trim(self.text, pos, stop)
+        pe = _strip_trailing_punct(self.text, ps, pe)
+        if pe <= ps:
+            return
+        subj.phrase = (ps, pe)
+        if self.looks_like_agency(ps, pe):
+            name = self.text[ps:pe]
+            subj.leads = [Party(" ".join(name.split()), slug(name), known=False)]
+            subj.end = pe
+            subj.issues.append(self.unknown(ps, pe))
+
+    def _co_subject(self, subj: Subject, stop: int, end: int) -> None:
+        """Words after the listed names that are joined to them but are not registry names."""
+        sep = SEP.match(self.folded, stop, end)
+        if not sep or TERM.match(self.folded, sep.end(), end):
+            return
+        phrase_end = self._phrase_end(sep.end(), end, CO_SUBJECT_WORDS)
+        if phrase_end is None:
+            return
+        ps, pe = trim(self.text, sep.end(), phrase_end)
+        pe = _strip_trailing_punct(self.text, ps, pe)
+        if pe <= ps:
+            return
+        subj.end = pe
+        if self.looks_like_agency(ps, pe):
+            name = " ".join(self.text[ps:pe].split())
+            subj.leads.append(Party(name, slug(name), known=False))
+            subj.issues.append(self.unknown(ps, pe))
+        else:
+            suggestions = tuple(self.registry.suggest(self.text[ps:pe]))
+            subj.issues.append(Unresolved(self.text[ps:pe], (ps, pe), CO_LEAD_UNKNOWN, suggestions))
+
+    def unknown(self, start: int, end: int) -> Unresolved:
+        """The unresolved entry for an agency name the registry does not know."""
+        name = self.text[start:end]
+        return Unresolved(name, (start, end), UNKNOWN_AGENCY, tuple(self.registry.suggest(name)))
+
+    # -- supporting ----------------------------------------------------------------------------
+    def supporting(self, start: int, end: int, after: int) -> list[Party]:
+        """Supporting agencies named in ``text[start:end]`` after the subject (``after``)."""
+        found: list[tuple[int, list[Party]]] = []
+        begin = max(start, after)
+        for m in WITH.finditer(self.folded, begin, end):
+            items, _ = self.names(m.end(), end)
+            found.append((m.end(), self.expand(items)))
+        for m in CLAUSE_START.finditer(self.folded, begin, end):
+            items, stop = self.names(m.end(), end)
+            if items and SUPPORT_VERB.match(self.folded, stop, end):
+                found.append((m.end(), self.expand(items)))
+        out: dict[str, Party] = {}
+        for _, parties in sorted(found, key=lambda f: f[0]):
+            for p in parties:
+                out.setdefault(p.code, p)
+        return list(out.values())
+
+
+def _strip_trailing_punct(text: str, start: int, end: int) -> int:
+    """Drop trailing commas/colons from a phrase end."""
+    while end > start and (text[end - 1] in ",;:" or text[end - 1].isspace()):
+        end -= 1
+    return end

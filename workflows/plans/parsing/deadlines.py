@@ -1,0 +1,218 @@
+"""Deadline wording → Schedule.
+
+Rules, first match wins (all matching ignores case and diacritics; "the plan year" is the year in
+the plan title, "năm 2023", else the year of issue; a date written without a year takes the plan
+year):
+
+1. Reporting calendar inside the text — two or more entries like "Quý I (trước ngày 15/3)",
+   "06 tháng (trước ngày 15/6)", "01 năm (trước ngày 15/12)" → ``recurring`` on each entry's date.
+2. "trước ngày 15/02/2023" → ``once``, due 2023-02-14: the last day that is *before* the date
+   named. Several different "trước ngày" dates → ``recurring`` on all of them.
+3. "chậm nhất (là) (ngày) 15/02/2023" → ``once`` on that very day.
+4. "(xong|hoàn thành) trong quý I/2023" → ``once`` on the last day of the quarter (2023-03-31).
+5. "Định kỳ …" → ``recurring`` aligned with the plan's own reports: "06 tháng" → the 6-month
+   report date, "01 năm"/"hằng năm"/"năm" → the annual report date ("Định kỳ 06 tháng, 01 năm" →
+   both: 2023-06-14 and 2023-12-14 for the Sơn La plan); "hằng quý"/"quý" or "Định kỳ" alone → every
+   reporting date.
+6. "hằng năm"/"hàng năm" → ``recurring`` on the annual report date; "hằng quý" → every reporting date.
+7. "6 tháng đầu năm" → ``once`` 30/06; "6 tháng cuối năm" → ``once`` 31/12.
+8. "cuối năm" → ``once`` 31/12 of the plan year.
+9. "thường xuyên", "tiếp tục" → ``continuous``: due at every reporting date of the plan.
+10. No timing words → ``continuous`` as well (a duty without a date is reported on every period).
+
+The reporting calendar comes from the plan text itself (the "Định kỳ: Quý I (trước ngày 15/3),
+06 tháng (trước ngày 15/6), Quý III (trước ngày 15/9), 01 năm (trước ngày 15/12)" sentence of
+III. TỔ CHỨC THỰC HIỆN); its dates follow rule 2. A plan without such a sentence falls back to
+quarter ends (31/3, 30/6, 30/9, 31/12), with 30/06 as the 6-month and 31/12 as the annual date.
+The ``phrase`` of a schedule is the matched wording, whitespace-collapsed, as the plan writes it.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workflows.agencies.registry import fold
+from workflows.plans.parsed import Schedule
+from workflows.plans.parsing.text import collapse
+
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DATE = r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?"
+_DATE_WORDS = r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?"
+
+CAL_ENTRY = re.compile(
+    r"(?P<label>quy\s+(?:iv|iii|ii|i|[1-4])|0?6\s+thang(?:\s+dau\s+nam)?|0?1\s+nam|ca\s+nam|nam)"
+    r"\s*\(\s*truoc\s+ngay\s+" + _DATE + r"\s*\)"
+)
+BEFORE = re.compile(r"truoc\s+ngay\s+(?:" + _DATE + "|" + _DATE_WORDS + ")")
+NO_LATER = re.compile(r"cham\s+nhat\s+(?:la\s+)?(?:ngay\s+)?" + _DATE)
+QUARTER = re.compile(
+    r"(?:(?:xong|hoan\s+thanh)\s+)?trong\s+quy\s+(iv|iii|ii|i|[1-4])(?![a-z])(?:\s*(?:/|nam)\s*(\d{4}))?"
+)
+PERIOD_WORD = r"(?:0?6\s+thang|0?1\s+nam|hang\s+nam|hang\s+quy|nam|quy)(?![a-z])"
+PERIODIC = re.compile(
+    r"dinh\s+ky(?![a-z])(?:\s*:?\s*(" + PERIOD_WORD + r"(?:\s*(?:,|va)\s*" + PERIOD_WORD + r")*))?"
+)
+EVERY_YEAR = re.compile(r"(?<![a-z])hang\s+(nam|quy)(?![a-z])")
+HALF_YEAR = re.compile(r"(?<![a-z])0?6\s+thang\s+(dau|cuoi)\s+nam(?![a-z])")
+YEAR_END = re.compile(r"(?<![a-z])cuoi\s+nam(?![a-z])")
+ONGOING = re.compile(r"(?<![a-z])(thuong\s+xuyen|tiep\s+tuc)(?![a-z])")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The plan's reporting dates: (label as written, due date) in date order."""
+
+    year: int
+    reports: tuple[tuple[str, date], ...]
+    phrase: str = ""
+
+    def dates(self) -> tuple[date, ...]:
+        """Every reporting date."""
+        return tuple(d for _, d in self.reports)
+
+    def half_year(self) -> date:
+        """Due date of the 6-month report."""
+        return self._labelled(("6 thang", "06 thang", "quy ii")) or date(self.year, 6, 30)
+
+    def annual(self) -> date:
+        """Due date of the annual report."""
+        return self._labelled(("01 nam", "1 nam", "ca nam", "nam", "quy iv")) or date(self.year, 12, 31)
+
+    def _labelled(self, labels: tuple[str, ...]) -> date | None:
+        """First report whose folded label starts with one of ``labels``."""
+        for label, due in self.reports:
+            key = " ".join(fold(label).split())
+            if any(key == lab or key.startswith(lab + " ") for lab in labels):
+                return due
+        return None
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """Last day of a quarter."""
+    month = 3 * quarter
+    return date(year, month, _calendar.monthrange(year, month)[1])
+
+
+def _day(year: int, d: str, m: str, y: str | None) -> date:
+    """Build a date from matched day/month/(year) strings."""
+    return date(int(y) if y else year, int(m), int(d))
+
+
+def find_calendar(text: str, year: int) -> Calendar:
+    """The reporting calendar written in the plan (rule 1 entries), else quarter ends."""
+    folded = fold(text)
+    entries = list(CAL_ENTRY.finditer(folded))
+    if len(entries) < 2:
+        return Calendar(year, tuple((f"Quý {q}", quarter_end(year, q)) for q in range(1, 5)))
+    return Calendar(
+        year, tuple(_calendar_entries(text, entries, year)), _calendar_phrase(text, folded, entries)
+    )
+
+
+def _calendar_entries(text: str, entries: list[re.Match], year: int):
+    """(label as written, due) for each calendar entry, sorted by date."""
+    out = []
+    for m in entries:
+        due = _day(year, m.group(2), m.group(3), m.group(4)) - timedelta(days=1)
+        out.append((collapse(text[m.start("label") : m.end("label")]), due))
+    return sorted(out, key=lambda item: item[1])
+
+
+def _calendar_phrase(text: str, folded: str, entries: list[re.Match]) -> str:
+    """Wording of the calendar, from a preceding "Định kỳ" when there is one."""
+    start = entries[0].start()
+    lead = folded.rfind("dinh ky", max(0, start - 30), start)
+    return collapse(text[lead if lead >= 0 else start : entries[-1].end()])
+
+
+def schedule_for(text: str, cal: Calendar) -> Schedule:
+    """Apply the rules of this module to one duty's text."""
+    folded = fold(text)
+    year = cal.year
+    entries = list(CAL_ENTRY.finditer(folded))
+    if len(entries) >= 2:
+        dates = tuple(sorted({d for _, d in _calendar_entries(text, entries, year)}))
+        return Schedule("recurring", dates, _calendar_phrase(text, folded, entries))
+    befores = list(BEFORE.finditer(folded))
+    if befores:
+        dates = sorted({_before_date(m, year) for m in befores})
+        kind = "once" if len(dates) == 1 else "recurring"
+        return Schedule(kind, tuple(dates), _phrase(text, befores))
+    m = NO_LATER.search(folded)
+    if m:
+        return Schedule("once", (_day(year, m.group(1), m.group(2), m.group(3)),), _phrase(text, [m]))
+    m = QUARTER.search(folded)
+    if m:
+        due = quarter_end(int(m.group(2)) if m.group(2) else year, _ROMAN_Q[m.group(1)])
+        return Schedule("once", (due,), _phrase(text, [m]))
+    m = PERIODIC.search(folded)
+    if m:
+        return Schedule("recurring", _periodic_dates(m.group(1) or "", cal), _phrase(text, [m]))
+    m = EVERY_YEAR.search(folded)
+    if m:
+        dates = (cal.annual(),) if m.group(1) == "nam" else cal.dates()
+        return Schedule("recurring", dates, _phrase(text, [m]))
+    m = HALF_YEAR.search(folded)
+    if m:
+        due = date(year, 6, 30) if m.group(1) == "dau" else date(year, 12, 31)
+        return Schedule("once", (due,), _phrase(text, [m]))
+    m = YEAR_END.search(folded)
+    if m:
+        return Schedule("once", (date(year, 12, 31),), _phrase(text, [m]))
+    m = ONGOING.search(folded)
+    return Schedule("continuous", cal.dates(), _phrase(text, [m]) if m else "")
+
+
+def _before_date(m: re.Match, year: int) -> date:
+    """The last day before the date of a "trước ngày" match."""
+    d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    return _day(year, d, mo, y) - timedelta(days=1)
+
+
+def _periodic_dates(periods: str, cal: Calendar) -> tuple[date, ...]:
+    """Dates of a "Định kỳ <periods>" phrase, aligned with the plan's reports."""
+    words = set(re.findall(r"0?6\s+thang|0?1\s+nam|hang\s+nam|hang\s+quy|nam|quy", periods))
+    words = {" ".join(w.split()) for w in words}
+    dates: set[date] = set()
+    if words & {"6 thang", "06 thang"}:
+        dates.add(cal.half_year())
+    if words & {"1 nam", "01 nam", "hang nam", "nam"}:
+        dates.add(cal.annual())
+    if not dates or words & {"hang quy", "quy"}:
+        dates.update(cal.dates())
+    return tuple(sorted(dates))
+
+
+def _phrase(text: str, matches: list[re.Match]) -> str:
+    """The matched wording as written (first to last match), whitespace-collapsed."""
+    return collapse(text[matches[0].start() : matches[-1].end()])
+
+
+def date_of_cell(text: str, cal: Calendar) -> Schedule:
+    """Schedule of a table's deadline cell: the rules above, then bare forms.
+
+    Bare forms: "dd/mm/yyyy" → that day; "Quý I/2023" or "Quý I năm 2023" → quarter end;
+    "Tháng 6/2023" or "tháng 6 năm 2023" → month end; "Năm 2023" → 31/12.
+    """
+    sched = schedule_for(text, cal)
+    if sched.phrase or not text.strip():
+        return sched
+    folded = fold(text)
+    phrase = collapse(text)
+    m = re.search(r"(?<!\d)" + _DATE, folded)
+    if m and m.group(3):
+        return Schedule("once", (_day(cal.year, m.group(1), m.group(2), m.group(3)),), phrase)
+    m = re.search(r"quy\s+(iv|iii|ii|i|[1-4])(?![a-z])(?:\s*(?:/|nam)\s*(\d{4}))?", folded)
+    if m:
+        return Schedule("once", (quarter_end(int(m.group(2) or cal.year), _ROMAN_Q[m.group(1)]),), phrase)
+    m = re.search(r"thang\s+(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?", folded)
+    if m:
+        y, mo = int(m.group(2) or cal.year), int(m.group(1))
+        return Schedule("once", (date(y, mo, _calendar.monthrange(y, mo)[1]),), phrase)
+    m = re.search(r"nam\s+(\d{4})", folded)
+    if m:
+        return Schedule("once", (date(int(m.group(1)), 12, 31),), phrase)
+    return sched

@@ -1,0 +1,283 @@
+"""Hard-wrapped plan text → section tree and blocks (bullets, sub-bullets, paragraphs).
+
+A line starts a new element only when it begins with a marker that fits the numbering so far:
+"I." (next Roman numeral), "1." / "1.1." (first child or next sibling of the current numbering),
+"a)" (next letter), "-" bullet, "+" sub-bullet. Every other line continues the element above, so a
+wrapped "2023 - 2025, tầm nhìn …" or "- 2025. (2) …" inside a sentence is not a new item (a "-" line
+whose text starts with a digit continues the previous line when that line ends mid-sentence).
+Lines starting with "|" are table rows or layout residue, never prose. "Nơi nhận:" ends the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from workflows.plans.parsing.text import collapse, short_title, trim
+
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+ROMAN_RE = re.compile(r"(?P<num>[IVX]{1,5})\.\s+(?P<rest>\S.*)")
+NUM_RE = re.compile(
+    r"(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?P<rest>\S.*)|(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<rest2>\S.*)"
+)
+LETTER_RE = re.compile(r"(?P<l>[a-zđ])\)\s+(?P<rest>\S.*)")
+BULLET_RE = re.compile(r"(?P<m>[-–—•])\s*(?P<rest>[^-–—\s].*)")
+PLUS_RE = re.compile(r"\+\s*(?P<rest>\S.*)")
+STOP_RE = re.compile(r"(?i)n[ơo]i\s+nh[ậa]n\s*:")
+TERMINAL = tuple('.;:!?)”"…')
+PARAGRAPH_WORDS = 14
+
+
+@dataclass
+class Section:
+    """A heading of the document: ref ("II.1.2"), title as written, and its own heading span."""
+
+    ref: str
+    title: str
+    span: tuple[int, int]
+    depth: int
+
+
+@dataclass
+class Block:
+    """A run of prose: a bullet ("-"), a sub-bullet ("+"), a paragraph, or a note."""
+
+    kind: str
+    section: Section
+    start: int
+    end: int
+    index: int = 0
+    parent: Block | None = None
+    children: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """Sections and blocks of the body, plus where the header and body end."""
+
+    sections: list[Section]
+    blocks: list[Block]
+    body_start: int
+    body_end: int
+
+
+def _lines(text: str):
+    """Yield (start, end) of every line, without the newline."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+
+
+class _Builder:
+    """State machine over the lines of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sections: list[Section] = []
+        self.blocks: list[Block] = []
+        self.roman = 0
+        self.roman_label = ""
+        self.nums: list[int] = []
+        self.letter: str | None = None
+        self.current: Block | None = None  # block receiving continuation lines
+        self.heading: Section | None = None  # heading still receiving continuation lines
+        self.heading_upper = False
+        self.last_bullet: Block | None = None
+        self.counters: dict[str, int] = {}
+        self.body_start = -1
+        self.body_end = len(text)
+
+    def run(self) -> Document:
+        """Feed every line, then close what is open."""
+        for start, end in _lines(self.text):
+            if self.feed(start, end):
+                break
+        self.close()
+        return Document(self.sections, self.blocks, max(self.body_start, 0), self.body_end)
+
+    def feed(self, start: int, end: int) -> bool:
+        """Handle one line; True when the body has ended."""
+        s, e = trim(self.text, start, end)
+        line = self.text[s:e]
+        if not line:
+            return False
+        if self.body_start >= 0 and STOP_RE.match(line):
+            self.body_end = s
+            return True
+        if line.startswith("|"):
+            self.close()
+            return False
+        if self.try_heading(line, s, e):
+            return False
+        if self.body_start < 0:
+            return False
+        if self.try_bullet(line, s, e):
+            return False
+        self.continuation(line, s, e)
+        return False
+
+    # -- headings ---------------------------------------------------------------------------
+    def try_heading(self, line: str, s: int, e: int) -> bool:
+        """Start a Roman, numbered or lettered heading if the line has a fitting marker."""
+        m = ROMAN_RE.match(line)
+        if m and _ROMAN.get(m.group("num")) == self.roman + 1:
+            self.close()
+            self.roman += 1
+            self.roman_label = m.group("num")
+            self.nums, self.letter = [], None
+            self.open_heading(self.roman_label, s + m.start("rest"), e, depth=1, upper=True, line=s)
+            return True
+        m = NUM_RE.match(line)
+        if m:
+            num = m.group("num") or m.group("num2")
+            parts = [int(p) for p in num.split(".")]
+            if self.fits(parts):
+                self.close()
+                self.nums, self.letter = parts, None
+                ref = ".".join([self.roman_label] * bool(self.roman_label) + [str(p) for p in parts])
+                rest = m.start("rest") if m.group("rest") else m.start("rest2")
+                self.open_heading(ref, s + rest, e, depth=1 + len(parts), upper=False, line=s)
+                return True
+        m = LETTER_RE.match(line)
+        if m and self.nums and self.body_start >= 0 and self.fits_letter(m.group("l")):
+            self.close()
+            self.letter = m.group("l")
+            base = ".".join([self.roman_label] * bool(self.roman_label) + [str(p) for p in self.nums])
+            self.open_heading(
+                f"{base}.{self.letter}", s + m.start("rest"), e, depth=2 + len(self.nums), upper=False, line=s
+            )
+            return True
+        return False
+
+    def fits(self, parts: list[int]) -> bool:
+        """Is ``parts`` the first child or the next sibling of the current numbering?"""
+        if self.body_start < 0 and not (parts == [1] and self.roman == 0):
+            return False
+        n = len(parts)
+        if n > len(self.nums) + 1 or parts[:-1] != self.nums[: n - 1]:
+            return False
+        if n == len(self.nums) + 1:
+            return parts[-1] == 1
+        return parts[-1] == self.nums[n - 1] + 1
+
+    def fits_letter(self, letter: str) -> bool:
+        """Is ``letter`` the next lettered item?"""
+        if self.letter is None:
+            return letter == "a"
+        i = _LETTERS.find(self.letter)
+        return 0 <= i < len(_LETTERS) - 1 and _LETTERS[i + 1] == letter
+
+    def open_heading(self, ref: str, s: int, e: int, depth: int, upper: bool, line: int) -> None:
+        """Register a heading; continuation lines extend it until the next marker."""
+        if self.body_start < 0:
+            self.body_start = line
+        section = Section(ref, "", (s, e), depth)
+        self.sections.append(section)
+        self.heading, self.heading_upper = section, upper
+        self.last_bullet = None
+
+    # -- bullets ------------------------------------------------------------------------------
+    def try_bullet(self, line: str, s: int, e: int) -> bool:
+        """Start a "-" bullet or a "+" sub-bullet."""
+        m = BULLET_RE.match(line)
+        plus = None if m else PLUS_RE.match(line)
+        if not (m or plus):
+            return False
+        rest_at = s + (m or plus).start("rest")
+        if self.current is not None and self.heading is None and self.text[rest_at].isdigit():
+            prev_end = self.current.end
+            if not self.text[self.current.start : prev_end].rstrip().endswith(TERMINAL):
+                return False  # "... giai đoạn 2020\n- 2025." is one sentence
+        self.close()
+        section = self.sections[-1]
+        if plus and self.last_bullet is not None and self.last_bullet.section is section:
+            parent = self.last_bullet
+            block = Block("sub", section, rest_at, e, len(parent.children) + 1, parent)
+            parent.children.append(block)
+        else:
+            key = f"{section.ref}/bullet"
+            self.counters[key] = self.counters.get(key, 0) + 1
+            block = Block("bullet", section, rest_at, e, self.counters[key])
+            self.last_bullet = block
+        self.blocks.append(block)
+        self.current = block
+        return True
+
+    def continuation(self, line: str, s: int, e: int) -> None:
+        """Extend the open heading or block, or start a paragraph/note."""
+        if self.heading is not None:
+            if not self.heading_upper or _is_upper(line):
+                self.heading.span = (self.heading.span[0], e)
+                return
+            self.close()
+        if self.current is not None:
+            if self.current.kind != "note" and self._starts_note(line):
+                self.close()
+            else:
+                self.current.end = e
+                return
+        kind = "note" if line.startswith("(") else "para"
+        section = self.sections[-1]
+        key = f"{section.ref}/para"
+        self.counters[key] = self.counters.get(key, 0) + 1
+        block = Block(kind, section, s, e, self.counters[key])
+        self.blocks.append(block)
+        self.current = block
+
+    def _starts_note(self, line: str) -> bool:
+        """A "(…)" line after a finished sentence is a note ("(Có biểu … kèm theo)")."""
+        if not line.startswith("(") or re.match(r"\(\d{1,2}\)", line):
+            return False
+        return self.text[self.current.start : self.current.end].rstrip().endswith((".", ":"))
+
+    def close(self) -> None:
+        """Finish the open heading (deciding heading vs paragraph) and the open block."""
+        if self.heading is not None:
+            self.finish_heading(self.heading)
+            self.heading = None
+        self.current = None
+
+    def finish_heading(self, section: Section) -> None:
+        """Set the title; a numbered "heading" that is really a paragraph also becomes a block."""
+        s, e = section.span
+        body = self.text[s:e]
+        if section.depth > 1 and _is_paragraph(body):
+            section.title = short_title(body)
+            key = f"{section.ref}/para"
+            self.counters[key] = self.counters.get(key, 0) + 1
+            self.blocks.append(Block("para", section, s, e, self.counters[key]))
+        else:
+            section.title = collapse(body)
+
+
+def _is_upper(line: str) -> bool:
+    """All letters uppercase (a wrapped Roman heading)."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _is_paragraph(body: str) -> bool:
+    """A long numbered item with sentence punctuation is prose, not a heading."""
+    flat = collapse(body)
+    words = len(flat.split())
+    return words > PARAGRAPH_WORDS and (flat.endswith((".", ";", "./.")) or "; " in flat or ". " in flat)
+
+
+def parse_structure(text: str) -> Document:
+    """Sections and blocks of a plan text."""
+    return _Builder(text).run()

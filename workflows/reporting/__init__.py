@@ -1,0 +1,1 @@
+"""What people look at: worklists, rollups, inbox, desk, digests, exports."""

@@ -1,0 +1,232 @@
+"""Completion figures per agency, section, plan and agency × plan area, in grouped SQL.
+
+Definitions (the figures a quarterly report quotes), for a given `today`:
+- status: `workflows.checkpoints.status.status_expr(today)`, except that every checkpoint of a withdrawn
+  task counts as `waived`;
+- `total`: every checkpoint in the group, waived ones included;
+- `due`: the denominator of the shares — checkpoints that are not waived and whose ORIGINAL due
+  date is on or before `today`, plus checkpoints already done (accepted) before their due date,
+  so that an item finished early counts as done and as due and no share exceeds 100 %;
+  an approved extension does not take an item out of the denominator;
+- `done`: accepted checkpoints (done on time + done late); `done_on_time`: accepted with a
+  submission made on or before the original due date;
+- `completion_pct` = done / due; `on_time_pct` = done_on_time / due — the Government Office's
+  reading "tỷ lệ hoàn thành đúng hạn trên số nhiệm vụ đến hạn", not the on-time share of what
+  is done; both None when nothing is due;
+- `oldest_overdue`: the overdue checkpoint with the earliest current due date (then lowest id).
+Each rollup is one grouped query plus one window query for the oldest overdue item.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models.agency import Agency
+from models.checkpoint import Checkpoint, CheckpointState
+from models.plan import Plan, Section, Task
+from workflows.checkpoints.status import DONE, Status, status_expr
+
+
+@dataclass(frozen=True)
+class OldestOverdue:
+    checkpoint_id: int
+    due_date: date
+    days_late: int
+
+
+@dataclass
+class Rollup:
+    """Figures of one group: `key` identifies it (agency id, section ref, plan id, or a pair)."""
+
+    key: Any
+    label: str
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Status})
+    total: int = 0
+    due: int = 0
+    done: int = 0
+    done_on_time: int = 0
+    oldest_overdue: OldestOverdue | None = None
+
+    @property
+    def completion_pct(self) -> float | None:
+        """Share of due checkpoints done, in percent (None when nothing is due)."""
+        return round(100 * self.done / self.due, 1) if self.due else None
+
+    @property
+    def on_time_pct(self) -> float | None:
+        """Share of due checkpoints done on time, in percent (None when nothing is due)."""
+        return round(100 * self.done_on_time / self.due, 1) if self.due else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON output."""
+        oldest = self.oldest_overdue
+        return {"key": self.key, "label": self.label, "counts": dict(self.counts), "total": self.total,
+                "due": self.due, "done": self.done, "done_on_time": self.done_on_time,
+                "completion_pct": self.completion_pct, "on_time_pct": self.on_time_pct,
+                "oldest_overdue": None if oldest is None else {
+                    "checkpoint_id": oldest.checkpoint_id, "due_date": oldest.due_date.isoformat(),
+                    "days_late": oldest.days_late}}
+
+
+@dataclass
+class AreaMatrix:
+    """Agency × plan area (II.1, II.2 …) figures for the secretariat's desk."""
+
+    areas: list[tuple[str, str]]  # (ref, title) in plan order
+    agencies: list[tuple[int, str]]  # (id, name) by name
+    cells: dict[tuple[int, str], Rollup]  # (agency id, area ref) → figures; absent = no checkpoint
+
+    def cell(self, agency_id: int, area_ref: str) -> Rollup | None:
+        return self.cells.get((agency_id, area_ref))
+
+
+def effective_status(today: date) -> ColumnElement[str]:
+    """`status_expr(today)`, with checkpoints of withdrawn tasks counted as waived (needs Task joined)."""
+    return case((Task.withdrawn, literal(Status.waived.value)), else_=status_expr(today))
+
+
+def agency_rollup(session: Session, today: date, plan_id: int | None = None,
+                  agency_ids: list[int] | set[int] | None = None) -> list[Rollup]:
+    """Figures per responsible agency, ordered by agency name."""
+    filters = _plan_filter(plan_id)
+    if agency_ids is not None:
+        filters.append(Checkpoint.agency_id.in_(list(agency_ids)))
+    return _rollups(session, today, keys=[Agency.id], labels=[Agency.name],
+                    joins=[(Agency, Agency.id == Checkpoint.agency_id)], filters=filters,
+                    order_by=[Agency.name, Agency.id])
+
+
+def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
+    """Figures per section of a plan, each section counting its whole subtree (II counts II.1.2)."""
+    section = aliased(Section, name="own_section")
+    joins = [(section, section.id == Task.section_id),
+             (Section, and_(Section.plan_id == Task.plan_id, _within(section.ref, Section.ref)))]
+    return _rollups(session, today, keys=[Section.ref], labels=[Section.title], joins=joins,
+                    filters=[Task.plan_id == plan_id], order_by=[Section.position, Section.ref])
+
+
+def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> list[Rollup]:
+    """Figures per plan (one row when `plan_id` is given), labelled with the plan number."""
+    return _rollups(session, today, keys=[Plan.id], labels=[Plan.number],
+                    joins=[(Plan, Plan.id == Task.plan_id)], filters=_plan_filter(plan_id),
+                    order_by=[Plan.issued_on, Plan.id])
+
+
+def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatrix:
+    """Figures per (agency, plan area); an area is the second-level section (II.1) holding the task.
+
+    A task filed directly under a first-level section (III) counts under that section.
+    """
+    section = aliased(Section, name="own_section")
+    area_match = or_(
+        and_(Section.ref == section.ref, section.ref.not_like("%.%.%")),
+        and_(_strictly_within(section.ref, Section.ref), Section.ref.like("%.%"),
+             Section.ref.not_like("%.%.%")),
+    )
+    joins = [(section, section.id == Task.section_id),
+             (Section, and_(Section.plan_id == Task.plan_id, area_match)),
+             (Agency, Agency.id == Checkpoint.agency_id)]
+    rows = _rollups(session, today, keys=[Checkpoint.agency_id, Section.ref],
+                    labels=[Agency.name, Section.title, Section.position], joins=joins,
+                    filters=[Task.plan_id == plan_id], order_by=[Section.position, Section.ref])
+    areas: dict[str, tuple[int, str]] = {}
+    agencies: dict[int, str] = {}
+    cells: dict[tuple[int, str], Rollup] = {}
+    for r in rows:
+        agency_id, ref = r.key
+        agency_name, title, position = r.label
+        areas[ref] = (position, title)
+        agencies[agency_id] = agency_name
+        r.label = f"{agency_name} — {ref}"
+        cells[(agency_id, ref)] = r
+    in_plan_order = sorted(areas.items(), key=lambda a: (a[1][0], a[0]))
+    return AreaMatrix(areas=[(ref, t) for ref, (_, t) in in_plan_order],
+                      agencies=sorted(agencies.items(), key=lambda a: (a[1], a[0])), cells=cells)
+
+
+def _plan_filter(plan_id: int | None) -> list[ColumnElement[bool]]:
+    return [] if plan_id is None else [Task.plan_id == plan_id]
+
+
+def _within(ref, ancestor_ref) -> ColumnElement[bool]:
+    """`ref` is `ancestor_ref` or below it (refs are dotted: II, II.1, II.1.2)."""
+    return or_(ref == ancestor_ref, _strictly_within(ref, ancestor_ref))
+
+
+def _strictly_within(ref, ancestor_ref) -> ColumnElement[bool]:
+    # "II.1.%" does not match "II.10"; section refs hold no LIKE wildcards
+    return ref.like(ancestor_ref.concat(".%"))
+
+
+def _base(today: date, keys: list, joins: list, filters: list, extra: list = ()) -> Select:
+    """Checkpoints of the group with their effective status and whether their due date has come."""
+    reached = or_(Checkpoint.original_due_date <= today, Checkpoint.state == CheckpointState.accepted)
+    stmt = select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *extra, Checkpoint.id.label("cp_id"),
+                  Checkpoint.due_date.label("due_date"), effective_status(today).label("status"),
+                  case((reached, 1), else_=0).label("reached"))
+    stmt = stmt.select_from(Checkpoint).join(Task, Task.id == Checkpoint.task_id)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    return stmt.where(*filters)
+
+
+def _rollups(session: Session, today: date, keys: list, labels: list, joins: list, filters: list,
+             order_by: list) -> list[Rollup]:
+    """One query grouped by (group, status, due date reached): the status CASE is computed once a row.
+
+    Labels and order columns depend on the keys, so grouping by them adds no groups; Python then
+    folds the at most 16 rows of each group.
+    """
+    extra = ([x.label(f"l{i}") for i, x in enumerate(labels)]
+             + [o.label(f"o{i}") for i, o in enumerate(order_by)])
+    base = _base(today, keys, joins, filters, extra).subquery("cp")
+    key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
+    label_cols = [base.c[f"l{i}"] for i in range(len(labels))]
+    order_cols = [base.c[f"o{i}"] for i in range(len(order_by))]
+    stmt = (select(*key_cols, *label_cols, base.c.status, base.c.reached, func.count().label("n"))
+            .group_by(*key_cols, *label_cols, *order_cols, base.c.status, base.c.reached)
+            .order_by(*order_cols, *key_cols))
+    by_key: dict[Any, Rollup] = {}
+    for row in session.execute(stmt).mappings():
+        key = _key(row, len(keys))
+        r = by_key.get(key)
+        if r is None:
+            label_values = tuple(row[f"l{i}"] for i in range(len(labels)))
+            r = by_key[key] = Rollup(key=key, label=label_values[0] if len(labels) == 1 else label_values)
+        n, status = int(row["n"]), row["status"]
+        r.counts[status] += n
+        r.total += n
+        if row["reached"] and status != Status.waived.value:
+            r.due += n
+    for r in by_key.values():
+        r.done = sum(r.counts[s.value] for s in DONE)
+        r.done_on_time = r.counts[Status.done_on_time.value]
+    for key, oldest in _oldest_overdue(session, today, keys, joins, filters).items():
+        if key in by_key:
+            by_key[key].oldest_overdue = oldest
+    return list(by_key.values())
+
+
+def _oldest_overdue(session: Session, today: date, keys: list, joins: list,
+                    filters: list) -> dict[Any, OldestOverdue]:
+    # overdue ⇔ open or returned, past the current due date, task not withdrawn: said in columns
+    # too, so the scan is a due-date range on ix_checkpoint_due_state, not the CASE over every row
+    overdue = [Checkpoint.due_date < today, Checkpoint.state.in_(OVERDUE_STATES), Task.withdrawn.is_(False)]
+    base = _base(today, keys, joins, [*filters, *overdue]).subquery("cp")
+    key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
+    rank = func.row_number().over(partition_by=key_cols, order_by=[base.c.due_date, base.c.cp_id])
+    ranked = (select(*key_cols, base.c.cp_id, base.c.due_date, rank.label("rank"))
+              .where(base.c.status == Status.overdue.value).subquery("ranked"))
+    stmt = select(ranked).where(ranked.c.rank == 1)
+    return {_key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
+            for row in session.execute(stmt).mappings()}
+
+
+OVERDUE_STATES = (CheckpointState.open, CheckpointState.returned)  # see checkpoints.status.status_expr
+
+
+def _key(row, n: int) -> Any:
+    return row["k0"] if n == 1 else tuple(row[f"k{i}"] for i in range(n))
