@@ -4,6 +4,7 @@
 Creates `.venv` with the project installed (re-installing only when pyproject.toml changes),
 then hands over to the real command. Needs only Python 3.11+ with venv and pip.
 """
+
 import hashlib
 import os
 import subprocess

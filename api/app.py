@@ -1,4 +1,5 @@
 """The FastAPI application factory (`uvicorn --factory api.app:create_app`)."""
+
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -29,10 +30,13 @@ def _serve_docs_offline(app: FastAPI) -> None:
 
     @app.get("/api/v1/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="plantrack — API",
-                                   swagger_js_url="/api/v1/docs-assets/swagger-ui-bundle.js",
-                                   swagger_css_url="/api/v1/docs-assets/swagger-ui.css",
-                                   swagger_favicon_url="/api/v1/docs-assets/favicon-32x32.png")
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="plantrack — API",
+            swagger_js_url="/api/v1/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/v1/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/api/v1/docs-assets/favicon-32x32.png",
+        )
 
 
 def _document_bearer_auth(app: FastAPI) -> None:
@@ -42,16 +46,19 @@ def _document_bearer_auth(app: FastAPI) -> None:
     def openapi() -> dict:
         schema = generate()  # cached by FastAPI after the first call; the edits below are idempotent
         schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
-            "type": "http", "scheme": "bearer",
-            "description": "token from POST /api/v1/auth/token (or the session cookie + X-CSRF-Token)"}
+            "type": "http",
+            "scheme": "bearer",
+            "description": "token from POST /api/v1/auth/token (or the session cookie + X-CSRF-Token)",
+        }
         schema["security"] = [{"bearer": []}]
         return schema
 
     app.openapi = openapi
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None,
-               today: date | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, today: date | None = None
+) -> FastAPI:
     """A configured app; `today` pins the calendar date (tests, demos)."""
     settings = settings or get_settings()
     engine = engine if engine is not None else make_engine(settings.db_url)
@@ -72,9 +79,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                 await run_in_threadpool(app.state.scheduler.shutdown, True)
                 app.state.scheduler = None
 
-    app = FastAPI(title="plantrack", version="1", summary="Theo dõi thực hiện kế hoạch — JSON API",
-                  lifespan=lifespan, openapi_url="/api/v1/openapi.json", docs_url=None,
-                  redoc_url=None)
+    app = FastAPI(
+        title="plantrack",
+        version="1",
+        summary="Theo dõi thực hiện kế hoạch — JSON API",
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
     _document_bearer_auth(app)
     _serve_docs_offline(app)
     app.state.settings = settings

@@ -1,4 +1,5 @@
 """The `plantrack` command: thin wrappers that parse input, call one rule and print."""
+
 import argparse
 import sys
 from collections.abc import Callable

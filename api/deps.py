@@ -1,4 +1,5 @@
 """Request dependencies (FastAPI full-stack template style `Annotated` aliases)."""
+
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated
@@ -68,8 +69,10 @@ async def csrf_guard(request: Request) -> None:
             value = (await request.form()).get(CSRF_FIELD)
             supplied = value if isinstance(value, str) else None
     if not supplied:
-        raise CsrfFailed(f"CSRF token missing: send the form field {CSRF_FIELD!r} "
-                         f"or the header {CSRF_HEADER!r} with cookie-authenticated requests")
+        raise CsrfFailed(
+            f"CSRF token missing: send the form field {CSRF_FIELD!r} "
+            f"or the header {CSRF_HEADER!r} with cookie-authenticated requests"
+        )
     if not csrf_valid(request, session, supplied):
         raise CsrfFailed("CSRF token does not match this session; reload the page and try again")
 
@@ -88,8 +91,9 @@ def _identify(request: Request, session: Session) -> User | None:
     return user if user is not None and user.active else None
 
 
-def get_optional_user(request: Request, session: SessionDep, _csrf: Annotated[None, Depends(csrf_guard)]
-                      ) -> User | None:
+def get_optional_user(
+    request: Request, session: SessionDep, _csrf: Annotated[None, Depends(csrf_guard)]
+) -> User | None:
     """The signed-in user, or None for anonymous requests."""
     return _identify(request, session)
 
@@ -116,10 +120,12 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 def require_roles(*roles: str) -> Callable[[User], User]:
     """A dependency admitting only users with one of `roles` (403 otherwise)."""
+
     def dependency(user: CurrentUser) -> User:
         if user.role not in roles:
             raise PermissionDenied(f"role {user.role!r} may not do this (needs {', '.join(roles)})")
         return user
+
     dependency.__name__ = f"require_{'_or_'.join(roles)}"
     return dependency
 

@@ -1,4 +1,5 @@
 """Map domain errors and request errors to HTTP: JSON under /api/, the pages' error view elsewhere."""
+
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -47,6 +48,7 @@ def error_response(request: Request, status: int, message: str, headers: dict | 
 def _domain(status: int):
     async def handler(request: Request, exc: Exception) -> Response:
         return error_response(request, status, str(exc))
+
     return handler
 
 

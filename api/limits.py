@@ -1,4 +1,5 @@
 """Refuse request bodies over the upload limit before anything parses them (413)."""
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 

@@ -1,4 +1,5 @@
 """`limit`/`offset` paging of a SELECT into `{"items", "total", "limit", "offset"}`."""
+
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -21,8 +22,13 @@ def page_params(limit: Limit = 50, offset: Offset = 0) -> PageParams:
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
-def paginate(session: Session, stmt: Select, page: PageParams,
-             convert: Callable[[Any], Any] = lambda row: row, scalars: bool = True) -> Page:
+def paginate(
+    session: Session,
+    stmt: Select,
+    page: PageParams,
+    convert: Callable[[Any], Any] = lambda row: row,
+    scalars: bool = True,
+) -> Page:
     """Run `stmt` (already ordered) for one page, and count every match."""
     total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     paged = stmt.limit(page.limit).offset(page.offset)
@@ -32,5 +38,9 @@ def paginate(session: Session, stmt: Select, page: PageParams,
 
 def page_of(items: list, page: PageParams) -> Page:
     """Page a list a rule already returned whole."""
-    return Page(items=items[page.offset:page.offset + page.limit], total=len(items),
-                limit=page.limit, offset=page.offset)
+    return Page(
+        items=items[page.offset : page.offset + page.limit],
+        total=len(items),
+        limit=page.limit,
+        offset=page.offset,
+    )

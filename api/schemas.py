@@ -1,4 +1,5 @@
 """Public API models that are not tables' own `*Public` models."""
+
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -202,8 +203,9 @@ class CheckpointHistoryOut(BaseModel):
 
 
 class AcceptIn(BaseModel):
-    expected_version: int | None = Field(None, ge=1, le=MAX_ID,
-                                         description="the checkpoint version the reviewer saw")
+    expected_version: int | None = Field(
+        None, ge=1, le=MAX_ID, description="the checkpoint version the reviewer saw"
+    )
 
 
 class ReturnIn(AcceptIn):

@@ -1,4 +1,5 @@
 """Sessions (signed cookie), CSRF tokens for cookie requests, and bearer tokens."""
+
 import hashlib
 import hmac
 import os
@@ -75,8 +76,15 @@ def start_session(request: Request, response: Response, user: User) -> str:
     """Set a fresh session cookie for `user` on `response`; returns its CSRF token."""
     nonce = secrets.token_urlsafe(16)
     cookie = _serializer(_secret(request)).dumps({"u": user.id, "n": nonce})
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return _csrf_for_nonce(_secret(request), nonce)
 
 
@@ -117,8 +125,9 @@ def issue_token(session: Session, user: User, now: datetime | None = None) -> tu
     """A new bearer token for `user`; only its sha256 is stored."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_sha256=token_hash(token), created_at=now,
-                   expires_at=now + TOKEN_TTL)
+    row = ApiToken(
+        user_id=user.id, token_sha256=token_hash(token), created_at=now, expires_at=now + TOKEN_TTL
+    )
     session.add(row)
     session.flush()
     return token, row

@@ -10,6 +10,7 @@ database, starts a counting aiosmtpd server in another process, then times
      `sendmail` over the same number of connections — the SMTP floor (no database, no rendering).
 Prints both times and their ratio (goal: pipeline ≤ 1.5 × raw). Not part of the test run.
 """
+
 import argparse
 import asyncio
 import multiprocessing as mp
@@ -66,37 +67,84 @@ def build(engine, n: int) -> None:
     """N agencies, each with a head address, one overdue and one due-soon checkpoint (bulk inserts)."""
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        plan_id = conn.execute(insert(Plan).values(number="23/KH-UBND", issuer="UBND tỉnh Sơn La",
-                                                   issued_on=date(2023, 1, 30),
-                                                   title="Kế hoạch phòng, chống ma túy",
-                                                   source_sha256="0" * 64, source_text="", imported_at=now)
-                               .returning(Plan.id)).scalar_one()
-        section_id = conn.execute(insert(Section).values(plan_id=plan_id, ref="II.3", title="Phòng ngừa",
-                                                         position=0).returning(Section.id)).scalar_one()
-        conn.execute(insert(Agency), [dict(code=f"xa{i}", name=f"UBND xã số {i}", kind="commune", aliases=[],
-                                           head_email=f"chu.tich@xa{i}.sonla.example",
-                                           focal_email=f"dau.moi@xa{i}.sonla.example", active=True,
-                                           registered=True) for i in range(n)])
+        plan_id = conn.execute(
+            insert(Plan)
+            .values(
+                number="23/KH-UBND",
+                issuer="UBND tỉnh Sơn La",
+                issued_on=date(2023, 1, 30),
+                title="Kế hoạch phòng, chống ma túy",
+                source_sha256="0" * 64,
+                source_text="",
+                imported_at=now,
+            )
+            .returning(Plan.id)
+        ).scalar_one()
+        section_id = conn.execute(
+            insert(Section)
+            .values(plan_id=plan_id, ref="II.3", title="Phòng ngừa", position=0)
+            .returning(Section.id)
+        ).scalar_one()
+        conn.execute(
+            insert(Agency),
+            [
+                dict(
+                    code=f"xa{i}",
+                    name=f"UBND xã số {i}",
+                    kind="commune",
+                    aliases=[],
+                    head_email=f"chu.tich@xa{i}.sonla.example",
+                    focal_email=f"dau.moi@xa{i}.sonla.example",
+                    active=True,
+                    registered=True,
+                )
+                for i in range(n)
+            ],
+        )
         ids = [r[0] for r in conn.execute(select(Agency.id).order_by(Agency.id))]
-        text_ = ("Tổ chức tuyên truyền phòng, chống ma túy tại thôn, bản; rà soát, thống kê người sử dụng "
-                 "trái phép chất ma túy trên địa bàn và báo cáo kết quả về Công an huyện.")
+        text_ = (
+            "Tổ chức tuyên truyền phòng, chống ma túy tại thôn, bản; rà soát, thống kê người sử dụng "
+            "trái phép chất ma túy trên địa bàn và báo cáo kết quả về Công an huyện."
+        )
         tasks = []
         for k, agency_id in enumerate(ids):
             for j, due in enumerate((date(2023, 6, 14), date(2023, 7, 14))):
-                tasks.append(dict(plan_id=plan_id, section_id=section_id, ref=f"II.3-{k}.{j}",
-                                  title=text_[:60],
-                                  text=text_, span_start=0, span_end=len(text_), schedule_kind="once",
-                                  schedule_phrase=f"trước ngày {due.day + 1}/{due.month}/2023",
-                                  lead_agency_id=agency_id, due_dates=[due.isoformat()], withdrawn=False,
-                                  position=2 * k + j))
+                tasks.append(
+                    dict(
+                        plan_id=plan_id,
+                        section_id=section_id,
+                        ref=f"II.3-{k}.{j}",
+                        title=text_[:60],
+                        text=text_,
+                        span_start=0,
+                        span_end=len(text_),
+                        schedule_kind="once",
+                        schedule_phrase=f"trước ngày {due.day + 1}/{due.month}/2023",
+                        lead_agency_id=agency_id,
+                        due_dates=[due.isoformat()],
+                        withdrawn=False,
+                        position=2 * k + j,
+                    )
+                )
         for start in range(0, len(tasks), 2000):
-            conn.execute(insert(Task), tasks[start:start + 2000])
+            conn.execute(insert(Task), tasks[start : start + 2000])
         rows = conn.execute(select(Task.id, Task.lead_agency_id, Task.due_dates)).all()
-        cps = [dict(task_id=tid, agency_id=aid, opens_on=date(2023, 1, 30), due_date=date.fromisoformat(d[0]),
-                    original_due_date=date.fromisoformat(d[0]), period_label="", state="open", version=1,
-                    updated_at=now) for tid, aid, d in rows]
+        cps = [
+            dict(
+                task_id=tid,
+                agency_id=aid,
+                opens_on=date(2023, 1, 30),
+                due_date=date.fromisoformat(d[0]),
+                original_due_date=date.fromisoformat(d[0]),
+                period_label="",
+                state="open",
+                version=1,
+                updated_at=now,
+            )
+            for tid, aid, d in rows
+        ]
         for start in range(0, len(cps), 2000):
-            conn.execute(insert(Checkpoint), cps[start:start + 2000])
+            conn.execute(insert(Checkpoint), cps[start : start + 2000])
 
 
 async def raw_send(settings: Settings, messages, concurrency: int) -> None:
@@ -122,8 +170,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     ap.add_argument("--concurrency", type=int, default=Settings().smtp_concurrency)
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="runs; medians are reported (a shared machine is noisy)")
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="runs; medians are reported (a shared machine is noisy)"
+    )
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-digests-"))
@@ -133,16 +182,23 @@ def main() -> None:
     create_schema(engine)
     t = time.perf_counter()
     build(engine, args.n)
-    print(f"dataset: {args.n} agencies, {2 * args.n} checkpoints on {make_url(url).get_backend_name()} "
-          f"({time.perf_counter() - t:.1f} s to build)")
+    print(
+        f"dataset: {args.n} agencies, {2 * args.n} checkpoints on {make_url(url).get_backend_name()} "
+        f"({time.perf_counter() - t:.1f} s to build)"
+    )
 
     port = free_port()
     count, ready, stop = mp.Value("i", 0), mp.Event(), mp.Event()
     server = mp.Process(target=serve, args=(port, count, ready, stop), daemon=True)
     server.start()
     ready.wait(10)
-    settings = Settings(data_dir=tmp, database_url=url, smtp_port=port, smtp_concurrency=args.concurrency,
-                        base_url="https://theodoi.sonla.example")
+    settings = Settings(
+        data_dir=tmp,
+        database_url=url,
+        smtp_port=port,
+        smtp_concurrency=args.concurrency,
+        base_url="https://theodoi.sonla.example",
+    )
     runs = []  # (queue, deliver, raw) seconds per repeat, alternating pipeline and raw
     try:
         for _ in range(args.repeat):
@@ -155,24 +211,34 @@ def main() -> None:
             t1 = time.perf_counter()
             report = deliver_pending(engine, settings, limit=args.n + 10)
             t2 = time.perf_counter()
-            assert queued == args.n and report.sent == args.n and count.value - before == args.n, \
-                (queued, report, count.value - before)
+            assert queued == args.n and report.sent == args.n and count.value - before == args.n, (
+                queued,
+                report,
+                count.value - before,
+            )
 
             now = datetime.now(UTC)
             with engine.connect() as conn:
                 o = OutboxMessage
-                rows = conn.execute(select(o.id, o.dedupe_key, o.recipients, o.subject, o.body_text,
-                                           o.body_html).order_by(o.id)).all()
-            messages = [(build_message(settings, i, k + ":raw", to, s, tx, h, now), to)
-                        for i, k, to, s, tx, h in rows]
+                rows = conn.execute(
+                    select(o.id, o.dedupe_key, o.recipients, o.subject, o.body_text, o.body_html).order_by(
+                        o.id
+                    )
+                ).all()
+            messages = [
+                (build_message(settings, i, k + ":raw", to, s, tx, h, now), to) for i, k, to, s, tx, h in rows
+            ]
             before = count.value
             t3 = time.perf_counter()
             asyncio.run(raw_send(settings, messages, args.concurrency))
             t4 = time.perf_counter()
             assert count.value - before == args.n
             runs.append((t1 - t0, t2 - t1, t4 - t3))
-            print(f"  run {len(runs)}: queue {t1 - t0:.2f} s + deliver {t2 - t1:.2f} s = {t2 - t0:.2f} s; "
-                  f"raw {t4 - t3:.2f} s; ratio {(t2 - t0) / (t4 - t3):.2f}x", flush=True)
+            print(
+                f"  run {len(runs)}: queue {t1 - t0:.2f} s + deliver {t2 - t1:.2f} s = {t2 - t0:.2f} s; "
+                f"raw {t4 - t3:.2f} s; ratio {(t2 - t0) / (t4 - t3):.2f}x",
+                flush=True,
+            )
     finally:
         stop.set()
         server.join(10)
@@ -183,14 +249,20 @@ def main() -> None:
     raw = statistics.median(r[2] for r in runs)
     pipeline = statistics.median(r[0] + r[1] for r in runs)
     # bench/run.py reads "pipeline X s =" and "raw aiosmtplib over N connections X s" from this line
-    print(f"median of {len(runs)}: pipeline {pipeline:.2f} s = queue (query + render + insert) "
-          f"{queue_s:.2f} s + deliver (claim + send + mark) {deliver_s:.2f} s (medians of each); "
-          f"raw aiosmtplib over {args.concurrency} connections {raw:.2f} s")
-    print(f"throughput: pipeline {args.n / pipeline:.0f} mails/s, raw {args.n / raw:.0f} mails/s; "
-          f"every mail counted at the server ({2 * args.n * len(runs)} in all)")
-    print(f"ratio pipeline/raw: {pipeline / raw:.2f}x (goal ≤ 1.5x); "
-          f"deliver alone/raw: {deliver_s / raw:.2f}x")
+    print(
+        f"median of {len(runs)}: pipeline {pipeline:.2f} s = queue (query + render + insert) "
+        f"{queue_s:.2f} s + deliver (claim + send + mark) {deliver_s:.2f} s (medians of each); "
+        f"raw aiosmtplib over {args.concurrency} connections {raw:.2f} s"
+    )
+    print(
+        f"throughput: pipeline {args.n / pipeline:.0f} mails/s, raw {args.n / raw:.0f} mails/s; "
+        f"every mail counted at the server ({2 * args.n * len(runs)} in all)"
+    )
+    print(
+        f"ratio pipeline/raw: {pipeline / raw:.2f}x (goal ≤ 1.5x); deliver alone/raw: {deliver_s / raw:.2f}x"
+    )
     print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ Each floor does the same work as the project's code and returns comparable value
   item taken in the same pass (`min` over (due date, id)).
 The status CASE is written out by hand here on purpose: it must match `workflows.checkpoints.status`.
 """
+
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
@@ -22,16 +23,31 @@ STATUS_SQL = """CASE
     WHEN c.state = 'returned' THEN 'returned'
     WHEN c.opens_on > :today THEN 'not_due'
     ELSE 'in_progress_on_time' END"""
-STATUSES = ("not_due", "in_progress_on_time", "overdue", "submitted", "done_on_time", "done_late",
-            "returned", "waived")
-AUDIENCE_SQL = ("CASE f.rung WHEN 'reminder' THEN 'focal' WHEN 'overdue' THEN 'focal,head' "
-                "WHEN 'secretariat' THEN 'secretariat' ELSE 'leader' END")
+STATUSES = (
+    "not_due",
+    "in_progress_on_time",
+    "overdue",
+    "submitted",
+    "done_on_time",
+    "done_late",
+    "returned",
+    "waived",
+)
+AUDIENCE_SQL = (
+    "CASE f.rung WHEN 'reminder' THEN 'focal' WHEN 'overdue' THEN 'focal,head' "
+    "WHEN 'secretariat' THEN 'secretariat' ELSE 'leader' END"
+)
 
 
 def _sweep_params(today: date) -> dict:
     d = timedelta
-    return {"today": today, "lo": today - d(days=60), "hi": today + d(days=7),
-            "d7": today - d(days=7), "d30": today - d(days=30)}
+    return {
+        "today": today,
+        "lo": today - d(days=60),
+        "hi": today + d(days=7),
+        "d7": today - d(days=7),
+        "d30": today - d(days=30),
+    }
 
 
 # The default ladder as ranges of the current due date (workflows.escalation.ladder.windows):
@@ -93,9 +109,15 @@ def sweep_floor(conn: Connection, today: date) -> int:
         fired, _queued = conn.execute(text(_PG_SWEEP), {**params, "now": datetime.now(UTC)}).one()
         return fired
     now = datetime.now(UTC).replace(tzinfo=None)  # AwareDateTime stores naive UTC on SQLite
-    ids = [row[0] for row in conn.execute(text(
-        f"INSERT INTO escalation (checkpoint_id, rung, due_date, fired_on, created_at) {_FIRE_SELECT}"),
-        {**params, "now": now}).all()]
+    ids = [
+        row[0]
+        for row in conn.execute(
+            text(
+                f"INSERT INTO escalation (checkpoint_id, rung, due_date, fired_on, created_at) {_FIRE_SELECT}"
+            ),
+            {**params, "now": now},
+        ).all()
+    ]
     if ids:
         ids_json = "[" + ",".join(map(str, ids)) + "]"
         conn.execute(text(_SQLITE_QUEUE), {"today": today, "now": now, "ids": ids_json})
@@ -114,8 +136,11 @@ def sweep_insert_only(conn: Connection, today: date) -> int:
 def rollup_floor(conn: Connection, today: date, province: str | None = None) -> list[dict]:
     """Per-agency figures (total, due, counts per status, oldest overdue id) in one GROUP BY."""
     pg = conn.dialect.name == "postgresql"
-    oldest = ("min(CASE WHEN x.status = 'overdue' THEN ARRAY[x.due_date - DATE '1970-01-01', x.id] END)" if pg
-              else "min(CASE WHEN x.status = 'overdue' THEN printf('%s|%012d', x.due_date, x.id) END)")
+    oldest = (
+        "min(CASE WHEN x.status = 'overdue' THEN ARRAY[x.due_date - DATE '1970-01-01', x.id] END)"
+        if pg
+        else "min(CASE WHEN x.status = 'overdue' THEN printf('%s|%012d', x.due_date, x.id) END)"
+    )
     counts = ",\n       ".join(f"sum(CASE WHEN x.status = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in STATUSES)
     scope = "JOIN agency pa ON pa.id = c.agency_id AND pa.province = :province" if province else ""
     sql = f"""

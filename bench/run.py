@@ -10,6 +10,7 @@ floor measured on the same data in the same run and ours/floor. Writes results.j
 does not exist yet are reported as "missing". Writes (the sweep) run in a transaction that is
 rolled back, so every repetition does the same work.
 """
+
 import argparse
 import asyncio
 import hashlib
@@ -45,12 +46,19 @@ from models.types import utcnow  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/plantrack_bench"
 PROBE_PLAN = "99/KH-UBND"
-BUSIEST_DEPARTMENT = ("SELECT c.agency_id FROM checkpoint c JOIN agency a ON a.id = c.agency_id "
-                      "WHERE a.kind = 'department' GROUP BY c.agency_id "
-                      "ORDER BY count(*) DESC, c.agency_id LIMIT 1")
-GOALS = {"sweep_today": "≤ 1.5x", "sweep_probe_large": "≤ 1.5x, flat vs small",
-         "rollup_province": "≤ 1.2x", "rollup_country": "≤ 1.2x, < 300 ms (PG)",
-         "inbox_http": "p95 < 50 ms", "digest_run": "≤ 1.5x"}
+BUSIEST_DEPARTMENT = (
+    "SELECT c.agency_id FROM checkpoint c JOIN agency a ON a.id = c.agency_id "
+    "WHERE a.kind = 'department' GROUP BY c.agency_id "
+    "ORDER BY count(*) DESC, c.agency_id LIMIT 1"
+)
+GOALS = {
+    "sweep_today": "≤ 1.5x",
+    "sweep_probe_large": "≤ 1.5x, flat vs small",
+    "rollup_province": "≤ 1.2x",
+    "rollup_country": "≤ 1.2x, < 300 ms (PG)",
+    "inbox_http": "p95 < 50 ms",
+    "digest_run": "≤ 1.5x",
+}
 
 
 def missing(reason: str) -> dict[str, Any]:
@@ -72,8 +80,12 @@ def measure(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> tuple[float,
 
 def compare(ours: float, floor: float | None, **extra) -> dict[str, Any]:
     ratio = round(ours / floor, 2) if floor else None
-    return {"ours_s": round(ours, 6), "floor_s": None if floor is None else round(floor, 6), "ratio": ratio,
-            **extra}
+    return {
+        "ours_s": round(ours, 6),
+        "floor_s": None if floor is None else round(floor, 6),
+        "ratio": ratio,
+        **extra,
+    }
 
 
 @contextmanager
@@ -87,6 +99,7 @@ def rolled_back_session(engine: Engine):
 
 
 # --- databases -------------------------------------------------------------------------------
+
 
 def small_url_for(url: str) -> str:
     """The URL of the 10x smaller database used to check that the sweep stays flat."""
@@ -108,12 +121,14 @@ def ensure_database(url: str, fresh: bool) -> bool:
                 p.unlink()
             existed = False
         return not existed
-    admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        u.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     try:
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": u.database}).first()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": u.database}
+            ).first()
             if exists and fresh:
                 conn.execute(text(f'DROP DATABASE "{u.database}" WITH (FORCE)'))
                 exists = None
@@ -131,8 +146,9 @@ def drop_database(url: str) -> None:
         for p in path.parent.glob(path.name + "*"):
             p.unlink()
         return
-    admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        u.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
     admin.dispose()
@@ -145,8 +161,10 @@ def database_exists(url: str) -> bool:
     admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False))
     try:
         with admin.connect() as conn:
-            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                {"n": u.database}).first() is not None
+            return (
+                conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": u.database}).first()
+                is not None
+            )
     finally:
         admin.dispose()
 
@@ -169,12 +187,17 @@ def ensure_probe(url: str, items: int) -> int:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            n = conn.execute(text("SELECT count(*) FROM checkpoint c JOIN task t ON t.id = c.task_id "
-                                  "JOIN plan p ON p.id = t.plan_id WHERE p.number = :n"),
-                             {"n": PROBE_PLAN}).scalar()
+            n = conn.execute(
+                text(
+                    "SELECT count(*) FROM checkpoint c JOIN task t ON t.id = c.task_id "
+                    "JOIN plan p ON p.id = t.plan_id WHERE p.number = :n"
+                ),
+                {"n": PROBE_PLAN},
+            ).scalar()
         if not n:
             n = add_probe(engine, items)
             from bench.generate import analyze
+
             analyze(engine)
         return n
     finally:
@@ -182,6 +205,7 @@ def ensure_probe(url: str, items: int) -> int:
 
 
 # --- operations ------------------------------------------------------------------------------
+
 
 def bench_sweep(engine: Engine, day: date, repeat: int) -> dict[str, Any]:
     """Ours (`escalate_overdue`) and the floor for one day, each rolled back after every run."""
@@ -211,9 +235,16 @@ def bench_sweep(engine: Engine, day: date, repeat: int) -> dict[str, Any]:
     insert_s, _ = measure(insert_only, repeat)
     with engine.connect() as conn:
         checkpoints = conn.execute(select(func.count()).select_from(Checkpoint.__table__)).scalar()
-    return compare(ours_s, floor_s, fired=fired, floor_fired=floor_fired,
-                   floor_insert_only_s=round(insert_s, 6), checkpoints=checkpoints, day=day.isoformat(),
-                   agrees=fired == floor_fired)
+    return compare(
+        ours_s,
+        floor_s,
+        fired=fired,
+        floor_fired=floor_fired,
+        floor_insert_only_s=round(insert_s, 6),
+        checkpoints=checkpoints,
+        day=day.isoformat(),
+        agrees=fired == floor_fired,
+    )
 
 
 def _rollup_key(r) -> tuple:
@@ -259,8 +290,9 @@ def bench_inbox_function(engine: Engine, today: date, repeat: int) -> dict[str, 
         return missing(f"workflows.reporting.inbox: {exc}")
     with engine.connect() as conn:
         busiest = conn.execute(text(BUSIEST_DEPARTMENT)).scalar()
-        commune = conn.execute(text("SELECT id FROM agency WHERE code LIKE '%-x000-ubnd' "
-                                    "ORDER BY id LIMIT 1")).scalar()
+        commune = conn.execute(
+            text("SELECT id FROM agency WHERE code LIKE '%-x000-ubnd' ORDER BY id LIMIT 1")
+        ).scalar()
     result = {}
     for label, agency_id in (("department", busiest), ("commune", commune)):
         if agency_id is None:
@@ -271,6 +303,7 @@ def bench_inbox_function(engine: Engine, today: date, repeat: int) -> dict[str, 
             with Session(engine) as session:
                 box = agency_inbox(session, actor, today)
                 return len(box.owed) + len(box.awaiting_review) + len(box.supported)
+
         seconds, items = measure(run, repeat)
         result[label] = {"ours_s": round(seconds, 6), "items": items, "agency_id": agency_id}
     dept = result.get("department") or result.get("commune")
@@ -289,8 +322,9 @@ def app_from_env():
 
     url = os.environ[BENCH_DB_ENV]
     data_dir = Path(tempfile.mkdtemp(prefix="plantrack-bench-"))
-    settings = Settings(data_dir=data_dir, database_url=url, secret_key="bench-secret",
-                        scheduler_enabled=False)
+    settings = Settings(
+        data_dir=data_dir, database_url=url, secret_key="bench-secret", scheduler_enabled=False
+    )
     return create_app(settings, make_engine(url), today=date.fromisoformat(os.environ[BENCH_TODAY_ENV]))
 
 
@@ -305,8 +339,15 @@ def serve(argv: list[str]) -> None:
     p.add_argument("--workers", type=int, default=1)
     args = p.parse_args(argv)
     os.environ[BENCH_DB_ENV], os.environ[BENCH_TODAY_ENV] = args.db, args.today.isoformat()
-    uvicorn.run("bench.run:app_from_env", factory=True, host="127.0.0.1", port=args.port,
-                workers=args.workers, log_level="warning", access_log=False)
+    uvicorn.run(
+        "bench.run:app_from_env",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def _free_port() -> int:
@@ -321,10 +362,24 @@ def running_server(url: str, today: date, workers: int = 1):
 
     port = _free_port()
     log = tempfile.NamedTemporaryFile("w+", prefix="plantrack-bench-server-", suffix=".log", delete=False)
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "serve", "--db", url,
-                             "--port", str(port), "--today", today.isoformat(), "--workers", str(workers)],
-                            cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "serve",
+            "--db",
+            url,
+            "--port",
+            str(port),
+            "--today",
+            today.isoformat(),
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -355,15 +410,31 @@ def issue_tokens(engine: Engine, user_ids: list[int]) -> dict[int, str]:
     tokens = {uid: f"bench-{uid}-{secrets.token_urlsafe(12)}" for uid in user_ids}
     now = utcnow()
     from datetime import timedelta
+
     with engine.begin() as conn:
-        conn.execute(ApiToken.__table__.insert(), [
-            {"user_id": uid, "token_sha256": hashlib.sha256(tok.encode()).hexdigest(), "created_at": now,
-             "expires_at": now + timedelta(days=1)} for uid, tok in tokens.items()])
+        conn.execute(
+            ApiToken.__table__.insert(),
+            [
+                {
+                    "user_id": uid,
+                    "token_sha256": hashlib.sha256(tok.encode()).hexdigest(),
+                    "created_at": now,
+                    "expires_at": now + timedelta(days=1),
+                }
+                for uid, tok in tokens.items()
+            ],
+        )
     return tokens
 
 
-async def _load(base: str, jobs: list[tuple[str, str]], clients: int, think_s: float = 0.0,
-                budget_s: float = 600.0, seed: int = 1) -> dict[str, Any]:
+async def _load(
+    base: str,
+    jobs: list[tuple[str, str]],
+    clients: int,
+    think_s: float = 0.0,
+    budget_s: float = 600.0,
+    seed: int = 1,
+) -> dict[str, Any]:
     """`clients` concurrent clients take jobs in turn; with `think_s` each pauses ~that long between requests.
 
     No new request starts after `budget_s` (a slow page must not hold the whole run).
@@ -378,6 +449,7 @@ async def _load(base: str, jobs: list[tuple[str, str]], clients: int, think_s: f
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     deadline = time.perf_counter() + budget_s
     async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
+
         async def worker(n: int):
             rng = random.Random(f"{seed}:{n}")
             if think_s:
@@ -404,10 +476,18 @@ async def _load(base: str, jobs: list[tuple[str, str]], clients: int, think_s: f
 
     def q(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
-    return {"requests": len(latencies), "clients": clients, "think_s": think_s,
-            "p50_ms": round(1000 * q(0.50), 1), "p95_ms": round(1000 * q(0.95), 1),
-            "max_ms": round(1000 * latencies[-1], 1), "rps": round(len(latencies) / elapsed, 1),
-            "codes": dict(sorted(codes.items())), "errors": sum(v for k, v in codes.items() if k != "200")}
+
+    return {
+        "requests": len(latencies),
+        "clients": clients,
+        "think_s": think_s,
+        "p50_ms": round(1000 * q(0.50), 1),
+        "p95_ms": round(1000 * q(0.95), 1),
+        "max_ms": round(1000 * latencies[-1], 1),
+        "rps": round(len(latencies) / elapsed, 1),
+        "codes": dict(sorted(codes.items())),
+        "errors": sum(v for k, v in codes.items() if k != "200"),
+    }
 
 
 def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[str, Any]]:
@@ -425,21 +505,31 @@ def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[st
         return {"inbox_http": missing(f"pages: {exc}"), "desk_http": missing(f"pages: {exc}")}
     rng = random.Random(args.seed)
     with engine.connect() as conn:
-        focal = conn.execute(select(User.id).where(User.role == "focal", User.username.like("%.daumoi"))
-                             .order_by(User.id)).scalars().all()
-        secretariat = conn.execute(select(User.id).where(User.role == "secretariat").order_by(User.id)
-                                   .limit(10)).scalars().all()
+        focal = (
+            conn.execute(
+                select(User.id).where(User.role == "focal", User.username.like("%.daumoi")).order_by(User.id)
+            )
+            .scalars()
+            .all()
+        )
+        secretariat = (
+            conn.execute(select(User.id).where(User.role == "secretariat").order_by(User.id).limit(10))
+            .scalars()
+            .all()
+        )
     focal = rng.sample(focal, min(len(focal), 500))
     tokens = issue_tokens(engine, focal + secretariat)
     out = {}
     with running_server(url, today, args.workers) as (base, log):
-        for name, users, path, n in (("inbox", focal, "/inbox", args.http_requests),
-                                     ("desk", secretariat, "/desk", args.desk_requests)):
+        for name, users, path, n in (
+            ("inbox", focal, "/inbox", args.http_requests),
+            ("desk", secretariat, "/desk", args.desk_requests),
+        ):
             if not users or n <= 0:
                 out[f"{name}_http"] = missing("no users or no requests")
                 continue
             jobs = [(path, tokens[users[i % len(users)]]) for i in range(n)]
-            asyncio.run(_load(base, jobs[:min(len(jobs), args.clients)], args.clients))  # warm-up
+            asyncio.run(_load(base, jobs[: min(len(jobs), args.clients)], args.clients))  # warm-up
             for key, think in ((f"{name}_http", args.think), (f"{name}_http_saturation", 0.0)):
                 logged = log.stat().st_size
                 stats = asyncio.run(_load(base, jobs, args.clients, think, args.http_budget, args.seed))
@@ -454,6 +544,7 @@ def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[st
 
 
 # --- others' benchmarks -------------------------------------------------------------------------
+
 
 def bench_digests(url: str, heads: int, repeat: int = 3) -> dict[str, Any]:
     """The digest run for `heads` department heads vs raw SMTP: bench/bench_digests.py, in a child process.
@@ -488,8 +579,14 @@ def bench_digests(url: str, heads: int, repeat: int = 3) -> dict[str, Any]:
     raw = re.search(r"raw \S+ over (\d+) connections:? ([0-9.]+) s", done.stdout)
     if not (pipeline and raw):
         return {"status": "failed", "reason": f"unrecognised output: {done.stdout[-300:]}"}
-    return compare(float(pipeline.group(1)), float(raw.group(2)), heads=heads, connections=int(raw.group(1)),
-                   repeat=repeat, output=[line for line in done.stdout.splitlines() if line.strip()])
+    return compare(
+        float(pipeline.group(1)),
+        float(raw.group(2)),
+        heads=heads,
+        connections=int(raw.group(1)),
+        repeat=repeat,
+        output=[line for line in done.stdout.splitlines() if line.strip()],
+    )
 
 
 def bench_parse(repeat: int) -> dict[str, Any]:
@@ -507,6 +604,7 @@ def bench_parse(repeat: int) -> dict[str, Any]:
 
 # --- query plans ----------------------------------------------------------------------------------
 
+
 @contextmanager
 def captured_sql(engine: Engine):
     """Statements (and parameters) the code under test sends while the block runs."""
@@ -515,6 +613,7 @@ def captured_sql(engine: Engine):
     def listener(conn, cursor, statement, parameters, context, executemany):
         if not executemany:
             seen.append((statement, parameters))
+
     event.listen(engine, "before_cursor_execute", listener)
     try:
         yield seen
@@ -548,22 +647,29 @@ def query_plans(engine: Engine, today: date) -> str:
     sections = []
     with captured_sql(engine) as seen, rolled_back_session(engine) as session:
         escalate_overdue(session, today)
-    sections.append(("escalate_overdue",
-                     explain(engine, seen, lambda s: s.lstrip().upper().startswith("INSERT INTO ESCAL"))))
+    sections.append(
+        (
+            "escalate_overdue",
+            explain(engine, seen, lambda s: s.lstrip().upper().startswith("INSERT INTO ESCAL")),
+        )
+    )
     with captured_sql(engine) as seen, Session(engine) as session:
         agency_rollup(session, today)
-    sections.append(("agency_rollup (country)",
-                     explain(engine, seen, lambda s: "GROUP BY" in s or "row_number" in s)))
+    sections.append(
+        ("agency_rollup (country)", explain(engine, seen, lambda s: "GROUP BY" in s or "row_number" in s))
+    )
     with engine.connect() as conn:
         agency = conn.execute(text(BUSIEST_DEPARTMENT)).scalar()
     with captured_sql(engine) as seen, Session(engine) as session:
         agency_inbox(session, Actor(user_id=None, role="focal", agency_id=agency, label="bench"), today)
-    sections.append((f"agency_inbox (department {agency})",
-                     explain(engine, seen, lambda s: "checkpoint" in s)))
+    sections.append(
+        (f"agency_inbox (department {agency})", explain(engine, seen, lambda s: "checkpoint" in s))
+    )
     return "\n".join(f"## {title}\n\n" + "\n".join(plans) for title, plans in sections)
 
 
 # --- main ----------------------------------------------------------------------------------------
+
 
 def table_row(name: str, r: dict[str, Any]) -> str:
     if r.get("status") in ("missing", "failed"):
@@ -572,8 +678,10 @@ def table_row(name: str, r: dict[str, Any]) -> str:
     floor = "" if r.get("floor_s") is None else f"{1000 * r['floor_s']:.1f} ms"
     ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}x"
     notes = {k: v for k, v in r.items() if k not in ("ours_s", "floor_s", "ratio", "output")}
-    return (f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {GOALS.get(name, ''):<24} "
-            f"{json.dumps(notes, ensure_ascii=False)}")
+    return (
+        f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {GOALS.get(name, ''):<24} "
+        f"{json.dumps(notes, ensure_ascii=False)}"
+    )
 
 
 def print_table(results: dict[str, dict[str, Any]]) -> None:
@@ -604,8 +712,9 @@ def run(args) -> dict[str, dict[str, Any]]:
         if ensure_database(target, fresh=args.fresh):
             created.append(target)
         if has_data(target):
-            raise SystemExit(f"{target} already holds data: pass --skip-generate to reuse it "
-                             "or --fresh to rebuild")
+            raise SystemExit(
+                f"{target} already holds data: pass --skip-generate to reuse it or --fresh to rebuild"
+            )
         print(f"== generating scale {scale} into {make_url(target).render_as_string()}")
         generate(target, scale, seed=args.seed)
     for target in (url, small):
@@ -619,14 +728,16 @@ def run(args) -> dict[str, dict[str, Any]]:
 
         def wanted(*names: str) -> bool:
             return not args.only or any(n.startswith(tuple(args.only)) for n in names)
+
         if wanted("sweep_today"):
             results["sweep_today"] = bench_sweep(engine, TODAY, args.repeat)
         if wanted("sweep_probe"):
             results["sweep_probe_small"] = bench_sweep(small_engine, PROBE_DAY, args.repeat)
             results["sweep_probe_large"] = bench_sweep(engine, PROBE_DAY, args.repeat)
         with engine.connect() as conn:
-            province = conn.execute(select(Agency.province).where(Agency.province.is_not(None))
-                                    .order_by(Agency.id).limit(1)).scalar()
+            province = conn.execute(
+                select(Agency.province).where(Agency.province.is_not(None)).order_by(Agency.id).limit(1)
+            ).scalar()
         if wanted("rollup_province"):
             results["rollup_province"] = bench_rollup(engine, TODAY, province, args.repeat)
         if wanted("rollup_country"):
@@ -636,8 +747,11 @@ def run(args) -> dict[str, dict[str, Any]]:
         if args.http_requests > 0 and wanted("inbox_http", "desk_http"):
             results.update(bench_http(url, engine, TODAY, args))
         if wanted("digest_run"):
-            results["digest_run"] = (bench_digests(url, args.heads, args.digest_repeat) if args.heads > 0
-                                     else missing("skipped (--heads 0)"))
+            results["digest_run"] = (
+                bench_digests(url, args.heads, args.digest_repeat)
+                if args.heads > 0
+                else missing("skipped (--heads 0)")
+            )
         if wanted("parse_seed_plan"):
             results["parse_seed_plan"] = bench_parse(args.repeat)
         if args.explain:
@@ -649,11 +763,18 @@ def run(args) -> dict[str, dict[str, Any]]:
         if args.drop:
             for target in created:
                 drop_database(target)
-    meta = {"scale": args.scale, "dialect": make_url(url).get_backend_name(), "today": TODAY.isoformat(),
-            "repeat": args.repeat, "when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "nproc": os.cpu_count(),
-            "loadavg_at_end": [round(x, 2) for x in os.getloadavg()]}
-    Path(args.out).write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+    meta = {
+        "scale": args.scale,
+        "dialect": make_url(url).get_backend_name(),
+        "today": TODAY.isoformat(),
+        "repeat": args.repeat,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "nproc": os.cpu_count(),
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
+    Path(args.out).write_text(
+        json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print_table(results)
     print(f"\nresults written to {args.out}")
     return results
@@ -672,20 +793,29 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]] | None:
     p.add_argument("--drop", action="store_true", help="drop the databases this run created when done")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeat", type=int, default=5, help="timed runs per operation (median reported)")
-    p.add_argument("--probe-items", type=int, default=2000,
-                   help="due items of the sweep probe (the same at both sizes)")
+    p.add_argument(
+        "--probe-items", type=int, default=2000, help="due items of the sweep probe (the same at both sizes)"
+    )
     p.add_argument("--http-requests", type=int, default=1000, help="inbox requests (0: no HTTP benchmarks)")
     p.add_argument("--desk-requests", type=int, default=100)
     p.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes serving the pages")
     p.add_argument("--think", type=float, default=1.0, help="seconds a paced client pauses between pages")
-    p.add_argument("--http-budget", type=float, default=120.0,
-                   help="seconds after which a load run starts no new request")
+    p.add_argument(
+        "--http-budget",
+        type=float,
+        default=120.0,
+        help="seconds after which a load run starts no new request",
+    )
     p.add_argument("--heads", type=int, default=10000, help="department heads in the digest run (0: skip)")
     p.add_argument("--digest-repeat", type=int, default=3, help="runs of bench/bench_digests.py (median)")
     p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
-    p.add_argument("--only", type=lambda v: [x for x in v.split(",") if x], default=[],
-                   help="comma-separated operation names (or prefixes) to run, e.g. sweep,inbox_http")
+    p.add_argument(
+        "--only",
+        type=lambda v: [x for x in v.split(",") if x],
+        default=[],
+        help="comma-separated operation names (or prefixes) to run, e.g. sweep,inbox_http",
+    )
     p.add_argument("--explain", default="", help="write the hot queries' plans to this file")
     return run(p.parse_args(argv))
 

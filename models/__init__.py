@@ -1,4 +1,5 @@
 """SQLModel tables, one concept a module; importing the package registers them all."""
+
 from models.agency import Agency, AgencyGroup, AgencyGroupMember
 from models.audit import AuditEvent
 from models.checkpoint import Checkpoint, CheckpointState
@@ -10,8 +11,27 @@ from models.submission import Evidence, Review, Submission, SubmissionKind, Subm
 from models.user import ApiToken, Role, User
 
 __all__ = [
-    "Agency", "AgencyGroup", "AgencyGroupMember", "ApiToken", "AuditEvent", "Checkpoint",
-    "CheckpointState", "Escalation", "Evidence", "ExtensionRequest", "Indicator", "OutboxMessage",
-    "Plan", "PlanIssue", "Review", "Role", "Section", "Submission", "SubmissionKind",
-    "SubmissionStatus", "Task", "TaskSupport", "User",
+    "Agency",
+    "AgencyGroup",
+    "AgencyGroupMember",
+    "ApiToken",
+    "AuditEvent",
+    "Checkpoint",
+    "CheckpointState",
+    "Escalation",
+    "Evidence",
+    "ExtensionRequest",
+    "Indicator",
+    "OutboxMessage",
+    "Plan",
+    "PlanIssue",
+    "Review",
+    "Role",
+    "Section",
+    "Submission",
+    "SubmissionKind",
+    "SubmissionStatus",
+    "Task",
+    "TaskSupport",
+    "User",
 ]

@@ -1,4 +1,5 @@
 """Agencies (cơ quan, đơn vị) and the groups plans name."""
+
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 

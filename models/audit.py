@@ -1,4 +1,5 @@
 """Append-only audit trail: who did what to which record, before and after."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, Index

@@ -1,4 +1,5 @@
 """Checkpoint: one dated obligation of one agency — what is actually tracked."""
+
 from datetime import date, datetime
 from enum import StrEnum
 

@@ -1,4 +1,5 @@
 """Settings from environment variables prefixed PLANTRACK_."""
+
 from functools import lru_cache
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Engine and session setup; the request/job boundary commits (`unit_of_work`)."""
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 

@@ -1,4 +1,5 @@
 """A rung of the escalation ladder fired for a checkpoint — once per rung and due date."""
+
 from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint

@@ -1,4 +1,5 @@
 """Extension requests (gia hạn)."""
+
 from datetime import date, datetime
 
 from sqlalchemy import Column, Text

@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically (no alembic.ini needed)."""
+
 from functools import lru_cache
 from pathlib import Path
 

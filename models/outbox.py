@@ -1,4 +1,5 @@
 """Notification outbox: every mail is a row written with the change that caused it."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, Index, Text

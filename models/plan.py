@@ -1,4 +1,5 @@
 """A plan (kế hoạch), its section tree, tasks, indicators and unresolved passages."""
+
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
@@ -91,4 +92,3 @@ class PlanIssue(SQLModel, table=True):
     span_end: int
     reason: str = Field(max_length=255)
     suggestions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-

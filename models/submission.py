@@ -1,4 +1,5 @@
 """Submissions (báo cáo), their evidence and the secretariat's reviews."""
+
 from datetime import date, datetime
 from enum import StrEnum
 

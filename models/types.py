@@ -1,4 +1,5 @@
 """Column types shared by the tables."""
+
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, TypeDecorator
@@ -22,8 +23,6 @@ class AwareDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 
 
 def utcnow() -> datetime:

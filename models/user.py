@@ -1,4 +1,5 @@
 """People who sign in, and integration tokens."""
+
 from datetime import datetime
 from enum import StrEnum
 

@@ -11,6 +11,7 @@ every recipient, message rejected with 5xx) or MAX_ATTEMPTS failures make it `de
 A run that dies between sending and marking leaves rows `sending`; once their lease expires
 they are claimed again (at-least-once: a mail may then go out twice, never zero times).
 """
+
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -88,11 +89,16 @@ class Mail:
                 self.outcome, self.error = "permanent", f"không dựng được thư: {type(exc).__name__}: {exc}"
                 return
             self.subject, self.text, self.html = rendered.subject, rendered.text, rendered.html
-            self.filled = {**(self.filled or {}), "subject": self.subject, "body_text": self.text,
-                           "body_html": self.html}
+            self.filled = {
+                **(self.filled or {}),
+                "subject": self.subject,
+                "body_text": self.text,
+                "body_html": self.html,
+            }
         try:
-            self.data = build_message(settings, self.id, self.dedupe_key, self.recipients, self.subject,
-                                      self.text, self.html, now)
+            self.data = build_message(
+                settings, self.id, self.dedupe_key, self.recipients, self.subject, self.text, self.html, now
+            )
         except Exception as exc:  # cannot happen with str inputs; if it does, retrying will not help
             self.outcome, self.error = "permanent", f"không dựng được thư: {type(exc).__name__}: {exc}"
 
@@ -107,14 +113,16 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_FIRST * 2 ** max(0, attempts - 1), BACKOFF_MAX)
 
 
-def deliver_pending(engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 10_000,
-                    batch: int = BATCH) -> DeliveryReport:
+def deliver_pending(
+    engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 10_000, batch: int = BATCH
+) -> DeliveryReport:
     """Send the due outbox rows (at most `limit`); the sync entry point for CLI and jobs."""
     return asyncio.run(deliver_pending_async(engine, settings, now=now, limit=limit, batch=batch))
 
 
-async def deliver_pending_async(engine: Engine, settings: Settings, now: datetime | None = None,
-                                limit: int = 10_000, batch: int = BATCH) -> DeliveryReport:
+async def deliver_pending_async(
+    engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 10_000, batch: int = BATCH
+) -> DeliveryReport:
     """As `deliver_pending`, inside a running event loop."""
     now = now or utcnow()
 
@@ -152,8 +160,11 @@ async def deliver_pending_async(engine: Engine, settings: Settings, now: datetim
 
 def _claimable(now: datetime):
     # 'sending' rows are claimable again only when their lease ran out (a crashed run).
-    return and_(T.c.status.in_(("pending", "failed", "sending")), T.c.next_attempt_at <= now,
-                or_(T.c.locked_until.is_(None), T.c.locked_until < now))
+    return and_(
+        T.c.status.in_(("pending", "failed", "sending")),
+        T.c.next_attempt_at <= now,
+        or_(T.c.locked_until.is_(None), T.c.locked_until < now),
+    )
 
 
 def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> list[dict[str, Any]]:
@@ -166,10 +177,24 @@ def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> li
     else:
         picked = pick.cte("picked")
     # The outer condition is re-checked on the locked row, so a row claimed meanwhile is left out.
-    stmt = (update(T).where(T.c.id == picked.c.id, _claimable(now))
-            .values(status="sending", locked_until=now + lease)
-            .returning(T.c.id, T.c.dedupe_key, T.c.template, T.c.audience, T.c.agency_id, T.c.recipients,
-                       T.c.subject, T.c.body_text, T.c.body_html, T.c.attempts, T.c.locked_until))
+    stmt = (
+        update(T)
+        .where(T.c.id == picked.c.id, _claimable(now))
+        .values(status="sending", locked_until=now + lease)
+        .returning(
+            T.c.id,
+            T.c.dedupe_key,
+            T.c.template,
+            T.c.audience,
+            T.c.agency_id,
+            T.c.recipients,
+            T.c.subject,
+            T.c.body_text,
+            T.c.body_html,
+            T.c.attempts,
+            T.c.locked_until,
+        )
+    )
     with engine.begin() as conn:
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
     return sorted(rows, key=lambda r: r["id"])
@@ -194,11 +219,20 @@ def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> l
                 contexts = dict(found.all())
     mails = []
     for r in rows:
-        mail = Mail(id=r["id"], dedupe_key=r["dedupe_key"], attempts=r["attempts"], lease=r["locked_until"],
-                    recipients=[ascii_domain(a) for a in
-                                r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])],
-                    template=r["template"], context=contexts.get(r["id"]), subject=r["subject"],
-                    text=r["body_text"], html=r["body_html"])
+        mail = Mail(
+            id=r["id"],
+            dedupe_key=r["dedupe_key"],
+            attempts=r["attempts"],
+            lease=r["locked_until"],
+            recipients=[
+                ascii_domain(a) for a in r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])
+            ],
+            template=r["template"],
+            context=contexts.get(r["id"]),
+            subject=r["subject"],
+            text=r["body_text"],
+            html=r["body_html"],
+        )
         if not r["recipients"]:
             mail.filled = {"recipients": mail.recipients}
         if not mail.recipients:
@@ -224,8 +258,14 @@ def mark(engine: Engine, mails: list[Mail], now: datetime) -> DeliveryReport:
     params = []
     for m in mails:
         attempts = m.attempts + 1
-        p = {"b_id": m.id, "b_lease": m.lease, "b_attempts": attempts, "b_error": m.error,
-             "b_sent_at": None, "b_next": now}
+        p = {
+            "b_id": m.id,
+            "b_lease": m.lease,
+            "b_attempts": attempts,
+            "b_error": m.error,
+            "b_sent_at": None,
+            "b_next": now,
+        }
         if m.outcome == "sent":
             p["b_status"], p["b_sent_at"] = "sent", now
             report.sent += 1
@@ -239,13 +279,26 @@ def mark(engine: Engine, mails: list[Mail], now: datetime) -> DeliveryReport:
             p["b_error"] = m.error
             report.failed += 1
         params.append(p)
-    mine = and_(T.c.id == bindparam("b_id"), T.c.status == "sending",
-                T.c.locked_until == bindparam("b_lease"))
-    outcome = update(T).where(mine).values(
-        status=bindparam("b_status"), attempts=bindparam("b_attempts"), last_error=bindparam("b_error"),
-        sent_at=bindparam("b_sent_at"), next_attempt_at=bindparam("b_next"), locked_until=None)
-    filled = [{"b_id": m.id, "b_lease": m.lease, **{f"f_{k}": v for k, v in m.filled.items()}}
-              for m in mails if m.filled]
+    mine = and_(
+        T.c.id == bindparam("b_id"), T.c.status == "sending", T.c.locked_until == bindparam("b_lease")
+    )
+    outcome = (
+        update(T)
+        .where(mine)
+        .values(
+            status=bindparam("b_status"),
+            attempts=bindparam("b_attempts"),
+            last_error=bindparam("b_error"),
+            sent_at=bindparam("b_sent_at"),
+            next_attempt_at=bindparam("b_next"),
+            locked_until=None,
+        )
+    )
+    filled = [
+        {"b_id": m.id, "b_lease": m.lease, **{f"f_{k}": v for k, v in m.filled.items()}}
+        for m in mails
+        if m.filled
+    ]
     with engine.begin() as conn:
         for keys in {tuple(sorted(f)) for f in filled}:  # one executemany per shape
             cols = {k[2:]: bindparam(k) for k in keys if k.startswith("f_")}
@@ -301,10 +354,15 @@ class SmtpPool:
         client = self.clients[slot]
         if client is None or not client.is_connected:
             s = self.settings
-            client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, use_tls=s.smtp_use_tls,
-                                     start_tls=s.smtp_starttls and not s.smtp_use_tls,
-                                     timeout=s.smtp_timeout_s, username=s.smtp_username or None,
-                                     password=s.smtp_password or None)
+            client = aiosmtplib.SMTP(
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                use_tls=s.smtp_use_tls,
+                start_tls=s.smtp_starttls and not s.smtp_use_tls,
+                timeout=s.smtp_timeout_s,
+                username=s.smtp_username or None,
+                password=s.smtp_password or None,
+            )
             await client.connect()
             self.clients[slot] = client
         return client
@@ -325,8 +383,10 @@ class SmtpPool:
                 client = await self._client(slot)
             except (aiosmtplib.SMTPException, OSError) as exc:
                 self._drop(slot)
-                self.down = f"không kết nối được máy chủ thư {self.settings.smtp_host}:" \
-                            f"{self.settings.smtp_port}: {_describe(exc)}"
+                self.down = (
+                    f"không kết nối được máy chủ thư {self.settings.smtp_host}:"
+                    f"{self.settings.smtp_port}: {_describe(exc)}"
+                )
                 mail.outcome, mail.error = "transient", self.down
                 return
             try:
@@ -341,8 +401,11 @@ class SmtpPool:
                 return
             except aiosmtplib.SMTPResponseException as exc:
                 # aiosmtplib sent RSET after the refusal: the connection stays usable
-                permanent = 500 <= exc.code < 600 and exc.code not in AUTH_CODES \
+                permanent = (
+                    500 <= exc.code < 600
+                    and exc.code not in AUTH_CODES
                     and not isinstance(exc, (aiosmtplib.SMTPSenderRefused, aiosmtplib.SMTPHeloError))
+                )
                 mail.outcome, mail.error = ("permanent" if permanent else "transient"), _describe(exc)
                 if not permanent:
                     self._drop(slot)
@@ -365,7 +428,8 @@ class SmtpPool:
             mail.outcome = "sent"
             if errors:  # accepted for the others; note who was refused
                 mail.error = "một số địa chỉ bị từ chối: " + "; ".join(
-                    f"{addr}: {resp.code} {resp.message}" for addr, resp in errors.items())
+                    f"{addr}: {resp.code} {resp.message}" for addr, resp in errors.items()
+                )
             return
 
 

@@ -5,6 +5,7 @@ the secretariat's once a day (`digest:secretariat:{date}`); running `queue_*` ag
 week/day adds nothing. An agency with nothing to report, or without a head address, gets none
 (unless `settings.digest_empty`, for the first).
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -94,10 +95,13 @@ def queue_head_digests(session: Session, settings: Settings, today: date) -> int
         recipients = to[("head", d.agency_id)]
         if not recipients:
             continue
-        rows.append(_row(keys[d.agency_id], HEAD_TEMPLATE, digest_context(d, settings), "head", d.agency_id,
-                         recipients))
+        rows.append(
+            _row(
+                keys[d.agency_id], HEAD_TEMPLATE, digest_context(d, settings), "head", d.agency_id, recipients
+            )
+        )
     # chunks keep one INSERT under PostgreSQL's 65,535 bound parameters
-    return sum(enqueue_many(session, rows[i:i + 500]) for i in range(0, len(rows), 500))
+    return sum(enqueue_many(session, rows[i : i + 500]) for i in range(0, len(rows), 500))
 
 
 def queue_secretariat_digest(session: Session, settings: Settings, today: date) -> int:
@@ -111,21 +115,39 @@ def queue_secretariat_digest(session: Session, settings: Settings, today: date) 
     recipients = resolve_recipients(session, settings, [("secretariat", None)])[("secretariat", None)]
     if not recipients:
         return 0
-    return enqueue_many(session, [_row(key, SECRETARIAT_TEMPLATE, digest_context(digest, settings),
-                                       "secretariat", None, recipients)])
+    return enqueue_many(
+        session,
+        [_row(key, SECRETARIAT_TEMPLATE, digest_context(digest, settings), "secretariat", None, recipients)],
+    )
 
 
-def _row(key: str, template: str, context: dict[str, Any], audience: str, agency_id: int | None,
-         recipients: list[str]) -> dict[str, Any]:
+def _row(
+    key: str,
+    template: str,
+    context: dict[str, Any],
+    audience: str,
+    agency_id: int | None,
+    recipients: list[str],
+) -> dict[str, Any]:
     mail = render(template, context)
-    return dict(dedupe_key=key, template=template, context=context, audience=audience, agency_id=agency_id,
-                recipients=recipients, subject=mail.subject, body_text=mail.text, body_html=mail.html)
+    return dict(
+        dedupe_key=key,
+        template=template,
+        context=context,
+        audience=audience,
+        agency_id=agency_id,
+        recipients=recipients,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+    )
 
 
 def _existing_keys(session: Session, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 1000):
-        chunk = keys[start:start + 1000]
-        found.update(session.scalars(select(OutboxMessage.dedupe_key)
-                                     .where(OutboxMessage.dedupe_key.in_(chunk))))
+        chunk = keys[start : start + 1000]
+        found.update(
+            session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk)))
+        )
     return found

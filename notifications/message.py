@@ -7,6 +7,7 @@ and From as RFC 2047 encoded words (`email.header`), both parts base64 UTF-8. Bu
 difference was most of the delivery time. `as_email` parses the bytes back into an EmailMessage
 with the standard library (the tests check every message that way).
 """
+
 import base64
 import email
 import email.policy
@@ -49,8 +50,16 @@ def message_id(outbox_id: int, dedupe_key: str, sender: str) -> str:
     return f"<plantrack.{outbox_id}.{digest}@{domain}>"
 
 
-def build_message(settings: Settings, outbox_id: int, dedupe_key: str, recipients: list[str],
-                  subject: str, text: str, html: str, date: datetime) -> bytes:
+def build_message(
+    settings: Settings,
+    outbox_id: int,
+    dedupe_key: str,
+    recipients: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    date: datetime,
+) -> bytes:
     """The message as sent: headers, then the text and HTML alternatives."""
     sender, address = _sender(settings.mail_from)
     # '=_' never occurs in base64, so the boundary cannot collide with a body
@@ -68,9 +77,13 @@ def build_message(settings: Settings, outbox_id: int, dedupe_key: str, recipient
     ]
     lines = headers + [""]
     for subtype, body in (("plain", text), ("html", html)):
-        lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"',
-                  "Content-Transfer-Encoding: base64", "",
-                  base64.encodebytes(body.encode("utf-8")).decode("ascii").rstrip("\n").replace("\n", CRLF)]
+        lines += [
+            f"--{boundary}",
+            f'Content-Type: text/{subtype}; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(body.encode("utf-8")).decode("ascii").rstrip("\n").replace("\n", CRLF),
+        ]
     lines += [f"--{boundary}--", ""]
     return CRLF.join(lines).encode("ascii")
 
@@ -90,4 +103,4 @@ def _fold_addresses(addresses: list[str], width: int = 76) -> str:
             line = " "
         line += piece + " "
     out.append(line.rstrip())
-    return CRLF.join(out)[len("To: "):]
+    return CRLF.join(out)[len("To: ") :]

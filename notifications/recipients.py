@@ -1,4 +1,5 @@
 """Who receives a mail addressed to an audience (focal|head|secretariat|leader) of an agency."""
+
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
@@ -44,17 +45,32 @@ def resolve_recipients(session: Session, settings: Settings, keys: Iterable[Key]
     keys = list(dict.fromkeys(keys))
     agency_ids = {agency_id for _, agency_id in keys if agency_id is not None}
     roles = {a for audience, _ in keys for a in audiences_of(audience)}
-    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))} \
-        if agency_ids else {}
+    agencies = (
+        {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+        if agency_ids
+        else {}
+    )
     users: list[User] = []
     if roles:
-        users = list(session.scalars(
-            select(User).where(User.active, User.email.is_not(None), User.role.in_(roles),
-                               or_(User.role.in_([Role.secretariat.value, Role.leader.value]),
-                                   User.agency_id.in_(agency_ids or {-1})))
-            .order_by(User.id)))
-    fixed = {"secretariat": split_addresses(settings.secretariat_emails),
-             "leader": split_addresses(settings.leader_emails)}
+        users = list(
+            session.scalars(
+                select(User)
+                .where(
+                    User.active,
+                    User.email.is_not(None),
+                    User.role.in_(roles),
+                    or_(
+                        User.role.in_([Role.secretariat.value, Role.leader.value]),
+                        User.agency_id.in_(agency_ids or {-1}),
+                    ),
+                )
+                .order_by(User.id)
+            )
+        )
+    fixed = {
+        "secretariat": split_addresses(settings.secretariat_emails),
+        "leader": split_addresses(settings.leader_emails),
+    }
     result: dict[Key, list[str]] = {}
     for audience, agency_id in keys:
         addresses: list[str] = []

@@ -5,6 +5,7 @@ Each template `name` is three files under `templates/`: `name.subject.txt`, `nam
 escape). Contexts are JSON-like (dates may be `date` objects or ISO strings) so that a context
 stored in an outbox row renders the same at delivery as at enqueue time.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -55,8 +56,14 @@ def _tidy_text(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _env(html: bool) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters.update(vndate=vndate, excerpt=excerpt, pct=pct, period=period, ref=ref)
     return env
 
@@ -93,7 +100,6 @@ def pct(value: Any) -> str:
     v = float(value)
     text = f"{v:.0f}" if v == round(v) else f"{v:.1f}".replace(".", ",")
     return f"{text}%"
-
 
 
 def period(label: Any) -> str:

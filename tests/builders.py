@@ -1,4 +1,5 @@
 """Small builders for test data; each adds rows and flushes, the test decides when to commit."""
+
 from datetime import date
 
 from sqlmodel import Session, select
@@ -11,20 +12,34 @@ PASSWORD = "matkhau-demo-123"
 _HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per test run
 
 
-def add_agency(session: Session, name: str, code: str | None = None, kind: str = "department",
-               **fields) -> Agency:
+def add_agency(
+    session: Session, name: str, code: str | None = None, kind: str = "department", **fields
+) -> Agency:
     code = code or name.lower().replace(" ", "-")
-    agency = Agency(code=code, name=name, kind=kind, head_email=f"head@{code}.test",
-                    focal_email=f"focal@{code}.test", **fields)
+    agency = Agency(
+        code=code,
+        name=name,
+        kind=kind,
+        head_email=f"head@{code}.test",
+        focal_email=f"focal@{code}.test",
+        **fields,
+    )
     session.add(agency)
     session.flush()
     return agency
 
 
-def add_user(session: Session, username: str, role: str, agency: Agency | None = None,
-             email: str | None = None) -> User:
-    user = User(username=username, full_name=username, role=role, password_hash=_HASH,
-                agency_id=agency.id if agency else None, email=email or f"{username}@users.test")
+def add_user(
+    session: Session, username: str, role: str, agency: Agency | None = None, email: str | None = None
+) -> User:
+    user = User(
+        username=username,
+        full_name=username,
+        role=role,
+        password_hash=_HASH,
+        agency_id=agency.id if agency else None,
+        email=email or f"{username}@users.test",
+    )
     session.add(user)
     session.flush()
     return user
@@ -34,8 +49,14 @@ def add_plan(session: Session, number: str = "1/KH-TEST", issued_on: date = date
     plan = session.exec(select(Plan).where(Plan.number == number)).first()
     if plan:
         return plan
-    plan = Plan(number=number, issuer="UBND tỉnh Thử", issued_on=issued_on, title="Kế hoạch thử",
-                source_sha256="0" * 64, source_text="")
+    plan = Plan(
+        number=number,
+        issuer="UBND tỉnh Thử",
+        issued_on=issued_on,
+        title="Kế hoạch thử",
+        source_sha256="0" * 64,
+        source_text="",
+    )
     session.add(plan)
     session.flush()
     session.add(Section(plan_id=plan.id, ref="II.1", title="Nhiệm vụ"))
@@ -43,15 +64,32 @@ def add_plan(session: Session, number: str = "1/KH-TEST", issued_on: date = date
     return plan
 
 
-def add_task(session: Session, lead: Agency, due_dates: list[date], supporting: tuple[Agency, ...] = (),
-             ref: str | None = None, text: str = "Tổ chức thực hiện nhiệm vụ thử.",
-             schedule_kind: str = "once", plan: Plan | None = None) -> Task:
+def add_task(
+    session: Session,
+    lead: Agency,
+    due_dates: list[date],
+    supporting: tuple[Agency, ...] = (),
+    ref: str | None = None,
+    text: str = "Tổ chức thực hiện nhiệm vụ thử.",
+    schedule_kind: str = "once",
+    plan: Plan | None = None,
+) -> Task:
     plan = plan or add_plan(session)
     section = session.exec(select(Section).where(Section.plan_id == plan.id)).first()
     n = len(session.exec(select(Task.id).where(Task.plan_id == plan.id)).all()) + 1
-    task = Task(plan_id=plan.id, section_id=section.id, ref=ref or f"II.1-{n}", title=text[:60], text=text,
-                span_start=0, span_end=len(text), schedule_kind=schedule_kind, lead_agency_id=lead.id,
-                due_dates=[d.isoformat() for d in due_dates], position=n)
+    task = Task(
+        plan_id=plan.id,
+        section_id=section.id,
+        ref=ref or f"II.1-{n}",
+        title=text[:60],
+        text=text,
+        span_start=0,
+        span_end=len(text),
+        schedule_kind=schedule_kind,
+        lead_agency_id=lead.id,
+        due_dates=[d.isoformat() for d in due_dates],
+        position=n,
+    )
     session.add(task)
     session.flush()
     for agency in supporting:
@@ -62,5 +100,8 @@ def add_task(session: Session, lead: Agency, due_dates: list[date], supporting: 
 
 
 def checkpoints_of(session: Session, task: Task) -> list[Checkpoint]:
-    return list(session.exec(select(Checkpoint).where(Checkpoint.task_id == task.id)
-                             .order_by(Checkpoint.due_date)).all())
+    return list(
+        session.exec(
+            select(Checkpoint).where(Checkpoint.task_id == task.id).order_by(Checkpoint.due_date)
+        ).all()
+    )

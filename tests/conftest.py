@@ -1,4 +1,5 @@
 """Fixtures: a fresh database per test (SQLite temp file, or PostgreSQL when configured)."""
+
 import os
 import socket
 import uuid
@@ -98,8 +99,9 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
     """Settings for this test: its own data directory and database."""
-    return Settings(data_dir=tmp_path / "data", database_url=db_url, secret_key="test-secret",
-                    scheduler_enabled=False)
+    return Settings(
+        data_dir=tmp_path / "data", database_url=db_url, secret_key="test-secret", scheduler_enabled=False
+    )
 
 
 @pytest.fixture

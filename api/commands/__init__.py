@@ -1,4 +1,5 @@
 """Subcommand modules of the `plantrack` CLI; each exposes `register(subparsers)`."""
+
 import importlib
 
 # Imported on demand so command modules may import `api.cli` without a cycle.

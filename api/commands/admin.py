@@ -1,4 +1,5 @@
 """Administration commands: agency merge/rename, user creation, orphan evidence sweep."""
+
 import argparse
 import getpass
 import os
@@ -18,7 +19,8 @@ from workflows.people.users import create_user
 
 def register(sub: argparse._SubParsersAction) -> None:
     agency = sub.add_parser("agency", help="cơ quan: gộp, đổi tên").add_subparsers(
-        dest="agency_command", required=True)
+        dest="agency_command", required=True
+    )
     merge = agency.add_parser("merge", help="gộp OLD vào SUCCESSOR (nhiệm vụ đang mở chuyển theo)")
     merge.add_argument("old")
     merge.add_argument("successor")
@@ -38,16 +40,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--full-name", default="")
     create.set_defaults(handler=_create_user)
     evidence = sub.add_parser("evidence", help="minh chứng").add_subparsers(dest="ev_command", required=True)
-    evidence.add_parser("sweep-orphans", help="xóa tệp không có bản ghi nào tham chiếu (sau 1 giờ)") \
-        .set_defaults(handler=_sweep_orphans)
+    evidence.add_parser(
+        "sweep-orphans", help="xóa tệp không có bản ghi nào tham chiếu (sau 1 giờ)"
+    ).set_defaults(handler=_sweep_orphans)
 
 
 def _merge(args: argparse.Namespace) -> int:
     with _domain(), unit_of_work(engine_from_settings()) as session:
         old, new = find_agency(session, args.old), find_agency(session, args.successor)
         result = merge_agency(session, SYSTEM, old.id, new.id, resolve_today(args))
-    print(f"{old.name} → {new.name}: {len(result.checkpoint_ids)} mốc, {len(result.task_ids)} nhiệm vụ, "
-          f"{len(result.user_ids)} tài khoản chuyển sang")
+    print(
+        f"{old.name} → {new.name}: {len(result.checkpoint_ids)} mốc, {len(result.task_ids)} nhiệm vụ, "
+        f"{len(result.user_ids)} tài khoản chuyển sang"
+    )
     return 0
 
 
@@ -65,8 +70,14 @@ def _create_user(args: argparse.Namespace) -> int:
     with _domain(), unit_of_work(engine_from_settings()) as session:
         agency_id = find_agency(session, args.agency).id if args.agency else None
         try:
-            data = UserCreate(username=args.username, full_name=args.full_name, email=args.email,
-                              role=args.role, agency_id=agency_id, password=password)
+            data = UserCreate(
+                username=args.username,
+                full_name=args.full_name,
+                email=args.email,
+                role=args.role,
+                agency_id=agency_id,
+                password=password,
+            )
         except ValueError as exc:
             raise CommandError(f"invalid user: {exc}") from exc
         user = create_user(session, SYSTEM, data)

@@ -1,4 +1,5 @@
 """Helpers shared by the CLI commands."""
+
 import argparse
 from datetime import date
 
@@ -17,8 +18,12 @@ class CommandError(Exception):
 
 def add_today(parser: argparse.ArgumentParser) -> None:
     """`--today YYYY-MM-DD`: pin the calendar date the rules use."""
-    parser.add_argument("--today", type=date.fromisoformat, default=None,
-                        help="ngày tính (YYYY-MM-DD, mặc định hôm nay ở Asia/Ho_Chi_Minh)")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="ngày tính (YYYY-MM-DD, mặc định hôm nay ở Asia/Ho_Chi_Minh)",
+    )
 
 
 def resolve_today(args: argparse.Namespace) -> date:

@@ -1,4 +1,5 @@
 """`plantrack db upgrade`: apply the Alembic migrations."""
+
 import argparse
 
 from models.config import get_settings

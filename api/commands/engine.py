@@ -1,4 +1,5 @@
 """`plantrack sweep`, `plantrack status` and `plantrack flows deploy|serve`: the engine's periodic work."""
+
 import argparse
 import difflib
 import json
@@ -15,8 +16,12 @@ from workflows.escalation.ladder import RUNG_NAMES
 from workflows.reporting.rollups import agency_rollup, plan_rollup
 from workflows.runtime.jobs import run_escalation_sweep
 
-RUNG_LABELS_VI = {"reminder": "Nhắc hạn", "overdue": "Quá hạn", "secretariat": "Chuyển Thường trực",
-                  "leader": "Báo cáo lãnh đạo"}
+RUNG_LABELS_VI = {
+    "reminder": "Nhắc hạn",
+    "overdue": "Quá hạn",
+    "secretariat": "Chuyển Thường trực",
+    "leader": "Báo cáo lãnh đạo",
+}
 COLUMNS = [  # (heading, value of a rollup) — the figures a quarterly report quotes
     ("Tổng", lambda r: r.total),
     ("Đến hạn", lambda r: r.due),
@@ -27,8 +32,14 @@ COLUMNS = [  # (heading, value of a rollup) — the figures a quarterly report q
     (STATUS_LABELS_VI[Status.returned], lambda r: r.counts[Status.returned]),
     ("Tỷ lệ hoàn thành", lambda r: _pct(r.completion_pct)),
     ("Tỷ lệ đúng hạn", lambda r: _pct(r.on_time_pct)),
-    ("Quá hạn lâu nhất", lambda r: "—" if r.oldest_overdue is None else
-     f"#{r.oldest_overdue.checkpoint_id}: {r.oldest_overdue.days_late} ngày"),
+    (
+        "Quá hạn lâu nhất",
+        lambda r: (
+            "—"
+            if r.oldest_overdue is None
+            else f"#{r.oldest_overdue.checkpoint_id}: {r.oldest_overdue.days_late} ngày"
+        ),
+    ),
 ]
 
 
@@ -42,8 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--format", choices=["table", "json"], default="table")
     add_today(status)
     status.set_defaults(handler=_status)
-    flows = sub.add_parser("flows", help="Prefect: triển khai hoặc chạy các flow định kỳ") \
-        .add_subparsers(dest="flows_command", required=True)
+    flows = sub.add_parser("flows", help="Prefect: triển khai hoặc chạy các flow định kỳ").add_subparsers(
+        dest="flows_command", required=True
+    )
     deploy = flows.add_parser("deploy", help="tạo/cập nhật deployment trên Prefect server (PREFECT_API_URL)")
     deploy.add_argument("--pool", default="plantrack", help="work pool kiểu process")
     deploy.set_defaults(handler=_deploy)
@@ -92,13 +104,23 @@ def _status(args: argparse.Namespace) -> int:
         if args.plan is not None and session.get(Plan, args.plan) is None:
             raise CommandError(f"no plan with id {args.plan}")
         agency = find_agency(session, args.agency) if args.agency else None
-        agencies = agency_rollup(session, today, plan_id=args.plan,
-                                 agency_ids=None if agency is None else [agency.id])
+        agencies = agency_rollup(
+            session, today, plan_id=args.plan, agency_ids=None if agency is None else [agency.id]
+        )
         plans = [] if agency is not None else plan_rollup(session, today, plan_id=args.plan)
     if args.format == "json":
-        print(json.dumps({"today": today.isoformat(), "plan_id": args.plan,
-                          "agencies": [r.as_dict() for r in agencies], "plans": [r.as_dict() for r in plans]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "today": today.isoformat(),
+                    "plan_id": args.plan,
+                    "agencies": [r.as_dict() for r in agencies],
+                    "plans": [r.as_dict() for r in plans],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"Tình hình thực hiện ngày {today:%d/%m/%Y}")
     rows = [[r.label, *[str(f(r)) for _, f in COLUMNS]] for r in agencies]
@@ -114,8 +136,10 @@ def _deploy(args: argparse.Namespace) -> int:
         ids = deploy_all(args.pool)
     except ValueError as exc:  # e.g. the work pool does not exist yet
         raise CommandError(f"{exc} (prefect work-pool create {args.pool} --type process)") from exc
-    print(f"{len(ids)} deployments on work pool {args.pool!r}; start a worker: "
-          f"prefect worker start --pool {args.pool}")
+    print(
+        f"{len(ids)} deployments on work pool {args.pool!r}; start a worker: "
+        f"prefect worker start --pool {args.pool}"
+    )
     return 0
 
 
@@ -138,4 +162,3 @@ def _table(headings: list[str], rows: list[list[str]]) -> str:
         return "  ".join([cells[0].ljust(widths[0]), *rest]).rstrip()
 
     return "\n".join([line(headings), line(["-" * w for w in widths]), *map(line, rows)])
-

@@ -1,4 +1,5 @@
 """`plantrack digest preview|send` and `plantrack outbox deliver`: digests and mail delivery."""
+
 import argparse
 import unicodedata
 from pathlib import Path
@@ -13,21 +14,23 @@ from models.db import unit_of_work
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    digest = sub.add_parser("digest", help="thư tổng hợp (thủ trưởng, Thường trực)") \
-        .add_subparsers(dest="digest_command", required=True)
+    digest = sub.add_parser("digest", help="thư tổng hợp (thủ trưởng, Thường trực)").add_subparsers(
+        dest="digest_command", required=True
+    )
     preview = digest.add_parser("preview", help="dựng thư tổng hợp tuần của một đơn vị ra tệp HTML")
     preview.add_argument("--agency", required=True, help="tên, mã hoặc tên viết tắt của đơn vị")
-    preview.add_argument("--out", type=Path, default=None,
-                         help="tệp HTML (mặc định digest-<mã>-<tuần>.html)")
+    preview.add_argument("--out", type=Path, default=None, help="tệp HTML (mặc định digest-<mã>-<tuần>.html)")
     add_today(preview)
     preview.set_defaults(handler=_preview)
-    send = digest.add_parser("send", help="xếp hàng các thư tổng hợp đến kỳ "
-                                          "(tuần: thủ trưởng; ngày: Thường trực)")
+    send = digest.add_parser(
+        "send", help="xếp hàng các thư tổng hợp đến kỳ (tuần: thủ trưởng; ngày: Thường trực)"
+    )
     add_today(send)
     send.set_defaults(handler=_send)
 
-    outbox = sub.add_parser("outbox", help="hàng đợi thư") \
-        .add_subparsers(dest="outbox_command", required=True)
+    outbox = sub.add_parser("outbox", help="hàng đợi thư").add_subparsers(
+        dest="outbox_command", required=True
+    )
     deliver = outbox.add_parser("deliver", help="gửi các thư đến lượt qua SMTP")
     deliver.add_argument("--limit", type=int, default=10_000, help="số thư tối đa trong lần chạy này")
     deliver.set_defaults(handler=_deliver)
@@ -87,8 +90,10 @@ def _send(args: argparse.Namespace) -> int:
         heads = queue_head_digests(session, settings, today)
         secretariat = queue_secretariat_digest(session, settings, today)
     year, week, _ = today.isocalendar()
-    print(f"queued {heads} head digest(s) for week {week:02d}/{year} and {secretariat} secretariat digest(s) "
-          f"for {today:%d/%m/%Y}; run `plantrack outbox deliver` to send them")
+    print(
+        f"queued {heads} head digest(s) for week {week:02d}/{year} and {secretariat} secretariat digest(s) "
+        f"for {today:%d/%m/%Y}; run `plantrack outbox deliver` to send them"
+    )
     return 0
 
 

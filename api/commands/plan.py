@@ -1,4 +1,5 @@
 """`plantrack plan parse|import FILE`: read a plan document; print or store its structure."""
+
 import argparse
 import json
 import sys
@@ -60,10 +61,12 @@ def describe(report: ImportReport, number: str) -> str:
     """A short human summary of an import."""
     if report.is_noop:
         return f"Kế hoạch {number} (id {report.plan_id}): không có thay đổi ({report.unchanged} nhiệm vụ)."
-    lines = [f"Kế hoạch {number} (id {report.plan_id}): {'đã tạo' if report.created else 'đã cập nhật'}",
-             f"  thêm: {len(report.added)}, sửa: {len(report.changed)}, rút: {len(report.withdrawn)}, "
-             f"giữ nguyên: {report.unchanged}, mốc mới: {report.checkpoints_added}, "
-             f"chưa xác định: {report.unresolved}"]
+    lines = [
+        f"Kế hoạch {number} (id {report.plan_id}): {'đã tạo' if report.created else 'đã cập nhật'}",
+        f"  thêm: {len(report.added)}, sửa: {len(report.changed)}, rút: {len(report.withdrawn)}, "
+        f"giữ nguyên: {report.unchanged}, mốc mới: {report.checkpoints_added}, "
+        f"chưa xác định: {report.unresolved}",
+    ]
     for label, refs in (("+", report.added), ("~", report.changed), ("-", report.withdrawn)):
         if not report.created:
             lines += [f"  {label} {ref}" for ref in refs]

@@ -179,8 +179,16 @@ def _send_evidence(page, checkpoint_id: int, note: str, links: str, files, rule,
     """Run `rule` (a report or a contribution) on the form's note, files and links, then redirect."""
     uploads, link_list = _uploads(files), _links(links)
     try:
-        rule(page.session, page.actor, checkpoint_id, note, uploads, link_list, page.today,
-             EvidenceStore.from_settings(page.settings))
+        rule(
+            page.session,
+            page.actor,
+            checkpoint_id,
+            note,
+            uploads,
+            link_list,
+            page.today,
+            EvidenceStore.from_settings(page.settings),
+        )
     except DomainError as exc:
         return _refused(page, checkpoint_id, exc, _form(note=note, links=links, had_files=bool(uploads)))
     return page.redirect(f"/checkpoints/{checkpoint_id}", done.format(n=len(uploads) + len(link_list)))
@@ -210,8 +218,15 @@ def contribute(
     links: Annotated[str, Form()] = "",
     files: Files = None,
 ) -> Response:
-    return _send_evidence(page, checkpoint_id, note, links, files, add_contribution,
-                          "Đã gửi ý kiến phối hợp tới đơn vị chủ trì.")
+    return _send_evidence(
+        page,
+        checkpoint_id,
+        note,
+        links,
+        files,
+        add_contribution,
+        "Đã gửi ý kiến phối hợp tới đơn vị chủ trì.",
+    )
 
 
 def parse_day(text: str) -> date:

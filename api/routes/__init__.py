@@ -1,4 +1,5 @@
 """The JSON API under /api/v1: one module a resource."""
+
 from fastapi import APIRouter
 
 from api.routes import (
@@ -17,6 +18,18 @@ from api.routes import (
 )
 
 router = APIRouter()
-for _module in (auth, users, agencies, plans, tasks, checkpoints, submissions, evidence, extensions, rollups,
-                escalations, audit):
+for _module in (
+    auth,
+    users,
+    agencies,
+    plans,
+    tasks,
+    checkpoints,
+    submissions,
+    evidence,
+    extensions,
+    rollups,
+    escalations,
+    audit,
+):
     router.include_router(_module.router)

@@ -1,4 +1,5 @@
 """Agencies (cơ quan, đơn vị): the registry every signed-in user may read."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -18,9 +19,13 @@ def _public(agency: Agency) -> AgencyPublic:
 
 
 @router.get("", response_model=Page[AgencyPublic], summary="List agencies")
-def list_agencies(_user: CurrentUser, session: SessionDep, page: PageDep,
-                  active: bool | None = None,
-                  kind: Annotated[str | None, Query(max_length=40)] = None) -> Page[AgencyPublic]:
+def list_agencies(
+    _user: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    active: bool | None = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+) -> Page[AgencyPublic]:
     stmt = select(Agency).order_by(Agency.name, Agency.id)
     if active is not None:
         stmt = stmt.where(Agency.active == active)

@@ -1,4 +1,5 @@
 """The audit trail (secretariat and admin only)."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -10,16 +11,22 @@ from api.schemas import AuditEventOut, Page, id_query
 from models.audit import AuditEvent
 from models.user import Role
 
-router = APIRouter(prefix="/audit-events", tags=["audit"],
-                   dependencies=[Depends(require_roles(Role.secretariat, Role.admin))])
+router = APIRouter(
+    prefix="/audit-events",
+    tags=["audit"],
+    dependencies=[Depends(require_roles(Role.secretariat, Role.admin))],
+)
 
 
 @router.get("", response_model=Page[AuditEventOut], summary="Audit events, newest first")
-def list_audit_events(session: SessionDep, page: PageDep,
-                      entity_type: Annotated[str | None, Query(max_length=40)] = None,
-                      entity_id: Annotated[int | None, id_query("only events about this record")] = None,
-                      actor_id: Annotated[int | None, id_query("only events by this user")] = None,
-                      action: Annotated[str | None, Query(max_length=60)] = None) -> Page[AuditEventOut]:
+def list_audit_events(
+    session: SessionDep,
+    page: PageDep,
+    entity_type: Annotated[str | None, Query(max_length=40)] = None,
+    entity_id: Annotated[int | None, id_query("only events about this record")] = None,
+    actor_id: Annotated[int | None, id_query("only events by this user")] = None,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+) -> Page[AuditEventOut]:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if entity_type is not None:
         stmt = stmt.where(AuditEvent.entity_type == entity_type)

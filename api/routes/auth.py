@@ -1,4 +1,5 @@
 """Sign-in for API clients: bearer tokens (`/auth/token`) and cookie sessions (`/auth/session`)."""
+
 import json
 
 from fastapi import APIRouter, Request, Response
@@ -17,9 +18,15 @@ from workflows.people.users import authenticate
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 BAD_CREDENTIALS = "incorrect username or password"
-_CREDENTIALS_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": LoginIn.model_json_schema()},
-    "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()}}}}
+_CREDENTIALS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": LoginIn.model_json_schema()},
+            "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()},
+        },
+    }
+}
 
 
 async def _credentials(request: Request) -> LoginIn:
@@ -45,21 +52,29 @@ async def _authenticated(request: Request, session: Session) -> User:
     return user
 
 
-@router.post("/token", response_model=TokenOut, summary="Exchange username and password for a bearer token",
-             openapi_extra=_CREDENTIALS_BODY,
-             responses={401: {"description": "unknown user or wrong password (same message for both)"}})
+@router.post(
+    "/token",
+    response_model=TokenOut,
+    summary="Exchange username and password for a bearer token",
+    openapi_extra=_CREDENTIALS_BODY,
+    responses={401: {"description": "unknown user or wrong password (same message for both)"}},
+)
 async def create_token(request: Request, session: SessionDep) -> TokenOut:
     user = await _authenticated(request, session)
     token, row = await run_in_threadpool(issue_token, session, user)
     return TokenOut(access_token=token, expires_at=row.expires_at)
 
 
-@router.post("/session", response_model=SessionOut, summary="Sign in with a session cookie",
-             description="Sets an HttpOnly session cookie (12 h). Unsafe requests made with the cookie "
-                         "must carry the returned `csrf_token` in the `X-CSRF-Token` header or a "
-                         "`csrf_token` form field.",
-             openapi_extra=_CREDENTIALS_BODY,
-             responses={401: {"description": "unknown user or wrong password (same message for both)"}})
+@router.post(
+    "/session",
+    response_model=SessionOut,
+    summary="Sign in with a session cookie",
+    description="Sets an HttpOnly session cookie (12 h). Unsafe requests made with the cookie "
+    "must carry the returned `csrf_token` in the `X-CSRF-Token` header or a "
+    "`csrf_token` form field.",
+    openapi_extra=_CREDENTIALS_BODY,
+    responses={401: {"description": "unknown user or wrong password (same message for both)"}},
+)
 async def create_session(request: Request, response: Response, session: SessionDep) -> SessionOut:
     user = await _authenticated(request, session)
     csrf = start_session(request, response, user)

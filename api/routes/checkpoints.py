@@ -1,4 +1,5 @@
 """Checkpoints (one dated obligation of one agency): lists, one, history; submissions and extensions on it."""
+
 from datetime import date
 from typing import Annotated
 
@@ -34,26 +35,44 @@ router = APIRouter(prefix="/checkpoints", tags=["checkpoints"])
 def _one(session, actor, today, checkpoint_id: int) -> CheckpointOut:
     cp = checkpoints.get_checkpoint(session, actor, checkpoint_id)
     task = session.get(Task, cp.task_id)
-    return checkpoint_out(cp, checkpoints.checkpoint_status(session, cp.id, today), task_ref=task.ref,
-                          task_title=task.title, agency_name=session.get(Agency, cp.agency_id).name,
-                          plan_id=task.plan_id)
+    return checkpoint_out(
+        cp,
+        checkpoints.checkpoint_status(session, cp.id, today),
+        task_ref=task.ref,
+        task_title=task.title,
+        agency_name=session.get(Agency, cp.agency_id).name,
+        plan_id=task.plan_id,
+    )
 
 
-@router.get("", response_model=Page[CheckpointOut], summary="Checkpoints you may see, by due date",
-            description="Agency users see their agency's checkpoints and those of tasks it supports; "
-                        "`agency_id` narrows to the checkpoints one agency is responsible for.")
-def list_checkpoints(actor: ActorDep, session: SessionDep, today: TodayDep, page: PageDep,
-                     agency_id: Annotated[int | None, id_query("the responsible agency")] = None,
-                     plan_id: Annotated[int | None, id_query("only this plan")] = None,
-                     status: Annotated[list[Status] | None, Query(description="computed status (repeatable)")]
-                     = None,
-                     due_from: date | None = None, due_to: date | None = None) -> Page[CheckpointOut]:
+@router.get(
+    "",
+    response_model=Page[CheckpointOut],
+    summary="Checkpoints you may see, by due date",
+    description="Agency users see their agency's checkpoints and those of tasks it supports; "
+    "`agency_id` narrows to the checkpoints one agency is responsible for.",
+)
+def list_checkpoints(
+    actor: ActorDep,
+    session: SessionDep,
+    today: TodayDep,
+    page: PageDep,
+    agency_id: Annotated[int | None, id_query("the responsible agency")] = None,
+    plan_id: Annotated[int | None, id_query("only this plan")] = None,
+    status: Annotated[list[Status] | None, Query(description="computed status (repeatable)")] = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+) -> Page[CheckpointOut]:
     if due_from and due_to and due_from > due_to:
         raise InvalidInput(f"due_from {due_from} is after due_to {due_to}")
     st = status_expr(today).label("status")
-    stmt = (select(Checkpoint, st, Task.ref, Task.title, Agency.name, Task.plan_id)
-            .join(Task, Task.id == Checkpoint.task_id).join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(checkpoints.visible_to(actor)).order_by(Checkpoint.due_date, Checkpoint.id))
+    stmt = (
+        select(Checkpoint, st, Task.ref, Task.title, Agency.name, Task.plan_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .where(checkpoints.visible_to(actor))
+        .order_by(Checkpoint.due_date, Checkpoint.id)
+    )
     if agency_id is not None:
         stmt = stmt.where(Checkpoint.agency_id == agency_id)
     if plan_id is not None:
@@ -64,30 +83,48 @@ def list_checkpoints(actor: ActorDep, session: SessionDep, today: TodayDep, page
         stmt = stmt.where(Checkpoint.due_date >= due_from)
     if due_to is not None:
         stmt = stmt.where(Checkpoint.due_date <= due_to)
-    return paginate(session, stmt, page, scalars=False, convert=lambda r: checkpoint_out(
-        r[0], r[1], task_ref=r[2], task_title=r[3], agency_name=r[4], plan_id=r[5]))
+    return paginate(
+        session,
+        stmt,
+        page,
+        scalars=False,
+        convert=lambda r: checkpoint_out(
+            r[0], r[1], task_ref=r[2], task_title=r[3], agency_name=r[4], plan_id=r[5]
+        ),
+    )
 
 
 @router.get("/{checkpoint_id}", response_model=CheckpointOut, summary="One checkpoint with its status")
-def get_checkpoint(checkpoint_id: IdPath, actor: ActorDep, session: SessionDep,
-                   today: TodayDep) -> CheckpointOut:
+def get_checkpoint(
+    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep
+) -> CheckpointOut:
     return _one(session, actor, today, checkpoint_id)
 
 
-@router.get("/{checkpoint_id}/history", response_model=CheckpointHistoryOut,
-            summary="Submissions (with evidence and reviews) and extension requests, oldest first")
-def get_history(checkpoint_id: IdPath, actor: ActorDep, session: SessionDep,
-                today: TodayDep) -> CheckpointHistoryOut:
+@router.get(
+    "/{checkpoint_id}/history",
+    response_model=CheckpointHistoryOut,
+    summary="Submissions (with evidence and reviews) and extension requests, oldest first",
+)
+def get_history(
+    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep
+) -> CheckpointHistoryOut:
     history = checkpoints.checkpoint_history(session, actor, checkpoint_id)
-    return CheckpointHistoryOut(checkpoint=_one(session, actor, today, checkpoint_id),
-                                submissions=[submission_out(e, history.names) for e in history.submissions],
-                                extensions=[extension_out(x) for x in history.extensions])
+    return CheckpointHistoryOut(
+        checkpoint=_one(session, actor, today, checkpoint_id),
+        submissions=[submission_out(e, history.names) for e in history.submissions],
+        extensions=[extension_out(x) for x in history.extensions],
+    )
 
 
-@router.get("/{checkpoint_id}/submissions", response_model=Page[SubmissionOut],
-            summary="Reports and contributions on a checkpoint, oldest first")
-def list_submissions(checkpoint_id: IdPath, actor: ActorDep, session: SessionDep,
-                     page: PageDep) -> Page[SubmissionOut]:
+@router.get(
+    "/{checkpoint_id}/submissions",
+    response_model=Page[SubmissionOut],
+    summary="Reports and contributions on a checkpoint, oldest first",
+)
+def list_submissions(
+    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, page: PageDep
+) -> Page[SubmissionOut]:
     history = checkpoints.checkpoint_history(session, actor, checkpoint_id)
     return page_of([submission_out(e, history.names) for e in history.submissions], page)
 
@@ -97,37 +134,78 @@ async def _files(uploads: list[UploadFile]) -> list[tuple[str, bytes]]:
     return [(u.filename or "", await u.read()) for u in uploads]
 
 
-UPLOAD_DOC = ("multipart/form-data: `note`, any number of `files` and `links`, and `expected_version` "
-              "(the checkpoint version you saw). Files are judged by content: "
-              "PDF, DOCX, XLSX, ODT, JPEG, PNG.")
+UPLOAD_DOC = (
+    "multipart/form-data: `note`, any number of `files` and `links`, and `expected_version` "
+    "(the checkpoint version you saw). Files are judged by content: "
+    "PDF, DOCX, XLSX, ODT, JPEG, PNG."
+)
 
 
-@router.post("/{checkpoint_id}/submissions", response_model=SubmissionOut, status_code=201,
-             summary="Submit a report (lead agency's focal point)", description=UPLOAD_DOC,
-             responses={413: {"description": "request body over the upload limit"}})
-async def submit_report(checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep,
-                        store: StoreDep, note: Annotated[str, Form(max_length=20_000)] = "",
-                        files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies it)
-                        links: Annotated[list[str], Form(max_length=2000)] = [],  # noqa: B006
-                        expected_version: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
-                        ) -> SubmissionOut:
+@router.post(
+    "/{checkpoint_id}/submissions",
+    response_model=SubmissionOut,
+    status_code=201,
+    summary="Submit a report (lead agency's focal point)",
+    description=UPLOAD_DOC,
+    responses={413: {"description": "request body over the upload limit"}},
+)
+async def submit_report(
+    checkpoint_id: IdPath,
+    actor: ActorDep,
+    session: SessionDep,
+    today: TodayDep,
+    store: StoreDep,
+    note: Annotated[str, Form(max_length=20_000)] = "",
+    files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies it)
+    links: Annotated[list[str], Form(max_length=2000)] = [],  # noqa: B006
+    expected_version: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+) -> SubmissionOut:
     data = await _files(files)
-    sub = await run_in_threadpool(submissions.submit_report, session, actor, checkpoint_id, note, data,
-                                  [x for x in links if x.strip()], today, store, expected_version)
+    sub = await run_in_threadpool(
+        submissions.submit_report,
+        session,
+        actor,
+        checkpoint_id,
+        note,
+        data,
+        [x for x in links if x.strip()],
+        today,
+        store,
+        expected_version,
+    )
     return await run_in_threadpool(_submission, session, actor, sub.checkpoint_id, sub.id)
 
 
-@router.post("/{checkpoint_id}/contributions", response_model=SubmissionOut, status_code=201,
-             summary="Add a contribution (supporting agency's focal point)", description=UPLOAD_DOC,
-             responses={413: {"description": "request body over the upload limit"}})
-async def add_contribution(checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep,
-                           store: StoreDep, note: Annotated[str, Form(max_length=20_000)] = "",
-                           files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
-                           links: Annotated[list[str], Form(max_length=2000)] = [],  # noqa: B006
-                           ) -> SubmissionOut:
+@router.post(
+    "/{checkpoint_id}/contributions",
+    response_model=SubmissionOut,
+    status_code=201,
+    summary="Add a contribution (supporting agency's focal point)",
+    description=UPLOAD_DOC,
+    responses={413: {"description": "request body over the upload limit"}},
+)
+async def add_contribution(
+    checkpoint_id: IdPath,
+    actor: ActorDep,
+    session: SessionDep,
+    today: TodayDep,
+    store: StoreDep,
+    note: Annotated[str, Form(max_length=20_000)] = "",
+    files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+    links: Annotated[list[str], Form(max_length=2000)] = [],  # noqa: B006
+) -> SubmissionOut:
     data = await _files(files)
-    sub = await run_in_threadpool(submissions.add_contribution, session, actor, checkpoint_id, note, data,
-                                  [x for x in links if x.strip()], today, store)
+    sub = await run_in_threadpool(
+        submissions.add_contribution,
+        session,
+        actor,
+        checkpoint_id,
+        note,
+        data,
+        [x for x in links if x.strip()],
+        today,
+        store,
+    )
     return await run_in_threadpool(_submission, session, actor, sub.checkpoint_id, sub.id)
 
 
@@ -137,17 +215,27 @@ def _submission(session, actor, checkpoint_id: int, submission_id: int) -> Submi
     return submission_out(entry, history.names)
 
 
-@router.get("/{checkpoint_id}/extensions", response_model=Page[ExtensionOut],
-            summary="Extension requests of a checkpoint, oldest first")
-def list_checkpoint_extensions(checkpoint_id: IdPath, actor: ActorDep, session: SessionDep,
-                               page: PageDep) -> Page[ExtensionOut]:
+@router.get(
+    "/{checkpoint_id}/extensions",
+    response_model=Page[ExtensionOut],
+    summary="Extension requests of a checkpoint, oldest first",
+)
+def list_checkpoint_extensions(
+    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, page: PageDep
+) -> Page[ExtensionOut]:
     history = checkpoints.checkpoint_history(session, actor, checkpoint_id)
     return page_of([extension_out(x) for x in history.extensions], page)
 
 
-@router.post("/{checkpoint_id}/extensions", response_model=ExtensionOut, status_code=201,
-             summary="Ask for a later due date (lead agency's focal point)")
-def request_extension(checkpoint_id: IdPath, body: ExtensionIn, actor: ActorDep, session: SessionDep,
-                      today: TodayDep) -> ExtensionOut:
-    return extension_out(extensions.request_extension(session, actor, checkpoint_id, body.requested_due,
-                                                      body.reason, today))
+@router.post(
+    "/{checkpoint_id}/extensions",
+    response_model=ExtensionOut,
+    status_code=201,
+    summary="Ask for a later due date (lead agency's focal point)",
+)
+def request_extension(
+    checkpoint_id: IdPath, body: ExtensionIn, actor: ActorDep, session: SessionDep, today: TodayDep
+) -> ExtensionOut:
+    return extension_out(
+        extensions.request_extension(session, actor, checkpoint_id, body.requested_due, body.reason, today)
+    )

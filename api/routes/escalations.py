@@ -1,4 +1,5 @@
 """Escalations: rungs of the ladder fired for checkpoints the user may see."""
+
 from datetime import date
 from typing import Annotated
 
@@ -16,15 +17,22 @@ router = APIRouter(prefix="/escalations", tags=["escalations"])
 
 
 @router.get("", response_model=Page[EscalationOut], summary="Fired escalations, newest first")
-def list_escalations(actor: ActorDep, session: SessionDep, page: PageDep,
-                     rung: Annotated[str | None, Query(max_length=20, description="e.g. overdue")] = None,
-                     fired_from: date | None = None, fired_to: date | None = None,
-                     agency_id: Annotated[int | None, id_query("only this agency's checkpoints")] = None,
-                     checkpoint_id: Annotated[int | None, id_query("only this checkpoint")] = None,
-                     ) -> Page[EscalationOut]:
-    stmt = (select(Escalation, Checkpoint.agency_id)
-            .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
-            .where(visible_to(actor)).order_by(Escalation.fired_on.desc(), Escalation.id.desc()))
+def list_escalations(
+    actor: ActorDep,
+    session: SessionDep,
+    page: PageDep,
+    rung: Annotated[str | None, Query(max_length=20, description="e.g. overdue")] = None,
+    fired_from: date | None = None,
+    fired_to: date | None = None,
+    agency_id: Annotated[int | None, id_query("only this agency's checkpoints")] = None,
+    checkpoint_id: Annotated[int | None, id_query("only this checkpoint")] = None,
+) -> Page[EscalationOut]:
+    stmt = (
+        select(Escalation, Checkpoint.agency_id)
+        .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
+        .where(visible_to(actor))
+        .order_by(Escalation.fired_on.desc(), Escalation.id.desc())
+    )
     if rung is not None:
         stmt = stmt.where(Escalation.rung == rung)
     if fired_from is not None:
@@ -35,6 +43,13 @@ def list_escalations(actor: ActorDep, session: SessionDep, page: PageDep,
         stmt = stmt.where(Checkpoint.agency_id == agency_id)
     if checkpoint_id is not None:
         stmt = stmt.where(Escalation.checkpoint_id == checkpoint_id)
-    return paginate(session, stmt, page, scalars=False, convert=lambda row: EscalationOut(
-        **row[0].model_dump(include={"id", "checkpoint_id", "rung", "due_date", "fired_on"}),
-        agency_id=row[1]))
+    return paginate(
+        session,
+        stmt,
+        page,
+        scalars=False,
+        convert=lambda row: EscalationOut(
+            **row[0].model_dump(include={"id", "checkpoint_id", "rung", "due_date", "fired_on"}),
+            agency_id=row[1],
+        ),
+    )

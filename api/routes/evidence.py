@@ -1,4 +1,5 @@
 """Evidence files: download (only the checkpoint's agencies and those who see all) and withdrawal."""
+
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from sqlmodel import Session
@@ -28,10 +29,15 @@ def visible_evidence(session: Session, actor: Actor, evidence_id: int) -> Eviden
     return ev
 
 
-@router.get("/{evidence_id}", summary="Download an evidence file", response_class=FileResponse,
-            responses={200: {"content": {"application/octet-stream": {}},
-                             "description": "the file, as an attachment"},
-                       404: {"description": "no such evidence, a link, or not visible to you"}})
+@router.get(
+    "/{evidence_id}",
+    summary="Download an evidence file",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "the file, as an attachment"},
+        404: {"description": "no such evidence, a link, or not visible to you"},
+    },
+)
 def download(evidence_id: IdPath, actor: ActorDep, session: SessionDep, store: StoreDep) -> FileResponse:
     ev = visible_evidence(session, actor, evidence_id)
     if ev.kind != "file" or not ev.sha256:
@@ -40,9 +46,13 @@ def download(evidence_id: IdPath, actor: ActorDep, session: SessionDep, store: S
     if not path.is_file():
         raise NotFound(f"the file of evidence {evidence_id} is missing from the store")
     # always an attachment with a sniffed type and nosniff: an upload can never render as a page
-    return FileResponse(path, media_type=ev.content_type or "application/octet-stream",
-                        filename=ev.filename or f"evidence-{ev.id}", content_disposition_type="attachment",
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    return FileResponse(
+        path,
+        media_type=ev.content_type or "application/octet-stream",
+        filename=ev.filename or f"evidence-{ev.id}",
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
 
 
 @router.get("/{evidence_id}/info", response_model=EvidenceOut, summary="An evidence record's details")
@@ -50,7 +60,10 @@ def info(evidence_id: IdPath, actor: ActorDep, session: SessionDep) -> EvidenceO
     return evidence_out(visible_evidence(session, actor, evidence_id))
 
 
-@router.post("/{evidence_id}/withdraw", response_model=EvidenceOut,
-             summary="Withdraw evidence (kept and listed, marked withdrawn)")
+@router.post(
+    "/{evidence_id}/withdraw",
+    response_model=EvidenceOut,
+    summary="Withdraw evidence (kept and listed, marked withdrawn)",
+)
 def withdraw(evidence_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep) -> EvidenceOut:
     return evidence_out(evidence.withdraw_evidence(session, actor, evidence_id, today))

@@ -1,4 +1,5 @@
 """Extension requests (gia hạn): list what you may see; the secretariat decides."""
+
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -17,13 +18,20 @@ router = APIRouter(prefix="/extensions", tags=["extensions"])
 
 
 @router.get("", response_model=Page[ExtensionOut], summary="Extension requests, oldest first")
-def list_extensions(actor: ActorDep, session: SessionDep, page: PageDep,
-                    status: Annotated[Literal["pending", "approved", "refused"] | None, Query()] = None,
-                    agency_id: Annotated[int | None, id_query("the responsible agency")] = None,
-                    checkpoint_id: Annotated[int | None, id_query("only this checkpoint")] = None,
-                    ) -> Page[ExtensionOut]:
-    stmt = (select(ExtensionRequest).join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
-            .where(visible_to(actor)).order_by(ExtensionRequest.requested_at, ExtensionRequest.id))
+def list_extensions(
+    actor: ActorDep,
+    session: SessionDep,
+    page: PageDep,
+    status: Annotated[Literal["pending", "approved", "refused"] | None, Query()] = None,
+    agency_id: Annotated[int | None, id_query("the responsible agency")] = None,
+    checkpoint_id: Annotated[int | None, id_query("only this checkpoint")] = None,
+) -> Page[ExtensionOut]:
+    stmt = (
+        select(ExtensionRequest)
+        .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
+        .where(visible_to(actor))
+        .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+    )
     if status is not None:
         stmt = stmt.where(ExtensionRequest.status == status)
     if agency_id is not None:
@@ -33,9 +41,13 @@ def list_extensions(actor: ActorDep, session: SessionDep, page: PageDep,
     return paginate(session, stmt, page, extension_out)
 
 
-@router.post("/{extension_id}/decision", response_model=ExtensionOut,
-             summary="Approve (the due date moves) or refuse a request (secretariat)")
-def decide(extension_id: IdPath, body: ExtensionDecisionIn, actor: ActorDep, session: SessionDep,
-           today: TodayDep) -> ExtensionOut:
+@router.post(
+    "/{extension_id}/decision",
+    response_model=ExtensionOut,
+    summary="Approve (the due date moves) or refuse a request (secretariat)",
+)
+def decide(
+    extension_id: IdPath, body: ExtensionDecisionIn, actor: ActorDep, session: SessionDep, today: TodayDep
+) -> ExtensionOut:
     req = extensions.decide_extension(session, actor, extension_id, body.approve, body.note, today)
     return extension_out(req)

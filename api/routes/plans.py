@@ -1,4 +1,5 @@
 """Plans (kế hoạch), their section tree and tasks; a plan is a public document every user may read."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -24,16 +25,28 @@ def task_details(session: Session, tasks: list[Task]) -> list[TaskDetail]:
     """Tasks with their supporting agencies (one query for the whole page)."""
     support: dict[int, list[int]] = {t.id: [] for t in tasks}
     if tasks:
-        for task_id, agency_id in session.exec(select(TaskSupport.task_id, TaskSupport.agency_id)
-                                               .where(TaskSupport.task_id.in_(support))
-                                               .order_by(TaskSupport.agency_id)):
+        for task_id, agency_id in session.exec(
+            select(TaskSupport.task_id, TaskSupport.agency_id)
+            .where(TaskSupport.task_id.in_(support))
+            .order_by(TaskSupport.agency_id)
+        ):
             support[task_id].append(agency_id)
-    return [TaskDetail(**t.model_dump(exclude={"due_dates", "position"}), due_dates=t.due_dates,
-                       supporting_agency_ids=support[t.id]) for t in tasks]
+    return [
+        TaskDetail(
+            **t.model_dump(exclude={"due_dates", "position"}),
+            due_dates=t.due_dates,
+            supporting_agency_ids=support[t.id],
+        )
+        for t in tasks
+    ]
 
 
-def task_query(plan_id: int | None = None, section_id: int | None = None, agency_id: int | None = None,
-               include_withdrawn: bool = False):
+def task_query(
+    plan_id: int | None = None,
+    section_id: int | None = None,
+    agency_id: int | None = None,
+    include_withdrawn: bool = False,
+):
     """Tasks in plan order; `agency_id` matches the lead and the supporting agencies."""
     stmt = select(Task).order_by(Task.plan_id, Task.position, Task.id)
     if plan_id is not None:
@@ -62,8 +75,9 @@ def get_plan(plan_id: IdPath, _user: CurrentUser, session: SessionDep) -> PlanPu
 @router.get("/{plan_id}/sections", response_model=list[SectionNode], summary="The plan's section tree")
 def section_tree(plan_id: IdPath, _user: CurrentUser, session: SessionDep) -> list[SectionNode]:
     get_plan_or_404(session, plan_id)
-    sections = session.exec(select(Section).where(Section.plan_id == plan_id)
-                            .order_by(Section.position, Section.id)).all()
+    sections = session.exec(
+        select(Section).where(Section.plan_id == plan_id).order_by(Section.position, Section.id)
+    ).all()
     nodes = {s.ref: SectionNode(id=s.id, ref=s.ref, title=s.title) for s in sections}
     roots: list[SectionNode] = []
     for s in sections:
@@ -83,11 +97,15 @@ def _parent(ref: str, nodes: dict[str, SectionNode]) -> SectionNode | None:
 
 
 @router.get("/{plan_id}/tasks", response_model=Page[TaskDetail], summary="Tasks of a plan, in plan order")
-def plan_tasks(plan_id: IdPath, _user: CurrentUser, session: SessionDep, page: PageDep,
-               section_id: Annotated[int | None, id_query("only tasks filed in this section")] = None,
-               agency_id: Annotated[int | None, id_query("tasks this agency leads or supports")] = None,
-               include_withdrawn: Annotated[bool, Query(description="include withdrawn tasks")] = False,
-               ) -> Page[TaskDetail]:
+def plan_tasks(
+    plan_id: IdPath,
+    _user: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    section_id: Annotated[int | None, id_query("only tasks filed in this section")] = None,
+    agency_id: Annotated[int | None, id_query("tasks this agency leads or supports")] = None,
+    include_withdrawn: Annotated[bool, Query(description="include withdrawn tasks")] = False,
+) -> Page[TaskDetail]:
     get_plan_or_404(session, plan_id)
     result = paginate(session, task_query(plan_id, section_id, agency_id, include_withdrawn), page)
     result.items = task_details(session, result.items)

@@ -1,4 +1,5 @@
 """Completion figures per agency, section and plan (`workflows.reporting.rollups`)."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -23,10 +24,19 @@ def _out(items: list[rollups.Rollup]) -> list[RollupOut]:
     return [RollupOut.model_validate(r.as_dict()) for r in items]
 
 
-@router.get("/agencies", response_model=Page[RollupOut], summary="Figures per responsible agency",
-            description="Agency users see only their own agency's figures.")
-def agency_rollups(actor: ActorDep, session: SessionDep, today: TodayDep, page: PageDep,
-                   plan_id: Annotated[int | None, id_query("only this plan")] = None) -> Page[RollupOut]:
+@router.get(
+    "/agencies",
+    response_model=Page[RollupOut],
+    summary="Figures per responsible agency",
+    description="Agency users see only their own agency's figures.",
+)
+def agency_rollups(
+    actor: ActorDep,
+    session: SessionDep,
+    today: TodayDep,
+    page: PageDep,
+    plan_id: Annotated[int | None, id_query("only this plan")] = None,
+) -> Page[RollupOut]:
     if plan_id is not None:
         get_plan_or_404(session, plan_id)
     if not actor.sees_all:
@@ -44,14 +54,22 @@ def agency_rollups(actor: ActorDep, session: SessionDep, today: TodayDep, page: 
     return Page(items=_out(items), total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/sections", response_model=Page[RollupOut], summary="Figures per section of a plan (subtrees)",
-            dependencies=SeesAll)
+@router.get(
+    "/sections",
+    response_model=Page[RollupOut],
+    summary="Figures per section of a plan (subtrees)",
+    dependencies=SeesAll,
+)
 def section_rollups(plan_id: PlanId, session: SessionDep, today: TodayDep, page: PageDep) -> Page[RollupOut]:
     get_plan_or_404(session, plan_id)
     return page_of(_out(rollups.section_rollup(session, today, plan_id)), page)
 
 
 @router.get("/plans", response_model=Page[RollupOut], summary="Figures per plan", dependencies=SeesAll)
-def plan_rollups(session: SessionDep, today: TodayDep, page: PageDep,
-                 plan_id: Annotated[int | None, id_query("only this plan")] = None) -> Page[RollupOut]:
+def plan_rollups(
+    session: SessionDep,
+    today: TodayDep,
+    page: PageDep,
+    plan_id: Annotated[int | None, id_query("only this plan")] = None,
+) -> Page[RollupOut]:
     return page_of(_out(rollups.plan_rollup(session, today, plan_id)), page)

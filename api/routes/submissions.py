@@ -1,4 +1,5 @@
 """Submissions: one report or contribution; the secretariat's accept / return."""
+
 from fastapi import APIRouter
 from sqlmodel import Session
 
@@ -33,8 +34,9 @@ def visible_submission(session: Session, actor: Actor, submission_id: int) -> Su
     return submission_out(entry, history.names)
 
 
-@router.get("/{submission_id}", response_model=SubmissionOut,
-            summary="One submission with evidence and reviews")
+@router.get(
+    "/{submission_id}", response_model=SubmissionOut, summary="One submission with evidence and reviews"
+)
 def get_submission(submission_id: IdPath, actor: ActorDep, session: SessionDep) -> SubmissionOut:
     return visible_submission(session, actor, submission_id)
 
@@ -45,15 +47,22 @@ def _review_out(session: Session, rv) -> ReviewOut:
 
 
 @router.post("/{submission_id}/accept", response_model=ReviewOut, summary="Accept a report (secretariat)")
-def accept(submission_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep,
-           body: AcceptIn | None = None) -> ReviewOut:
+def accept(
+    submission_id: IdPath, actor: ActorDep, session: SessionDep, today: TodayDep, body: AcceptIn | None = None
+) -> ReviewOut:
     expected = body.expected_version if body else None
     return _review_out(session, review.accept_submission(session, actor, submission_id, today, expected))
 
 
-@router.post("/{submission_id}/return", response_model=ReviewOut,
-             summary="Return a report for rework with a reason (secretariat)")
-def return_(submission_id: IdPath, body: ReturnIn, actor: ActorDep, session: SessionDep,
-            today: TodayDep) -> ReviewOut:
-    return _review_out(session, review.return_submission(session, actor, submission_id, body.reason, today,
-                                                         body.expected_version))
+@router.post(
+    "/{submission_id}/return",
+    response_model=ReviewOut,
+    summary="Return a report for rework with a reason (secretariat)",
+)
+def return_(
+    submission_id: IdPath, body: ReturnIn, actor: ActorDep, session: SessionDep, today: TodayDep
+) -> ReviewOut:
+    return _review_out(
+        session,
+        review.return_submission(session, actor, submission_id, body.reason, today, body.expected_version),
+    )

@@ -1,4 +1,5 @@
 """Tasks (nhiệm vụ) across plans: by plan, section or agency."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,12 +15,15 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 
 @router.get("", response_model=Page[TaskDetail], summary="List tasks, in plan order")
-def list_tasks(_user: CurrentUser, session: SessionDep, page: PageDep,
-               plan_id: Annotated[int | None, id_query("only tasks of this plan")] = None,
-               section_id: Annotated[int | None, id_query("only tasks filed in this section")] = None,
-               agency_id: Annotated[int | None, id_query("tasks this agency leads or supports")] = None,
-               include_withdrawn: Annotated[bool, Query(description="include withdrawn tasks")] = False,
-               ) -> Page[TaskDetail]:
+def list_tasks(
+    _user: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    plan_id: Annotated[int | None, id_query("only tasks of this plan")] = None,
+    section_id: Annotated[int | None, id_query("only tasks filed in this section")] = None,
+    agency_id: Annotated[int | None, id_query("tasks this agency leads or supports")] = None,
+    include_withdrawn: Annotated[bool, Query(description="include withdrawn tasks")] = False,
+) -> Page[TaskDetail]:
     result = paginate(session, task_query(plan_id, section_id, agency_id, include_withdrawn), page)
     result.items = task_details(session, result.items)
     return result

@@ -1,4 +1,5 @@
 """Users: who am I; the admin's list, create and deactivate."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -24,9 +25,13 @@ def me(user: CurrentUser) -> UserPublic:
 
 
 @router.get("", response_model=Page[UserPublic], summary="List users (admin)", dependencies=AdminOnly)
-def list_users(session: SessionDep, page: PageDep, role: Annotated[Role | None, Query()] = None,
-               agency_id: Annotated[int | None, id_query("only users of this agency")] = None,
-               active: bool | None = None) -> Page[UserPublic]:
+def list_users(
+    session: SessionDep,
+    page: PageDep,
+    role: Annotated[Role | None, Query()] = None,
+    agency_id: Annotated[int | None, id_query("only users of this agency")] = None,
+    active: bool | None = None,
+) -> Page[UserPublic]:
     stmt = select(User).order_by(User.username)
     if role is not None:
         stmt = stmt.where(User.role == role)
@@ -37,13 +42,18 @@ def list_users(session: SessionDep, page: PageDep, role: Annotated[Role | None, 
     return paginate(session, stmt, page, _public)
 
 
-@router.post("", response_model=UserPublic, status_code=201, summary="Create a user (admin)",
-             dependencies=AdminOnly)
+@router.post(
+    "", response_model=UserPublic, status_code=201, summary="Create a user (admin)", dependencies=AdminOnly
+)
 def create_user(data: UserCreate, session: SessionDep, actor: ActorDep) -> UserPublic:
     return _public(users.create_user(session, actor, data))
 
 
-@router.post("/{user_id}/deactivate", response_model=UserPublic, summary="Deactivate a user (admin)",
-             dependencies=AdminOnly)
+@router.post(
+    "/{user_id}/deactivate",
+    response_model=UserPublic,
+    summary="Deactivate a user (admin)",
+    dependencies=AdminOnly,
+)
 def deactivate_user(user_id: IdPath, session: SessionDep, actor: ActorDep) -> UserPublic:
     return _public(users.deactivate(session, actor, user_id))

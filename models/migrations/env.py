@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the caller (models.migrate) or settings."""
+
 from alembic import context
 from sqlmodel import SQLModel
 

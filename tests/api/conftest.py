@@ -1,4 +1,5 @@
 """API fixtures: an app on the test database, a small world of agencies and users of every role."""
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,8 +43,13 @@ def world(engine) -> World:
         syt = add_agency(s, "Sở Y tế", code="syt")
         cat = add_agency(s, "Công an tỉnh", code="cat")
         plan = add_plan(s)
-        task = add_task(s, syt, [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14), date(2023, 12, 14)],
-                        schedule_kind="recurring", plan=plan)
+        task = add_task(
+            s,
+            syt,
+            [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14), date(2023, 12, 14)],
+            schedule_kind="recurring",
+            plan=plan,
+        )
         users = {
             "focal_syt": add_user(s, "focal_syt", "focal", syt),
             "focal_cat": add_user(s, "focal_cat", "focal", cat),
@@ -75,14 +81,31 @@ def records(world, engine, settings):
     focal = Actor.of(world.users["focal_syt"])
     store = EvidenceStore.from_settings(settings)
     with Session(engine, expire_on_commit=False) as s:
-        sub = submissions.submit_report(s, focal, world.checkpoints[1].id, "Báo cáo 6 tháng",
-                                        [("bao-cao.pdf", b"%PDF-1.4\n%test\n")], [], date(2023, 7, 1), store)
-        ext = extensions.request_extension(s, focal, world.checkpoints[2].id, date(2023, 10, 31),
-                                           "Chờ số liệu", date(2023, 7, 1))
+        sub = submissions.submit_report(
+            s,
+            focal,
+            world.checkpoints[1].id,
+            "Báo cáo 6 tháng",
+            [("bao-cao.pdf", b"%PDF-1.4\n%test\n")],
+            [],
+            date(2023, 7, 1),
+            store,
+        )
+        ext = extensions.request_extension(
+            s, focal, world.checkpoints[2].id, date(2023, 10, 31), "Chờ số liệu", date(2023, 7, 1)
+        )
         victim = add_user(s, "nguoi-bi-khoa", "leader")
         s.flush()
         ev = s.exec(select(Evidence).where(Evidence.submission_id == sub.id)).one()
         s.commit()
-    return {"checkpoint_id": world.checkpoints[1].id, "submission_id": sub.id, "evidence_id": ev.id,
-            "extension_id": ext.id, "request_id": ext.id, "plan_id": world.task.plan_id,
-            "task_id": world.task.id, "agency_id": world.syt.id, "user_id": victim.id}
+    return {
+        "checkpoint_id": world.checkpoints[1].id,
+        "submission_id": sub.id,
+        "evidence_id": ev.id,
+        "extension_id": ext.id,
+        "request_id": ext.id,
+        "plan_id": world.task.plan_id,
+        "task_id": world.task.id,
+        "agency_id": world.syt.id,
+        "user_id": victim.id,
+    }

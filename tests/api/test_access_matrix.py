@@ -11,6 +11,7 @@ checkpoint / submission / evidence / extension request of Sở Y tế, and check
 API routes have an explicit expectation each (a new API route fails here until it gets one);
 pages routes get the generic checks above automatically.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -50,8 +51,9 @@ API: dict[tuple[str, str], Expect] = {
     ("DELETE", "/auth/session"): Expect(ALL),
     ("GET", "/users/me"): Expect(ALL),
     ("GET", "/users"): Expect(frozenset({"admin"})),
-    ("POST", "/users"): Expect(frozenset({"admin"}), json={
-        "username": "nguoi-moi", "password": "mat-khau-dai-1", "role": "leader"}),
+    ("POST", "/users"): Expect(
+        frozenset({"admin"}), json={"username": "nguoi-moi", "password": "mat-khau-dai-1", "role": "leader"}
+    ),
     ("POST", "/users/{user_id}/deactivate"): Expect(frozenset({"admin"})),
     ("GET", "/agencies"): Expect(ALL),
     ("GET", "/agencies/{agency_id}"): Expect(ALL),
@@ -66,12 +68,14 @@ API: dict[tuple[str, str], Expect] = {
     ("GET", "/checkpoints/{checkpoint_id}/history"): owned_by_syt(),
     ("GET", "/checkpoints/{checkpoint_id}/submissions"): owned_by_syt(),
     ("GET", "/checkpoints/{checkpoint_id}/extensions"): owned_by_syt(),
-    ("POST", "/checkpoints/{checkpoint_id}/submissions"): owned_by_syt({"focal_syt"},
-                                                                       data={"note": "Báo cáo"}),
+    ("POST", "/checkpoints/{checkpoint_id}/submissions"): owned_by_syt(
+        {"focal_syt"}, data={"note": "Báo cáo"}
+    ),
     # the lead agency reports; contributions are for supporting agencies (none here)
     ("POST", "/checkpoints/{checkpoint_id}/contributions"): owned_by_syt(set(), data={"note": "Phối hợp"}),
     ("POST", "/checkpoints/{checkpoint_id}/extensions"): owned_by_syt(
-        {"focal_syt"}, json={"requested_due": "2023-12-31", "reason": "Chờ số liệu"}),
+        {"focal_syt"}, json={"requested_due": "2023-12-31", "reason": "Chờ số liệu"}
+    ),
     ("GET", "/submissions/{submission_id}"): owned_by_syt(),
     ("POST", "/submissions/{submission_id}/accept"): owned_by_syt(DESK, json={}),
     ("POST", "/submissions/{submission_id}/return"): owned_by_syt(DESK, json={"reason": "Thiếu số liệu"}),
@@ -79,16 +83,20 @@ API: dict[tuple[str, str], Expect] = {
     ("GET", "/evidence/{evidence_id}/info"): owned_by_syt(),
     ("POST", "/evidence/{evidence_id}/withdraw"): owned_by_syt(DESK | {"focal_syt"}),
     ("GET", "/extensions"): Expect(ALL),
-    ("POST", "/extensions/{extension_id}/decision"): owned_by_syt(DESK, json={"approve": False,
-                                                                              "note": "Không"}),
+    ("POST", "/extensions/{extension_id}/decision"): owned_by_syt(
+        DESK, json={"approve": False, "note": "Không"}
+    ),
     ("GET", "/rollups/agencies"): Expect(ALL),
     ("GET", "/rollups/sections"): Expect(SEES_ALL, query={"plan_id": "{plan_id}"}),
     ("GET", "/rollups/plans"): Expect(SEES_ALL),
     ("GET", "/escalations"): Expect(ALL),
     ("GET", "/audit-events"): Expect(DESK),
 }
-PUBLIC_API = {("POST", "/auth/token"), ("POST", "/auth/session"),  # they take credentials instead
-              ("GET", "/docs")}  # the API documentation page, public like openapi.json
+PUBLIC_API = {
+    ("POST", "/auth/token"),
+    ("POST", "/auth/session"),  # they take credentials instead
+    ("GET", "/docs"),
+}  # the API documentation page, public like openapi.json
 
 
 def _requires_user(dependant) -> bool:
@@ -181,8 +189,9 @@ def test_every_route_for_every_role(app, client, world, records):
                 else:
                     wanted = {403}
                 if status not in wanted:
-                    problems.append(f"{who} {method} {path}: {status} (wanted {sorted(wanted)}) "
-                                    f"{r.text[:120]}")
+                    problems.append(
+                        f"{who} {method} {path}: {status} (wanted {sorted(wanted)}) {r.text[:120]}"
+                    )
             elif owned and who == "focal_cat" and (status < 400 or status in (401,)):
                 problems.append(f"{who} {method} {path}: {status} on Sở Y tế's record")
             elif method != "GET" and who == "leader" and status < 400 and "log" not in path:
@@ -193,9 +202,11 @@ def test_every_route_for_every_role(app, client, world, records):
                 g = _call(client, method, ghost, who, world, expect, records)
                 if (g.status_code, _same_words(g.text)) != (status, _same_words(r.text)):
                     at = _first_difference(_same_words(r.text), _same_words(g.text))
-                    problems.append(f"focal_cat {method} {path}: the answer for Sở Y tế's record "
-                                    f"({status}, …{r.text[at:at + 80]!r}) differs from a missing id's "
-                                    f"({g.status_code}, …{g.text[at:at + 80]!r})")
+                    problems.append(
+                        f"focal_cat {method} {path}: the answer for Sở Y tế's record "
+                        f"({status}, …{r.text[at : at + 80]!r}) differs from a missing id's "
+                        f"({g.status_code}, …{g.text[at : at + 80]!r})"
+                    )
         # ids past 64 bits are bad input (422 or 404), never a 500
         names = re.findall(r"{(\w+)}", path)
         if names:
@@ -213,8 +224,10 @@ def test_leader_writes_are_refused_before_anything_changes(client, world, record
     """A refused write leaves the checkpoint as it was (version unchanged)."""
     with Session(engine) as s:
         before = s.get(Checkpoint, records["checkpoint_id"]).version
-    for path, body in ((f"/api/v1/submissions/{records['submission_id']}/accept", {}),
-                       (f"/api/v1/submissions/{records['submission_id']}/return", {"reason": "x"})):
+    for path, body in (
+        (f"/api/v1/submissions/{records['submission_id']}/accept", {}),
+        (f"/api/v1/submissions/{records['submission_id']}/return", {"reason": "x"}),
+    ):
         assert client.post(path, json=body, headers=world.headers("leader")).status_code == 403
     with Session(engine) as s:
         assert s.get(Checkpoint, records["checkpoint_id"]).version == before

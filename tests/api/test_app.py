@@ -1,4 +1,5 @@
 """The app factory: scheduler in the lifespan, static files, OpenAPI documentation of every route."""
+
 from fastapi.testclient import TestClient
 
 from api.app import create_app

@@ -1,4 +1,5 @@
 """Sign-in: bearer tokens, cookie sessions and CSRF for cookie-authenticated writes."""
+
 import hashlib
 import os
 import stat
@@ -34,8 +35,12 @@ def test_bad_credentials_give_one_message(client, world):
     unknown = client.post("/api/v1/auth/token", data={"username": "nobody", "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json() == {"detail": "incorrect username or password"}
-    assert client.post("/api/v1/auth/token", content=b"{not json",
-                       headers={"content-type": "application/json"}).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/auth/token", content=b"{not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
     assert client.post("/api/v1/auth/token", json={"username": 5}).status_code == 422
 
 

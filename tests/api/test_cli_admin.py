@@ -1,4 +1,5 @@
 """Administration commands: user creation, agency merge and rename, orphan sweep."""
+
 import os
 from datetime import date
 

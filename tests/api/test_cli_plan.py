@@ -1,4 +1,5 @@
 """`plantrack plan parse` prints the structure; `plantrack plan import` stores it once."""
+
 import json
 from pathlib import Path
 
@@ -26,8 +27,12 @@ def test_parse_prints_the_json_contract_without_a_database(capsys, tmp_path, mon
     get_settings.cache_clear()
     assert main(["plan", "parse", str(SEED)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["plan"] == {"number": "23/KH-UBND", "issuer": "UBND tỉnh Sơn La", "issued_on": "2023-01-30",
-                            "title": data["plan"]["title"]}
+    assert data["plan"] == {
+        "number": "23/KH-UBND",
+        "issuer": "UBND tỉnh Sơn La",
+        "issued_on": "2023-01-30",
+        "title": data["plan"]["title"],
+    }
     assert {"sections", "tasks", "indicators", "unresolved"} <= data.keys()
     assert not (tmp_path / "nowhere").exists()
     get_settings.cache_clear()
@@ -40,10 +45,15 @@ def test_parse_yaml_equals_json(capsys):
     assert yaml.safe_load(capsys.readouterr().out) == as_json
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty"), (b"\x00\x01\x02binary", "binary"), ("Xin chào".encode("cp1258"), "UTF-8"),
-    ("Một văn bản không phải kế hoạch.".encode(), "plan number"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        ("Xin chào".encode("cp1258"), "UTF-8"),
+        ("Một văn bản không phải kế hoạch.".encode(), "plan number"),
+    ],
+)
 def test_a_file_that_is_not_a_plan_is_refused(tmp_path, capsys, content, message):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
@@ -74,8 +84,11 @@ def test_word_and_pdf_versions_of_the_seed_parse_like_the_text(tmp_path, capsys)
     as_word, as_pdf = _parse_file(docx_file, capsys), _parse_file(pdf_file, capsys)
 
     def duties(data):
-        return sorted((t["ref"], t["lead"], tuple(t["schedule"]["due_dates"])) for t in data["tasks"]
-                      if not t["ref"].startswith("PL"))
+        return sorted(
+            (t["ref"], t["lead"], tuple(t["schedule"]["due_dates"]))
+            for t in data["tasks"]
+            if not t["ref"].startswith("PL")
+        )
 
     assert as_word["plan"] == as_pdf["plan"] == as_text["plan"]
     assert duties(as_word) == duties(as_text) == duties(as_pdf)

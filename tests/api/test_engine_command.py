@@ -1,4 +1,5 @@
 """`plantrack sweep` and `plantrack status` end to end on a migrated database."""
+
 import json
 from datetime import date
 
@@ -29,8 +30,9 @@ def cli_db(monkeypatch, tmp_path, empty_db_url):
         cat = add_agency(s, "Công an tỉnh", code="cat")
         add_agency(s, "Sở Tư pháp", code="stp")
         plan = add_plan(s)
-        done, late = checkpoints_of(s, add_task(s, syt, [date(2023, 3, 14), date(2023, 6, 14)],
-                                                schedule_kind="recurring"))
+        done, late = checkpoints_of(
+            s, add_task(s, syt, [date(2023, 3, 14), date(2023, 6, 14)], schedule_kind="recurring")
+        )
         done.state, done.submitted_on = "accepted", date(2023, 3, 10)
         add_task(s, cat, [date(2023, 6, 28)])
         s.commit()
@@ -47,8 +49,13 @@ def test_sweep_prints_what_fired_and_a_rerun_fires_nothing(cli_db, capsys):
     engine, _ = cli_db
     assert plantrack("sweep", "--today", "2023-06-21") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == ["reminder (Nhắc hạn): 1", "overdue (Quá hạn): 0", "secretariat (Chuyển Thường trực): 1",
-                   "leader (Báo cáo lãnh đạo): 0", "Tổng: 2 cảnh báo mới ngày 21/06/2023"]
+    assert out == [
+        "reminder (Nhắc hạn): 1",
+        "overdue (Quá hạn): 0",
+        "secretariat (Chuyển Thường trực): 1",
+        "leader (Báo cáo lãnh đạo): 0",
+        "Tổng: 2 cảnh báo mới ngày 21/06/2023",
+    ]
     assert plantrack("sweep", "--today", "2023-06-21") == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Tổng: 0 cảnh báo mới ngày 21/06/2023"
     with Session(engine) as s:

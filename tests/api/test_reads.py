@@ -1,4 +1,5 @@
 """Plans, tasks, agencies, rollups, audit: paging, filters and the error mapping of reads."""
+
 from datetime import date
 
 from sqlmodel import Session, select
@@ -21,8 +22,14 @@ def test_pagination_envelope_and_bounds(client, world, engine):
     all_names = [a["name"] for a in everything]
     assert [a["name"] for a in body["items"]] == all_names[2:5]
     assert client.get("/api/v1/agencies", params={"kind": "district"}, headers=h).json()["total"] == 5
-    for bad in ({"limit": 201}, {"limit": 0}, {"limit": -1}, {"offset": -1}, {"limit": "x"},
-                {"offset": 10**30}):
+    for bad in (
+        {"limit": 201},
+        {"limit": 0},
+        {"limit": -1},
+        {"offset": -1},
+        {"limit": "x"},
+        {"offset": 10**30},
+    ):
         assert client.get("/api/v1/agencies", params=bad, headers=h).status_code == 422, bad
 
 
@@ -44,8 +51,9 @@ def test_plan_sections_tree_and_tasks(client, world, engine):
     assert [c["ref"] for c in tree[0]["children"][0]["children"]] == ["II.1.2"]
     tasks = client.get(f"/api/v1/plans/{plan_id}/tasks", headers=h).json()
     assert tasks["total"] == 2
-    by_cat = client.get(f"/api/v1/plans/{plan_id}/tasks", params={"agency_id": world.cat.id},
-                        headers=h).json()
+    by_cat = client.get(
+        f"/api/v1/plans/{plan_id}/tasks", params={"agency_id": world.cat.id}, headers=h
+    ).json()
     assert [t["id"] for t in by_cat["items"]] == [t2.id]
     assert by_cat["items"][0]["supporting_agency_ids"] == [world.syt.id]
     by_syt = client.get("/api/v1/tasks", params={"agency_id": world.syt.id}, headers=h).json()
@@ -80,24 +88,35 @@ def test_rollups(client, world):
     own = client.get("/api/v1/rollups/agencies", headers=world.headers("focal_cat")).json()
     assert own["total"] == 0  # Công an tỉnh owns nothing and must not see Sở Y tế's figures
     plan_id = world.task.plan_id
-    sections = client.get("/api/v1/rollups/sections", params={"plan_id": plan_id},
-                          headers=world.headers("leader")).json()
+    sections = client.get(
+        "/api/v1/rollups/sections", params={"plan_id": plan_id}, headers=world.headers("leader")
+    ).json()
     assert [s["key"] for s in sections["items"]] == ["II.1"]
     assert client.get("/api/v1/rollups/sections", headers=world.headers("leader")).status_code == 422
-    assert client.get("/api/v1/rollups/sections", params={"plan_id": 424242},
-                      headers=world.headers("leader")).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/rollups/sections", params={"plan_id": 424242}, headers=world.headers("leader")
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/rollups/plans", headers=world.headers("focal_syt")).status_code == 403
     plans = client.get("/api/v1/rollups/plans", headers=world.headers("admin")).json()
     assert plans["items"][0]["total"] == 4
 
 
 def test_audit_events_are_for_secretariat_and_admin(client, world):
-    r = client.post("/api/v1/users", json={"username": "nguoi-moi", "password": "mat-khau-dai-1",
-                                           "role": "leader"}, headers=world.headers("admin"))
+    r = client.post(
+        "/api/v1/users",
+        json={"username": "nguoi-moi", "password": "mat-khau-dai-1", "role": "leader"},
+        headers=world.headers("admin"),
+    )
     assert r.status_code == 201
     new_id = r.json()["id"]
-    events = client.get("/api/v1/audit-events", params={"entity_type": "user", "entity_id": new_id},
-                        headers=world.headers("secretariat")).json()
+    events = client.get(
+        "/api/v1/audit-events",
+        params={"entity_type": "user", "entity_id": new_id},
+        headers=world.headers("secretariat"),
+    ).json()
     assert events["total"] == 1 and events["items"][0]["action"] == "user.create"
     assert "password" not in str(events["items"][0]["after"])
     for who in ("focal_syt", "head_syt", "leader"):
@@ -143,16 +162,23 @@ def test_malformed_bodies_are_422(client, world):
     as_json = {**focal, "content-type": "application/json"}
     broken = client.post(ext, content=b'{"requested_due": ', headers=as_json)
     assert broken.status_code == 422
-    for body in (["not", "an", "object"], {"requested_due": 20231015, "reason": "x"},
-                 {"requested_due": "2023-10-15", "reason": 5}):
+    for body in (
+        ["not", "an", "object"],
+        {"requested_due": 20231015, "reason": "x"},
+        {"requested_due": "2023-10-15", "reason": 5},
+    ):
         assert client.post(ext, json=body, headers=focal).status_code == 422, body
     for version in ("abc", str(10**30), "-1"):
         r = client.post(sub, data={"note": "x", "expected_version": version}, headers=focal)
         assert r.status_code == 422, version
-    assert client.post("/api/v1/submissions/1/accept", json={"expected_version": 10**30},
-                       headers=h).status_code == 422
+    assert (
+        client.post("/api/v1/submissions/1/accept", json={"expected_version": 10**30}, headers=h).status_code
+        == 422
+    )
     r = client.post("/api/v1/extensions/1/decision", json={"approve": "perhaps"}, headers=h)
     assert r.status_code == 422
-    for path, params in (("/api/v1/escalations", {"fired_from": "2023-13-01"}),
-                         ("/api/v1/extensions", {"status": "maybe"})):
+    for path, params in (
+        ("/api/v1/escalations", {"fired_from": "2023-13-01"}),
+        ("/api/v1/extensions", {"status": "maybe"}),
+    ):
         assert client.get(path, params=params, headers=h).status_code == 422, params

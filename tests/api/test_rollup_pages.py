@@ -1,4 +1,5 @@
 """Agency rollups page through the responsible agencies by name, computing one page at a time."""
+
 from datetime import date
 
 from sqlmodel import Session

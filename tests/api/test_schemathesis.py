@@ -9,6 +9,7 @@ suite in well under a minute.
 (`schemathesis.pytest.from_fixture` needs `Function._nodeid`, which pytest 9 removed; the
 operations are therefore driven by hand with `APIOperation.as_strategy` and Hypothesis.)
 """
+
 import re
 
 import schemathesis
@@ -18,8 +19,13 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 MAX_EXAMPLES = 5
-FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def test_no_input_gives_a_server_error(app, client, world, records):

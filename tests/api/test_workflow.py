@@ -186,8 +186,7 @@ def test_extension_request_and_decision(client, world):
     moved = client.get(f"/api/v1/checkpoints/{cp.id}", headers=world.headers("focal_syt")).json()
     assert moved["due_date"] == "2023-10-15" and moved["original_due_date"] == "2023-09-14"
     assert (
-        client.post(decide, json={"approve": False}, headers=world.headers("secretariat")).status_code
-        == 409
+        client.post(decide, json={"approve": False}, headers=world.headers("secretariat")).status_code == 409
     )
 
 
@@ -211,8 +210,7 @@ def test_checkpoint_list_filters(client, world):
     )
     assert client.get("/api/v1/checkpoints", params={"plan_id": 99999}, headers=h).json()["total"] == 0
     assert (
-        client.get("/api/v1/checkpoints", params={"agency_id": world.cat.id}, headers=h).json()["total"]
-        == 0
+        client.get("/api/v1/checkpoints", params={"agency_id": world.cat.id}, headers=h).json()["total"] == 0
     )
     assert client.get("/api/v1/checkpoints", headers=world.headers("focal_cat")).json()["total"] == 0
     assert client.get("/api/v1/checkpoints", headers=world.headers("head_syt")).json()["total"] == 4
@@ -229,8 +227,11 @@ def test_too_large_page_upload_gets_the_error_page(settings, engine, world):
     small = settings.model_copy(update={"max_upload_mb": 1})
     with TestClient(create_app(small, engine, today=TODAY)) as client:
         big = b"%PDF-" + b"0" * (3 * 1024 * 1024)
-        r = client.post(f"/checkpoints/{world.checkpoints[1].id}/submit", headers=world.headers("focal_syt"),
-                        files=[("files", ("lon.pdf", big, "application/pdf"))])
+        r = client.post(
+            f"/checkpoints/{world.checkpoints[1].id}/submit",
+            headers=world.headers("focal_syt"),
+            files=[("files", ("lon.pdf", big, "application/pdf"))],
+        )
         # refused before parsing, shown with the pages' error view rather than as JSON
         assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
         assert "<html" in r.text
@@ -250,8 +251,12 @@ def test_supporting_agency_contributes_and_sees_the_lead_checkpoint(client, worl
     h = {"Authorization": f"Bearer {token['access_token']}"}
     assert client.get(f"/api/v1/checkpoints/{cp.id}", headers=h).status_code == 200
     assert client.get(f"/api/v1/checkpoints/{world.checkpoints[0].id}", headers=h).status_code == 404
-    r = client.post(f"/api/v1/checkpoints/{cp.id}/contributions", headers=h, data={"note": "Số liệu"},
-                    files=[("files", ("so-lieu.pdf", pdf_bytes("So lieu"), "application/pdf"))])
+    r = client.post(
+        f"/api/v1/checkpoints/{cp.id}/contributions",
+        headers=h,
+        data={"note": "Số liệu"},
+        files=[("files", ("so-lieu.pdf", pdf_bytes("So lieu"), "application/pdf"))],
+    )
     assert r.status_code == 201, r.text
     contribution = r.json()
     assert contribution["kind"] == "contribution" and contribution["agency_id"] == sct.id

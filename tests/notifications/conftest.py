@@ -1,4 +1,5 @@
 """Fixtures for mail tests: a real SMTP server and settings pointing at it."""
+
 import pytest
 
 from tests.notifications.smtp_server import SmtpServer
@@ -12,8 +13,13 @@ def smtp():
 
 @pytest.fixture
 def mail_settings(settings, smtp):
-    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port,
-                                       "smtp_concurrency": 2,
-                                       "base_url": "https://theodoi.sonla.example",
-                                       "secretariat_emails": "thuongtruc@catinh.test",
-                                       "leader_emails": "pct@ubnd.test"})
+    return settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp.port,
+            "smtp_concurrency": 2,
+            "base_url": "https://theodoi.sonla.example",
+            "secretariat_emails": "thuongtruc@catinh.test",
+            "leader_emails": "pct@ubnd.test",
+        }
+    )

@@ -1,4 +1,5 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 collecting what it receives."""
+
 import email
 import email.policy
 import socket
@@ -43,8 +44,15 @@ class Collector:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         login = session.auth_data.login.decode() if session.authenticated and session.auth_data else None
         with self._lock:
-            self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), msg,
-                                          tls=session.ssl is not None or _implicit_tls(server), login=login))
+            self.received.append(
+                Received(
+                    envelope.mail_from,
+                    tuple(envelope.rcpt_tos),
+                    msg,
+                    tls=session.ssl is not None or _implicit_tls(server),
+                    login=login,
+                )
+            )
         return "250 Message accepted for delivery"
 
     def keys(self) -> list[str]:

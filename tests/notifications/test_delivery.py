@@ -1,4 +1,5 @@
 """Outbox delivery to a real SMTP server: recipients, both parts, faults, no double sending."""
+
 import threading
 from datetime import timedelta
 
@@ -12,12 +13,20 @@ from tests.builders import add_agency, add_user
 from tests.notifications.smtp_server import SmtpServer, free_port
 from workflows.kernel.outbox import enqueue, enqueue_many
 
-NOTICE = dict(checkpoint_id=7, agency_name="Sở Y tế", task_ref="II.3-b2",
-              task_title="Đánh giá chương trình điều trị nghiện bằng thuốc thay thế",
-              task_text="Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất "
-                        "dạng thuốc phiện bằng thuốc thay thế (Methadone, Buprenorphine).",
-              period_label="6 tháng/2023", due_date="2023-06-14", days_late=3, rung="overdue",
-              reason="Thiếu số liệu người điều trị", reviewer="Phòng Tham mưu")
+NOTICE = dict(
+    checkpoint_id=7,
+    agency_name="Sở Y tế",
+    task_ref="II.3-b2",
+    task_title="Đánh giá chương trình điều trị nghiện bằng thuốc thay thế",
+    task_text="Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất "
+    "dạng thuốc phiện bằng thuốc thay thế (Methadone, Buprenorphine).",
+    period_label="6 tháng/2023",
+    due_date="2023-06-14",
+    days_late=3,
+    rung="overdue",
+    reason="Thiếu số liệu người điều trị",
+    reviewer="Phòng Tham mưu",
+)
 
 
 def rows(session) -> dict[str, OutboxMessage]:
@@ -25,8 +34,9 @@ def rows(session) -> dict[str, OutboxMessage]:
     return {r.dedupe_key: r for r in session.exec(select(OutboxMessage)).all()}
 
 
-def test_notices_reach_their_audience_with_both_parts_and_intact_vietnamese(engine, session, smtp,
-                                                                             mail_settings):
+def test_notices_reach_their_audience_with_both_parts_and_intact_vietnamese(
+    engine, session, smtp, mail_settings
+):
     syt = add_agency(session, "Sở Y tế", code="syt")
     add_user(session, "dm_syt", "focal", syt, email="dauMoi@syt.test")
     add_user(session, "old_focal", "focal", syt, email="cu@syt.test").active = False
@@ -42,8 +52,12 @@ def test_notices_reach_their_audience_with_both_parts_and_intact_vietnamese(engi
     got = {r.message["X-Plantrack-Outbox"]: r for r in smtp.received}
     assert set(got) == {"n:returned", "n:overdue", "n:secretariat"}
     assert got["n:returned"].rcpt_tos == ("focal@syt.test", "dauMoi@syt.test")
-    assert got["n:overdue"].rcpt_tos == ("focal@syt.test", "dauMoi@syt.test", "head@syt.test",
-                                          "giamdoc@syt.test")
+    assert got["n:overdue"].rcpt_tos == (
+        "focal@syt.test",
+        "dauMoi@syt.test",
+        "head@syt.test",
+        "giamdoc@syt.test",
+    )
     assert got["n:secretariat"].rcpt_tos == ("thuongtruc@catinh.test",)
     msg = got["n:returned"].message
     assert msg["Subject"] == "[Sơn La – PCMT] Báo cáo bị trả lại: Sở Y tế – II.3 (6 tháng/2023)"
@@ -71,8 +85,15 @@ def test_notices_reach_their_audience_with_both_parts_and_intact_vietnamese(engi
 def test_server_down_leaves_rows_failed_then_each_mail_arrives_once(engine, session, settings):
     port = free_port()
     cfg = settings.model_copy(update={"smtp_port": port, "smtp_timeout_s": 2})
-    enqueue_many(session, [dict(dedupe_key=f"k{i}", template="notice_accepted", context=NOTICE,
-                                recipients=[f"a{i}@syt.test"]) for i in range(5)])
+    enqueue_many(
+        session,
+        [
+            dict(
+                dedupe_key=f"k{i}", template="notice_accepted", context=NOTICE, recipients=[f"a{i}@syt.test"]
+            )
+            for i in range(5)
+        ],
+    )
     session.commit()
     now = utcnow()
 
@@ -154,8 +175,10 @@ def test_repeated_transient_failures_end_dead(engine, session, settings):
 
 
 def test_a_claim_takes_at_most_n_due_rows_and_leases_them(engine, session):
-    enqueue_many(session, [dict(dedupe_key=f"m{i}", template="t", context={}, recipients=["a@syt.test"])
-                           for i in range(10)])
+    enqueue_many(
+        session,
+        [dict(dedupe_key=f"m{i}", template="t", context={}, recipients=["a@syt.test"]) for i in range(10)],
+    )
     session.commit()
     now = utcnow()
     first, second = claim(engine, now, 4), claim(engine, now, 4)
@@ -169,8 +192,18 @@ def test_a_claim_takes_at_most_n_due_rows_and_leases_them(engine, session):
 def _two_runs_at_once(url: str, smtp: SmtpServer, settings, n: int = 60) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
-        enqueue_many(session, [dict(dedupe_key=f"m{i}", template="notice_accepted", context=NOTICE,
-                                    recipients=[f"u{i}@syt.test"]) for i in range(n)])
+        enqueue_many(
+            session,
+            [
+                dict(
+                    dedupe_key=f"m{i}",
+                    template="notice_accepted",
+                    context=NOTICE,
+                    recipients=[f"u{i}@syt.test"],
+                )
+                for i in range(n)
+            ],
+        )
         session.commit()
     cfg = settings.model_copy(update={"smtp_port": smtp.port, "smtp_concurrency": 2})
     reports, errors = [], []

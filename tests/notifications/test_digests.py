@@ -1,4 +1,5 @@
 """Digest data, queueing and golden renderings on a fixed province (tests/notifications/digest_world.py)."""
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -31,22 +32,30 @@ def world(session):
 
 @pytest.fixture
 def cfg(settings):
-    return settings.model_copy(update={"base_url": "https://theodoi.sonla.example",
-                                       "secretariat_emails": "thuongtruc@catinh.test, ptm@catinh.test"})
+    return settings.model_copy(
+        update={
+            "base_url": "https://theodoi.sonla.example",
+            "secretariat_emails": "thuongtruc@catinh.test, ptm@catinh.test",
+        }
+    )
 
 
 def test_head_digest_lists_what_the_head_must_know(session, world):
     d = head_digest(session, world.syt.id, TODAY)
     assert (d.iso_year, d.iso_week, d.week_label) == (2023, 27, "27/2023")
-    assert [(i.checkpoint_id, i.days_late) for i in d.overdue] == [(world.syt_overdue.id, 21),
-                                                                   (world.syt_new_overdue.id, 1)]
+    assert [(i.checkpoint_id, i.days_late) for i in d.overdue] == [
+        (world.syt_overdue.id, 21),
+        (world.syt_new_overdue.id, 1),
+    ]
     assert d.overdue[0].schedule_phrase == "Định kỳ 06 tháng, 01 năm"
     assert d.overdue[0].task_text.startswith("Định kỳ 06 tháng, 01 năm đánh giá kết quả")
     assert [i.checkpoint_id for i in d.due_soon] == [world.syt_due_soon.id, world.syt_extended.id]
     assert [(i.checkpoint_id, i.return_reason) for i in d.returned] == [
-        (world.syt_returned.id, "Thiếu danh sách cơ sở đã kiểm tra & kết quả xử lý vi phạm.")]
+        (world.syt_returned.id, "Thiếu danh sách cơ sở đã kiểm tra & kết quả xử lý vi phạm.")
+    ]
     assert [(i.checkpoint_id, i.submitted_on.isoformat()) for i in d.awaiting_review] == [
-        (world.syt_submitted.id, "2023-06-28")]
+        (world.syt_submitted.id, "2023-06-28")
+    ]
     (decision,) = d.extension_decisions
     assert decision.approved and decision.requested_due.isoformat() == "2023-07-15"
     s = d.standing
@@ -68,11 +77,17 @@ def test_secretariat_digest(session, world):
     d = secretariat_digest(session, TODAY)
     assert [i.checkpoint_id for i in d.new_overdue] == [world.syt_new_overdue.id]
     assert [(g.rung, [e.agency_name for e in g.items]) for g in d.escalations] == [
-        ("overdue", ["Sở Y tế"]), ("secretariat", ["Công an tỉnh"])]  # the 21/06 rung is not today's
+        ("overdue", ["Sở Y tế"]),
+        ("secretariat", ["Công an tỉnh"]),
+    ]  # the 21/06 rung is not today's
     assert [r.checkpoint_id for r in d.review_queue] == [world.syt_submitted.id]
     assert [x.agency_name for x in d.pending_extensions] == ["Sở Giáo dục và Đào tạo"]
-    assert [s.agency_name for s in d.worst] == ["Công an tỉnh", "Sở Y tế", "Sở Giáo dục và Đào tạo",
-                                                "UBND huyện Mộc Châu"]
+    assert [s.agency_name for s in d.worst] == [
+        "Công an tỉnh",
+        "Sở Y tế",
+        "Sở Giáo dục và Đào tạo",
+        "UBND huyện Mộc Châu",
+    ]
     assert (d.overall.due, d.overall.done, d.overall.overdue) == (11, 3, 6)
 
 
@@ -121,8 +136,10 @@ def test_queue_secretariat_digest_once_a_day(session, world, cfg):
     (row,) = session.exec(select(OutboxMessage)).all()
     assert row.dedupe_key == "digest:secretariat:2023-07-05"
     assert row.recipients == ["thuongtruc@catinh.test", "ptm@catinh.test"]  # settings + user, once
-    assert row.subject == ("[Sơn La – PCMT] Tổng hợp ngày 05/07/2023: 1 nhiệm vụ mới quá hạn, "
-                           "1 báo cáo chờ thẩm định, 1 đề nghị gia hạn")
+    assert row.subject == (
+        "[Sơn La – PCMT] Tổng hợp ngày 05/07/2023: 1 nhiệm vụ mới quá hạn, "
+        "1 báo cáo chờ thẩm định, 1 đề nghị gia hạn"
+    )
 
 
 def test_digests_arrive_over_smtp_with_both_parts(engine, session, world, cfg, smtp):

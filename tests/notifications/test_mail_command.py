@@ -1,4 +1,5 @@
 """`plantrack digest preview|send` and `plantrack outbox deliver` end to end: real database, real SMTP."""
+
 import pytest
 from sqlmodel import Session
 
@@ -31,9 +32,13 @@ def cli_env(monkeypatch, tmp_path, empty_db_url, smtp):
         world = build_digest_world(session)
         world.sgddt.head_email = "nobody@sgddt.test"  # the server refuses it: 550
         session.commit()
-    for name, value in {"DATABASE_URL": empty_db_url, "DATA_DIR": str(tmp_path / "data"),
-                        "SMTP_PORT": str(smtp.port), "BASE_URL": "https://theodoi.sonla.example",
-                        "SECRETARIAT_EMAILS": "thuongtruc@catinh.test"}.items():
+    for name, value in {
+        "DATABASE_URL": empty_db_url,
+        "DATA_DIR": str(tmp_path / "data"),
+        "SMTP_PORT": str(smtp.port),
+        "BASE_URL": "https://theodoi.sonla.example",
+        "SECRETARIAT_EMAILS": "thuongtruc@catinh.test",
+    }.items():
         monkeypatch.setenv(f"PLANTRACK_{name}", value)
     get_settings.cache_clear()
     yield world
@@ -43,8 +48,9 @@ def cli_env(monkeypatch, tmp_path, empty_db_url, smtp):
 
 def test_preview_writes_the_html_and_text(cli_env, tmp_path, capsys):
     out = tmp_path / "xem" / "syt.html"
-    assert plantrack("digest", "preview", "--agency", "SỞ Y TẾ", "--today", "2023-07-05",
-                     "--out", str(out)) == 0
+    assert (
+        plantrack("digest", "preview", "--agency", "SỞ Y TẾ", "--today", "2023-07-05", "--out", str(out)) == 0
+    )
     printed = capsys.readouterr().out
     assert "subject: [Sơn La – PCMT] Tổng hợp tuần 27/2023: Sở Y tế – 2 nhiệm vụ quá hạn" in printed
     assert "to: head@syt.test, giam.doc@syt.test" in printed and f"text: {out.with_suffix('.txt')}" in printed

@@ -1,32 +1,63 @@
 """Templates render from the contexts the workflows queue; HTML is escaped and self-contained."""
+
 import re
 
 import pytest
 
 from notifications.render import UnknownTemplate, excerpt, pct, ref, render, template_names, vndate
 
-ESCALATION = {"checkpoint_id": 12, "rung": "overdue", "agency_name": "Sở Lao động - Thương binh và Xã hội",
-              "plan_number": "23/KH-UBND", "task_ref": "II.4-b3", "task_title": "Quản lý sau cai <nghiện>",
-              "task_text": "Phối hợp quản lý người sau cai nghiện ma túy tại nơi cư trú.",
-              "period_label": "Quý I/2023",
-              "due_date": "2023-03-14", "due_date_vn": "14/03/2023", "days_late": 8, "days_left": 0}
-REVIEW = {"checkpoint_id": 12, "agency_name": "Sở Y tế", "task_ref": "II.3@so-y-te", "task_title": "Điều trị",
-          "period_label": "Hạn 14/06/2023", "due_date": "2023-06-14", "original_due_date": "2023-06-14",
-          "reviewer": "Nguyễn Thị Hoa", "reason": "Thiếu biểu số liệu", "round": 1, "submission_id": 3,
-          "request_id": 4, "approved": False, "note": "Đề nghị hoàn thành đúng hạn",
-          "previous_due": "2023-06-14", "requested_due": "2023-07-30"}
+ESCALATION = {
+    "checkpoint_id": 12,
+    "rung": "overdue",
+    "agency_name": "Sở Lao động - Thương binh và Xã hội",
+    "plan_number": "23/KH-UBND",
+    "task_ref": "II.4-b3",
+    "task_title": "Quản lý sau cai <nghiện>",
+    "task_text": "Phối hợp quản lý người sau cai nghiện ma túy tại nơi cư trú.",
+    "period_label": "Quý I/2023",
+    "due_date": "2023-03-14",
+    "due_date_vn": "14/03/2023",
+    "days_late": 8,
+    "days_left": 0,
+}
+REVIEW = {
+    "checkpoint_id": 12,
+    "agency_name": "Sở Y tế",
+    "task_ref": "II.3@so-y-te",
+    "task_title": "Điều trị",
+    "period_label": "Hạn 14/06/2023",
+    "due_date": "2023-06-14",
+    "original_due_date": "2023-06-14",
+    "reviewer": "Nguyễn Thị Hoa",
+    "reason": "Thiếu biểu số liệu",
+    "round": 1,
+    "submission_id": 3,
+    "request_id": 4,
+    "approved": False,
+    "note": "Đề nghị hoàn thành đúng hạn",
+    "previous_due": "2023-06-14",
+    "requested_due": "2023-07-30",
+}
 NOTICES = [n for n in template_names() if not n.endswith("_digest")]
 
 
 def test_every_mail_template_is_complete():
-    assert set(NOTICES) == {"escalation_reminder", "escalation_overdue", "escalation_secretariat",
-                            "escalation_leader", "notice_returned", "notice_accepted", "notice_extension"}
+    assert set(NOTICES) == {
+        "escalation_reminder",
+        "escalation_overdue",
+        "escalation_secretariat",
+        "escalation_leader",
+        "notice_returned",
+        "notice_accepted",
+        "notice_extension",
+    }
 
 
 @pytest.mark.parametrize("name", NOTICES)
 def test_notice_renders_vietnamese_text_and_escaped_html(name):
-    mail = render(name, {"base_url": "https://x.example/", **(ESCALATION if name.startswith("escalation")
-                                                                 else REVIEW)})
+    mail = render(
+        name, {"base_url": "https://x.example/", **(ESCALATION if name.startswith("escalation") else REVIEW)}
+    )
     assert mail.subject.startswith("[Sơn La – PCMT] ") and "\n" not in mail.subject
     assert mail.text.endswith("\n") and "<" not in mail.text.replace("<nghiện>", "")
     assert "https://x.example/checkpoints/12" in mail.text
@@ -38,8 +69,9 @@ def test_notice_renders_vietnamese_text_and_escaped_html(name):
 
 def test_notice_wording_follows_the_context():
     overdue = render("escalation_overdue", ESCALATION)
-    assert overdue.subject == ("[Sơn La – PCMT] Quá hạn 8 ngày: Sở Lao động - Thương binh và Xã hội – II.4 "
-                               "Quản lý sau cai <nghiện>")
+    assert overdue.subject == (
+        "[Sơn La – PCMT] Quá hạn 8 ngày: Sở Lao động - Thương binh và Xã hội – II.4 Quản lý sau cai <nghiện>"
+    )
     refused = render("notice_extension", REVIEW)
     assert refused.subject == "[Sơn La – PCMT] Không chấp thuận gia hạn: Sở Y tế – II.3"
     assert "Hạn báo cáo (giữ nguyên): 14/06/2023" in refused.text and "Kỳ báo cáo" not in refused.text

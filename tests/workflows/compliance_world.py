@@ -1,4 +1,5 @@
 """A small province for the compliance-engine tests: agencies, people, one recurring task, real files."""
+
 import io
 import threading
 import time
@@ -18,8 +19,10 @@ from tests.builders import add_agency, add_task, add_user, checkpoints_of
 from workflows.checkpoints.evidence import MB, EvidenceStore
 from workflows.kernel.actors import Actor
 
-METHADONE = ("Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất dạng "
-             "thuốc phiện bằng thuốc thay thế (Methadone, Buprenorphine).")
+METHADONE = (
+    "Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị nghiện các chất dạng "
+    "thuốc phiện bằng thuốc thay thế (Methadone, Buprenorphine)."
+)
 SIX_MONTHS, YEAR = date(2023, 6, 14), date(2023, 12, 14)
 
 
@@ -47,17 +50,39 @@ def build_world(session: Session, root: Path) -> World:
     stp = add_agency(session, "Sở Tư pháp", code="stp")
     ldtbxh = add_agency(session, "Sở Lao động - Thương binh và Xã hội", code="sldtbxh")
     add_agency(session, "Công an tỉnh", code="ca")  # the secretariat's home; its users see all
-    task = add_task(session, syt, [SIX_MONTHS, YEAR], supporting=(ldtbxh,), text=METHADONE,
-                    schedule_kind="recurring")
+    task = add_task(
+        session, syt, [SIX_MONTHS, YEAR], supporting=(ldtbxh,), text=METHADONE, schedule_kind="recurring"
+    )
     six, year = checkpoints_of(session, task)
-    actors = {name: Actor.of(add_user(session, name, role, agency)) for name, role, agency in [
-        ("syt.dm", "focal", syt), ("syt.tt", "head", syt), ("stp.dm", "focal", stp),
-        ("ldtbxh.dm", "focal", ldtbxh), ("ca.ptm", "secretariat", None), ("pct", "leader", None),
-        ("admin", "admin", None)]}
+    actors = {
+        name: Actor.of(add_user(session, name, role, agency))
+        for name, role, agency in [
+            ("syt.dm", "focal", syt),
+            ("syt.tt", "head", syt),
+            ("stp.dm", "focal", stp),
+            ("ldtbxh.dm", "focal", ldtbxh),
+            ("ca.ptm", "secretariat", None),
+            ("pct", "leader", None),
+            ("admin", "admin", None),
+        ]
+    }
     session.commit()
-    return World(syt, stp, ldtbxh, task, six, year, actors["syt.dm"], actors["syt.tt"], actors["stp.dm"],
-                 actors["ldtbxh.dm"], actors["ca.ptm"], actors["pct"], actors["admin"],
-                 EvidenceStore(root, 20 * MB))
+    return World(
+        syt,
+        stp,
+        ldtbxh,
+        task,
+        six,
+        year,
+        actors["syt.dm"],
+        actors["syt.tt"],
+        actors["stp.dm"],
+        actors["ldtbxh.dm"],
+        actors["ca.ptm"],
+        actors["pct"],
+        actors["admin"],
+        EvidenceStore(root, 20 * MB),
+    )
 
 
 def pdf_bytes(text: str = "Báo cáo kết quả điều trị Methadone 6 tháng đầu năm 2023") -> bytes:
@@ -101,8 +126,12 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
@@ -121,8 +150,12 @@ def wait_until_blocked(engine, thread: threading.Thread) -> None:
     deadline = time.monotonic() + 60  # generous: CI machines are loaded
     with engine.connect() as conn:
         while time.monotonic() < deadline and thread.is_alive():
-            waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-                                        "'Lock' AND datname = current_database()")).scalar()
+            waiting = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                    "'Lock' AND datname = current_database()"
+                )
+            ).scalar()
             if waiting:
                 return
             time.sleep(0.02)

@@ -1,6 +1,7 @@
 """Scenario on the seed plan: Sở Y tế's 6-month methadone evaluation (Kế hoạch 23/KH-UBND) from
 overdue to done late, with Sở Tư pháp refused at every step.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -49,13 +50,19 @@ def province(session: Session) -> Province:
     text, registry = SEED.read_text(encoding="utf-8"), load_registry()
     import_plan(session, SYSTEM, parse_plan(text, registry), text, registry, date(2023, 1, 30))
     syt, stp = (session.exec(select(Agency).where(Agency.name == n)).one() for n in ("Sở Y tế", "Sở Tư pháp"))
-    (task,) = session.exec(select(Task).where(Task.lead_agency_id == syt.id,
-                                              Task.text.contains("Định kỳ 06"),
-                                              Task.text.contains("Methadone"))).all()
-    six, year = session.exec(select(Checkpoint).where(Checkpoint.task_id == task.id)
-                             .order_by(Checkpoint.due_date)).all()
-    people = [add_user(session, "syt.dm", "focal", syt), add_user(session, "stp.dm", "focal", stp),
-              add_user(session, "ca.ptm", "secretariat")]
+    (task,) = session.exec(
+        select(Task).where(
+            Task.lead_agency_id == syt.id, Task.text.contains("Định kỳ 06"), Task.text.contains("Methadone")
+        )
+    ).all()
+    six, year = session.exec(
+        select(Checkpoint).where(Checkpoint.task_id == task.id).order_by(Checkpoint.due_date)
+    ).all()
+    people = [
+        add_user(session, "syt.dm", "focal", syt),
+        add_user(session, "stp.dm", "focal", stp),
+        add_user(session, "ca.ptm", "secretariat"),
+    ]
     session.commit()
     return Province(syt, stp, task, six, year, *(Actor.of(u) for u in people))
 
@@ -76,8 +83,9 @@ def write_report_pdf(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def outsider_is_refused(session: Session, p: Province, cp_id: int, submission_id: int | None, today: date,
-                        store: EvidenceStore) -> None:
+def outsider_is_refused(
+    session: Session, p: Province, cp_id: int, submission_id: int | None, today: date, store: EvidenceStore
+) -> None:
     """Sở Tư pháp's focal point can neither see, submit, ask for an extension nor review."""
     stp = p.stp_focal
     with pytest.raises(NotFound):
@@ -119,8 +127,17 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
     assert checkpoint_status(session, p.year.id, july1) == "in_progress_on_time"
     outsider_is_refused(session, p, cp, None, july1, store)
 
-    first = submit_report(session, p.syt_focal, cp, "Báo cáo kết quả điều trị Methadone 6 tháng 2023.",
-                          [("bao-cao-methadone-6-thang.pdf", pdf)], [], july1, store, expected_version=1)
+    first = submit_report(
+        session,
+        p.syt_focal,
+        cp,
+        "Báo cáo kết quả điều trị Methadone 6 tháng 2023.",
+        [("bao-cao-methadone-6-thang.pdf", pdf)],
+        [],
+        july1,
+        store,
+        expected_version=1,
+    )
     session.commit()
     step(july1)
     outsider_is_refused(session, p, cp, first.id, july1, store)
@@ -136,8 +153,17 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
     outsider_is_refused(session, p, cp, first.id, july3, store)
 
     july5 = date(2023, 7, 5)
-    second = submit_report(session, p.syt_focal, cp, "Đã bổ sung số liệu huyện Mộc Châu.",
-                           [("bao-cao-bo-sung.pdf", pdf)], [], july5, store, expected_version=3)
+    second = submit_report(
+        session,
+        p.syt_focal,
+        cp,
+        "Đã bổ sung số liệu huyện Mộc Châu.",
+        [("bao-cao-bo-sung.pdf", pdf)],
+        [],
+        july5,
+        store,
+        expected_version=3,
+    )
     session.commit()
     step(july5)
     outsider_is_refused(session, p, cp, second.id, july5, store)
@@ -154,7 +180,11 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
     assert after["done"] == before["done"] + 1 and after["due"] == before["due"]
     done = session.get(Checkpoint, cp)
     assert (done.state, done.submitted_on, done.accepted_on, done.original_due_date) == (
-        "accepted", july5, july6, date(2023, 6, 14))
+        "accepted",
+        july5,
+        july6,
+        date(2023, 6, 14),
+    )
 
     # the evidence is the very PDF, stored once (same content both rounds), referenced twice
     files = session.exec(select(Evidence).where(Evidence.kind == "file").order_by(Evidence.id)).all()
@@ -165,17 +195,25 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
 
     # every round is kept
     history = checkpoint_history(session, p.secretariat, cp)
-    assert [(e.submission.round, e.submission.status, [r.decision for r in e.reviews])
-            for e in history.submissions] == [(1, "returned", ["return"]), (2, "accepted", ["accept"])]
+    assert [
+        (e.submission.round, e.submission.status, [r.decision for r in e.reviews])
+        for e in history.submissions
+    ] == [(1, "returned", ["return"]), (2, "accepted", ["accept"])]
 
     # the audit trail shows each step, in order, with its actor
     trail = checkpoint_audit(session, p.secretariat, cp)
     assert [(e.action, e.actor_label) for e in trail] == [
-        ("submission.submit", "syt.dm"), ("submission.return", "ca.ptm"),
-        ("submission.submit", "syt.dm"), ("submission.accept", "ca.ptm")]
+        ("submission.submit", "syt.dm"),
+        ("submission.return", "ca.ptm"),
+        ("submission.submit", "syt.dm"),
+        ("submission.accept", "ca.ptm"),
+    ]
     assert [(e.before["state"], e.after["state"]) for e in trail] == [
-        ("open", "submitted"), ("submitted", "returned"), ("returned", "submitted"),
-        ("submitted", "accepted")]
+        ("open", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "accepted"),
+    ]
     assert trail[1].after["reason"] == reason
     assert [e.after["version"] for e in trail] == [2, 3, 4, 5]
 
@@ -183,5 +221,6 @@ def test_methadone_six_month_report_from_overdue_to_done_late(session, tmp_path)
     notices = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(n.template, n.dedupe_key, n.agency_id) for n in notices] == [
         ("notice_returned", f"notice:returned:{first.id}", p.syt.id),
-        ("notice_accepted", f"notice:accepted:{second.id}", p.syt.id)]
+        ("notice_accepted", f"notice:accepted:{second.id}", p.syt.id),
+    ]
     assert notices[0].context["task_title"] == p.task.title and notices[0].context["due_date"] == "2023-06-14"

@@ -9,6 +9,7 @@
   plan imports that still write the old name resolve it through the alias. A reorganisation that
   creates a new body is a merge into a new agency row.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,8 +47,9 @@ def _agency(session: Session, agency_id: int) -> Agency:
     return agency
 
 
-def merge_agency(session: Session, actor: Actor, agency_id: int, successor_id: int,
-                 today: date) -> MergeResult:
+def merge_agency(
+    session: Session, actor: Actor, agency_id: int, successor_id: int, today: date
+) -> MergeResult:
     """Merge `agency_id` into `successor_id` (admin only)."""
     require_role(actor, Role.admin, "system")
     if agency_id == successor_id:
@@ -59,78 +61,138 @@ def merge_agency(session: Session, actor: Actor, agency_id: int, successor_id: i
         raise InvalidInput(f"{new.name!r} is inactive; merge into its successor {new.successor_id}")
     session.flush()
 
-    moving = session.exec(select(Checkpoint).where(Checkpoint.agency_id == old.id,
-                                                   Checkpoint.state.not_in(CLOSED))).all()
+    moving = session.exec(
+        select(Checkpoint).where(Checkpoint.agency_id == old.id, Checkpoint.state.not_in(CLOSED))
+    ).all()
     task_ids = {cp.task_id for cp in moving}
-    held = set(session.exec(select(Checkpoint.task_id, Checkpoint.original_due_date).where(
-        Checkpoint.agency_id == new.id, Checkpoint.task_id.in_(task_ids))).all()) if task_ids else set()
+    held = (
+        set(
+            session.exec(
+                select(Checkpoint.task_id, Checkpoint.original_due_date).where(
+                    Checkpoint.agency_id == new.id, Checkpoint.task_id.in_(task_ids)
+                )
+            ).all()
+        )
+        if task_ids
+        else set()
+    )
     clashes = [cp.id for cp in moving if (cp.task_id, cp.original_due_date) in held]
     if clashes:
-        raise Conflict(f"{new.name!r} already has checkpoints for the same task and due date as "
-                       f"checkpoints {clashes}; resolve them before merging")
+        raise Conflict(
+            f"{new.name!r} already has checkpoints for the same task and due date as "
+            f"checkpoints {clashes}; resolve them before merging"
+        )
     cp_ids = [cp.id for cp in moving]
     if cp_ids:
-        session.execute(update(Checkpoint).where(Checkpoint.id.in_(cp_ids))
-                        .values(agency_id=new.id, version=Checkpoint.version + 1, updated_at=func.now())
-                        .execution_options(**NO_SYNC))
+        session.execute(
+            update(Checkpoint)
+            .where(Checkpoint.id.in_(cp_ids))
+            .values(agency_id=new.id, version=Checkpoint.version + 1, updated_at=func.now())
+            .execution_options(**NO_SYNC)
+        )
     led = list(session.exec(select(Task.id).where(Task.lead_agency_id == old.id)).all())
-    session.execute(update(Task).where(Task.lead_agency_id == old.id).values(lead_agency_id=new.id)
-                    .execution_options(**NO_SYNC))
+    session.execute(
+        update(Task)
+        .where(Task.lead_agency_id == old.id)
+        .values(lead_agency_id=new.id)
+        .execution_options(**NO_SYNC)
+    )
     _move_supports(session, old.id, new.id)
     _move_memberships(session, old.id, new.id)
     users = list(session.exec(select(User.id).where(User.agency_id == old.id)).all())
-    session.execute(update(User).where(User.agency_id == old.id).values(agency_id=new.id)
-                    .execution_options(**NO_SYNC))
+    session.execute(
+        update(User).where(User.agency_id == old.id).values(agency_id=new.id).execution_options(**NO_SYNC)
+    )
     # notices not yet sent go to the people now responsible
-    session.execute(update(OutboxMessage).where(OutboxMessage.agency_id == old.id,
-                                                OutboxMessage.status.in_(("pending", "failed")))
-                    .values(agency_id=new.id).execution_options(**NO_SYNC))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.agency_id == old.id, OutboxMessage.status.in_(("pending", "failed")))
+        .values(agency_id=new.id)
+        .execution_options(**NO_SYNC)
+    )
     # earlier predecessors point straight at the survivor: one hop resolves any old name
-    session.execute(update(Agency).where(Agency.successor_id == old.id).values(successor_id=new.id)
-                    .execution_options(**NO_SYNC))
-    session.execute(update(Agency).where(Agency.id == old.id).values(active=False, successor_id=new.id)
-                    .execution_options(**NO_SYNC))
+    session.execute(
+        update(Agency)
+        .where(Agency.successor_id == old.id)
+        .values(successor_id=new.id)
+        .execution_options(**NO_SYNC)
+    )
+    session.execute(
+        update(Agency)
+        .where(Agency.id == old.id)
+        .values(active=False, successor_id=new.id)
+        .execution_options(**NO_SYNC)
+    )
     session.expire_all()  # the bulk updates bypassed the identity map
 
-    audit.record(session, actor, "agency.merge", "agency", old.id,
-                 {"active": True, "successor_id": None},
-                 {"active": False, "successor_id": new.id, "effective_on": today, "checkpoint_ids": cp_ids,
-                  "task_ids": led, "user_ids": users})
+    audit.record(
+        session,
+        actor,
+        "agency.merge",
+        "agency",
+        old.id,
+        {"active": True, "successor_id": None},
+        {
+            "active": False,
+            "successor_id": new.id,
+            "effective_on": today,
+            "checkpoint_ids": cp_ids,
+            "task_ids": led,
+            "user_ids": users,
+        },
+    )
     for cp_id in cp_ids:
-        audit.record(session, actor, "checkpoint.reassign", "checkpoint", cp_id,
-                     {"agency_id": old.id}, {"agency_id": new.id, "reason": "agency.merge",
-                                             "effective_on": today})
+        audit.record(
+            session,
+            actor,
+            "checkpoint.reassign",
+            "checkpoint",
+            cp_id,
+            {"agency_id": old.id},
+            {"agency_id": new.id, "reason": "agency.merge", "effective_on": today},
+        )
     session.flush()
     return MergeResult(old.id, new.id, cp_ids, led, users)
 
 
 def _move_supports(session: Session, old_id: int, new_id: int) -> None:
     """Supporting roles follow the successor unless it already leads or supports the task."""
-    rows = session.exec(select(TaskSupport.task_id, Task.lead_agency_id)
-                        .join(Task, Task.id == TaskSupport.task_id)
-                        .where(TaskSupport.agency_id == old_id)).all()
+    rows = session.exec(
+        select(TaskSupport.task_id, Task.lead_agency_id)
+        .join(Task, Task.id == TaskSupport.task_id)
+        .where(TaskSupport.agency_id == old_id)
+    ).all()
     has = set(session.exec(select(TaskSupport.task_id).where(TaskSupport.agency_id == new_id)).all())
     redundant = [t for t, lead in rows if lead == new_id or t in has]
     movable = [t for t, lead in rows if t not in redundant]
     if redundant:
-        session.execute(delete(TaskSupport).where(TaskSupport.agency_id == old_id,
-                                                  TaskSupport.task_id.in_(redundant)))
+        session.execute(
+            delete(TaskSupport).where(TaskSupport.agency_id == old_id, TaskSupport.task_id.in_(redundant))
+        )
     if movable:
-        session.execute(update(TaskSupport).where(TaskSupport.agency_id == old_id,
-                                                  TaskSupport.task_id.in_(movable))
-                        .values(agency_id=new_id).execution_options(**NO_SYNC))
+        session.execute(
+            update(TaskSupport)
+            .where(TaskSupport.agency_id == old_id, TaskSupport.task_id.in_(movable))
+            .values(agency_id=new_id)
+            .execution_options(**NO_SYNC)
+        )
     # the successor now leads tasks it used to support: it is no longer its own supporter
-    session.execute(delete(TaskSupport).where(
-        TaskSupport.agency_id == new_id,
-        TaskSupport.task_id.in_(select(Task.id).where(Task.lead_agency_id == new_id))))
+    session.execute(
+        delete(TaskSupport).where(
+            TaskSupport.agency_id == new_id,
+            TaskSupport.task_id.in_(select(Task.id).where(Task.lead_agency_id == new_id)),
+        )
+    )
 
 
 def _move_memberships(session: Session, old_id: int, new_id: int) -> None:
     """Group memberships ("các sở, ban, ngành") pass to the successor."""
-    groups = set(session.exec(select(AgencyGroupMember.group_id)
-                              .where(AgencyGroupMember.agency_id == old_id)).all())
-    has = set(session.exec(select(AgencyGroupMember.group_id)
-                           .where(AgencyGroupMember.agency_id == new_id)).all())
+    groups = set(
+        session.exec(select(AgencyGroupMember.group_id).where(AgencyGroupMember.agency_id == old_id)).all()
+    )
+    has = set(
+        session.exec(select(AgencyGroupMember.group_id).where(AgencyGroupMember.agency_id == new_id)).all()
+    )
     session.execute(delete(AgencyGroupMember).where(AgencyGroupMember.agency_id == old_id))
     session.add_all(AgencyGroupMember(group_id=g, agency_id=new_id) for g in groups - has)
 
@@ -157,6 +219,13 @@ def rename_agency(session: Session, actor: Actor, agency_id: int, new_name: str,
     agency.name, agency.aliases = new_name, aliases  # a new list: JSON columns track assignment only
     session.add(agency)
     session.flush()
-    audit.record(session, actor, "agency.rename", "agency", agency.id, before,
-                 {"name": agency.name, "aliases": aliases, "effective_on": today})
+    audit.record(
+        session,
+        actor,
+        "agency.rename",
+        "agency",
+        agency.id,
+        before,
+        {"name": agency.name, "aliases": aliases, "effective_on": today},
+    )
     return agency

@@ -1,4 +1,5 @@
 """Evidence files and links: checked by content, stored content-addressed and atomically, never deleted."""
+
 import hashlib
 import io
 import os
@@ -101,7 +102,7 @@ def safe_filename(name: str | None, content_type: str | None = None) -> str:
         name = "tep-dinh-kem" + EXTENSIONS.get(content_type or "", "")
     if len(name) > 255:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[:254 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
+        name = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
     return name
 
 
@@ -147,8 +148,9 @@ class EvidenceStore:
         content_type = sniff_type(data)
         if content_type is None:
             raise InvalidInput(_refusal(shown, data))
-        return CheckedFile(safe_filename(name, content_type), content_type, len(data),
-                           hashlib.sha256(data).hexdigest(), data)
+        return CheckedFile(
+            safe_filename(name, content_type), content_type, len(data), hashlib.sha256(data).hexdigest(), data
+        )
 
     def path_of(self, sha: str) -> Path:
         """Where a file lives; the hash is validated so it can never walk out of the root."""
@@ -199,14 +201,23 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def attach(session: Session, store: EvidenceStore, submission: Submission, files: list[CheckedFile],
-           links: list[str]) -> list[Evidence]:
+def attach(
+    session: Session, store: EvidenceStore, submission: Submission, files: list[CheckedFile], links: list[str]
+) -> list[Evidence]:
     """Write the files (before the rows commit), then add one Evidence row per file and link."""
     rows = []
     for f in files:
         store.put(f.data)
-        rows.append(Evidence(submission_id=submission.id, kind="file", sha256=f.sha256, size=f.size,
-                             content_type=f.content_type, filename=f.filename))
+        rows.append(
+            Evidence(
+                submission_id=submission.id,
+                kind="file",
+                sha256=f.sha256,
+                size=f.size,
+                content_type=f.content_type,
+                filename=f.filename,
+            )
+        )
     rows += [Evidence(submission_id=submission.id, kind="link", url=url, filename="") for url in links]
     session.add_all(rows)
     session.flush()
@@ -223,20 +234,34 @@ def withdraw_evidence(session: Session, actor: Actor, evidence_id: int, today: d
     cp = get_checkpoint(session, actor, sub.checkpoint_id, f"evidence {evidence_id}")
     if actor.role not in (Role.secretariat, Role.admin):
         if actor.role != Role.focal or actor.agency_id != sub.agency_id:
-            raise PermissionDenied("only the submitting agency's focal point or the secretariat "
-                                   "may withdraw evidence")
+            raise PermissionDenied(
+                "only the submitting agency's focal point or the secretariat may withdraw evidence"
+            )
         if sub.status == SubmissionStatus.accepted:
             raise Conflict("the submission was accepted; ask the secretariat to withdraw its evidence")
     # guarded: two withdrawals racing leave one event
-    done = session.execute(update(Evidence).where(Evidence.id == ev.id, Evidence.withdrawn_at.is_(None))
-                           .values(withdrawn_at=func.now())
-                           .execution_options(synchronize_session=False)).rowcount
+    done = session.execute(
+        update(Evidence)
+        .where(Evidence.id == ev.id, Evidence.withdrawn_at.is_(None))
+        .values(withdrawn_at=func.now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if done != 1:
         raise Conflict(f"evidence {evidence_id} is already withdrawn")
     session.refresh(ev)
-    audit.record(session, actor, "evidence.withdraw", "checkpoint", cp.id,
-                 {"evidence_id": ev.id, "withdrawn_at": None},
-                 {"evidence_id": ev.id, "submission_id": sub.id, "withdrawn_at": ev.withdrawn_at,
-                  "withdrawn_on": today, "filename": ev.filename or ev.url})
+    audit.record(
+        session,
+        actor,
+        "evidence.withdraw",
+        "checkpoint",
+        cp.id,
+        {"evidence_id": ev.id, "withdrawn_at": None},
+        {
+            "evidence_id": ev.id,
+            "submission_id": sub.id,
+            "withdrawn_at": ev.withdrawn_at,
+            "withdrawn_on": today,
+            "filename": ev.filename or ev.url,
+        },
+    )
     return ev
-

@@ -1,4 +1,5 @@
 """Extension requests (gia hạn): the lead's focal point asks, the secretariat decides."""
+
 from datetime import date
 
 from sqlalchemy import func, update
@@ -16,8 +17,9 @@ from workflows.kernel.outbox import enqueue
 MAX_REASON = 5_000
 
 
-def request_extension(session: Session, actor: Actor, checkpoint_id: int, requested_due: date,
-                      reason: str, today: date) -> ExtensionRequest:
+def request_extension(
+    session: Session, actor: Actor, checkpoint_id: int, requested_due: date, reason: str, today: date
+) -> ExtensionRequest:
     """Ask for a later due date; one pending request per checkpoint."""
     cp = get_checkpoint(session, actor, checkpoint_id)
     require_focal_of(actor, cp.agency_id)
@@ -27,27 +29,50 @@ def request_extension(session: Session, actor: Actor, checkpoint_id: int, reques
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"the reason is {len(reason)} characters long; the limit is {MAX_REASON}")
     if requested_due <= cp.due_date:
-        raise InvalidInput(f"the new due date {requested_due:%d/%m/%Y} must be after the current one "
-                           f"({cp.due_date:%d/%m/%Y})")
+        raise InvalidInput(
+            f"the new due date {requested_due:%d/%m/%Y} must be after the current one "
+            f"({cp.due_date:%d/%m/%Y})"
+        )
     if cp.state in CLOSED:
         raise Conflict(f"checkpoint {cp.id} is {cp.state}; nothing to extend")
     lock_checkpoint(session, cp.id)  # two requests racing: the second waits, then sees the first
-    pending = session.exec(select(ExtensionRequest.id).where(
-        ExtensionRequest.checkpoint_id == cp.id, ExtensionRequest.status == "pending")).first()
+    pending = session.exec(
+        select(ExtensionRequest.id).where(
+            ExtensionRequest.checkpoint_id == cp.id, ExtensionRequest.status == "pending"
+        )
+    ).first()
     if pending is not None:
         raise Conflict(f"extension request {pending} for this checkpoint is still pending")
-    req = ExtensionRequest(checkpoint_id=cp.id, requested_by=actor.user_id, previous_due=cp.due_date,
-                           requested_due=requested_due, reason=reason)
+    req = ExtensionRequest(
+        checkpoint_id=cp.id,
+        requested_by=actor.user_id,
+        previous_due=cp.due_date,
+        requested_due=requested_due,
+        reason=reason,
+    )
     session.add(req)
     session.flush()
-    audit.record(session, actor, "extension.request", "checkpoint", cp.id, None,
-                 {"request_id": req.id, "previous_due": cp.due_date, "requested_due": requested_due,
-                  "reason": reason, "requested_on": today})
+    audit.record(
+        session,
+        actor,
+        "extension.request",
+        "checkpoint",
+        cp.id,
+        None,
+        {
+            "request_id": req.id,
+            "previous_due": cp.due_date,
+            "requested_due": requested_due,
+            "reason": reason,
+            "requested_on": today,
+        },
+    )
     return req
 
 
-def decide_extension(session: Session, actor: Actor, request_id: int, approve: bool, note: str | None,
-                     today: date) -> ExtensionRequest:
+def decide_extension(
+    session: Session, actor: Actor, request_id: int, approve: bool, note: str | None, today: date
+) -> ExtensionRequest:
     """Approve (the due date moves; the original stays for on-time figures) or refuse."""
     req = session.get(ExtensionRequest, request_id)
     if req is None:
@@ -65,25 +90,54 @@ def decide_extension(session: Session, actor: Actor, request_id: int, approve: b
         if cp.state in CLOSED:
             raise Conflict(f"checkpoint {cp.id} is {cp.state}; refuse the request instead")
         if req.requested_due <= cp.due_date:
-            raise Conflict(f"the checkpoint is already due {cp.due_date:%d/%m/%Y}, not before "
-                           f"the requested {req.requested_due:%d/%m/%Y}")
+            raise Conflict(
+                f"the checkpoint is already due {cp.due_date:%d/%m/%Y}, not before "
+                f"the requested {req.requested_due:%d/%m/%Y}"
+            )
         # the escalation ladder keys on due_date, so it restarts from the new date
         change_checkpoint(session, cp, None, due_date=req.requested_due)
     status = "approved" if approve else "refused"
-    done = session.execute(update(ExtensionRequest)
-                           .where(ExtensionRequest.id == req.id, ExtensionRequest.status == "pending")
-                           .values(status=status, decided_by=actor.user_id, decision_note=note,
-                                   decided_at=func.now())
-                           .execution_options(synchronize_session=False)).rowcount
+    done = session.execute(
+        update(ExtensionRequest)
+        .where(ExtensionRequest.id == req.id, ExtensionRequest.status == "pending")
+        .values(status=status, decided_by=actor.user_id, decision_note=note, decided_at=func.now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if done != 1:
         raise Conflict(f"extension request {req.id} was decided by someone else meanwhile")
     session.refresh(req)
-    audit.record(session, actor, f"extension.{'approve' if approve else 'refuse'}", "checkpoint", cp.id,
-                 before, {"status": status, "due_date": cp.due_date, "version": cp.version,
-                          "request_id": req.id, "note": note, "decided_on": today})
-    enqueue(session, f"notice:extension:{req.id}", "notice_extension",
-            notice_context(session, actor, cp, request_id=req.id, approved=approve, note=note,
-                           reason=req.reason, previous_due=req.previous_due.isoformat(),
-                           requested_due=req.requested_due.isoformat()),
-            audience="focal", agency_id=cp.agency_id)
+    audit.record(
+        session,
+        actor,
+        f"extension.{'approve' if approve else 'refuse'}",
+        "checkpoint",
+        cp.id,
+        before,
+        {
+            "status": status,
+            "due_date": cp.due_date,
+            "version": cp.version,
+            "request_id": req.id,
+            "note": note,
+            "decided_on": today,
+        },
+    )
+    enqueue(
+        session,
+        f"notice:extension:{req.id}",
+        "notice_extension",
+        notice_context(
+            session,
+            actor,
+            cp,
+            request_id=req.id,
+            approved=approve,
+            note=note,
+            reason=req.reason,
+            previous_due=req.previous_due.isoformat(),
+            requested_due=req.requested_due.isoformat(),
+        ),
+        audience="focal",
+        agency_id=cp.agency_id,
+    )
     return req

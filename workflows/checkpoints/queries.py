@@ -1,4 +1,5 @@
 """Checkpoint queries (who sees what, lists, history) and the one guarded write every change uses."""
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,9 +70,11 @@ def get_checkpoint(session: Session, actor: Actor, checkpoint_id: int, what: str
     Reached through a child record, pass `what` ("submission 7"): the refusal then reads exactly
     like that record's own "not found", so it reveals nothing.
     """
-    cp = session.exec(select(Checkpoint)
-                      .where(Checkpoint.id == checkpoint_id, visible_to(actor))
-                      .execution_options(populate_existing=True)).first()
+    cp = session.exec(
+        select(Checkpoint)
+        .where(Checkpoint.id == checkpoint_id, visible_to(actor))
+        .execution_options(populate_existing=True)
+    ).first()
     if cp is None:
         raise NotFound(f"{what or f'checkpoint {checkpoint_id}'} not found")
     return cp
@@ -89,21 +92,24 @@ def change_checkpoint(session: Session, cp: Checkpoint, expected_version: int | 
     """
     require_version(cp, expected_version)
     expected = cp.version
-    stmt = (update(Checkpoint)
-            .where(Checkpoint.id == cp.id, Checkpoint.version == expected)
-            .values(**values, version=Checkpoint.version + 1, updated_at=func.now())
-            .execution_options(synchronize_session=False))
+    stmt = (
+        update(Checkpoint)
+        .where(Checkpoint.id == cp.id, Checkpoint.version == expected)
+        .values(**values, version=Checkpoint.version + 1, updated_at=func.now())
+        .execution_options(synchronize_session=False)
+    )
     if session.execute(stmt).rowcount != 1:
-        raise Conflict(f"checkpoint changed since you loaded it (version {expected}); "
-                       "reload and try again")
+        raise Conflict(f"checkpoint changed since you loaded it (version {expected}); reload and try again")
     session.refresh(cp)
 
 
 def require_version(cp: Checkpoint, expected_version: int | None) -> None:
     """Refuse a form loaded at another version (checked before the rule's own state checks)."""
     if expected_version is not None and expected_version != cp.version:
-        raise Conflict(f"checkpoint changed since you loaded it (version {expected_version}; it is now "
-                       f"at version {cp.version}); reload and try again")
+        raise Conflict(
+            f"checkpoint changed since you loaded it (version {expected_version}; it is now "
+            f"at version {cp.version}); reload and try again"
+        )
 
 
 def lock_checkpoint(session: Session, checkpoint_id: int) -> None:
@@ -111,9 +117,12 @@ def lock_checkpoint(session: Session, checkpoint_id: int) -> None:
 
     Serialises check-then-insert rules (one pending extension request) on both backends.
     """
-    session.execute(update(Checkpoint).where(Checkpoint.id == checkpoint_id)
-                    .values(version=Checkpoint.version)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Checkpoint)
+        .where(Checkpoint.id == checkpoint_id)
+        .values(version=Checkpoint.version)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _statuses(status: str | Iterable[str] | None) -> list[str] | None:
@@ -133,14 +142,18 @@ def _page(limit: int, offset: int) -> None:
         raise InvalidInput("offset must not be negative")
 
 
-def _rows(session: Session, today: date, where: list, status, due_from, due_to,
-          limit: int, offset: int) -> list[CheckpointRow]:
+def _rows(
+    session: Session, today: date, where: list, status, due_from, due_to, limit: int, offset: int
+) -> list[CheckpointRow]:
     _page(limit, offset)
     wanted = _statuses(status)
     st = status_expr(today)
-    q = (select(Checkpoint, st.label("status"), Task.ref, Task.title, Agency.name, Task.plan_id)
-         .join(Task, Task.id == Checkpoint.task_id).join(Agency, Agency.id == Checkpoint.agency_id)
-         .where(*where))
+    q = (
+        select(Checkpoint, st.label("status"), Task.ref, Task.title, Agency.name, Task.plan_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .where(*where)
+    )
     if wanted is not None:
         q = q.where(st.in_(wanted))
     if due_from is not None:
@@ -148,13 +161,23 @@ def _rows(session: Session, today: date, where: list, status, due_from, due_to,
     if due_to is not None:
         q = q.where(Checkpoint.due_date <= due_to)
     q = q.order_by(Checkpoint.due_date, Checkpoint.id).limit(limit).offset(offset)
-    return [CheckpointRow(cp, s, ref, title, name, plan_id)
-            for cp, s, ref, title, name, plan_id in session.exec(q).all()]
+    return [
+        CheckpointRow(cp, s, ref, title, name, plan_id)
+        for cp, s, ref, title, name, plan_id in session.exec(q).all()
+    ]
 
 
-def list_checkpoints(session: Session, actor: Actor, today: date, agency_id: int | None = None,
-                     status: str | Iterable[str] | None = None, due_from: date | None = None,
-                     due_to: date | None = None, limit: int = 50, offset: int = 0) -> list[CheckpointRow]:
+def list_checkpoints(
+    session: Session,
+    actor: Actor,
+    today: date,
+    agency_id: int | None = None,
+    status: str | Iterable[str] | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[CheckpointRow]:
     """Checkpoints an agency leads (agency users: their own), filtered by computed status and due date."""
     if not actor.sees_all:
         agency_id = actor.agency_id if agency_id is None else agency_id
@@ -163,10 +186,17 @@ def list_checkpoints(session: Session, actor: Actor, today: date, agency_id: int
     return _rows(session, today, where, status, due_from, due_to, limit, offset)
 
 
-def supported_checkpoints(session: Session, actor: Actor, today: date, agency_id: int | None = None,
-                          status: str | Iterable[str] | None = None, due_from: date | None = None,
-                          due_to: date | None = None, limit: int = 50,
-                          offset: int = 0) -> list[CheckpointRow]:
+def supported_checkpoints(
+    session: Session,
+    actor: Actor,
+    today: date,
+    agency_id: int | None = None,
+    status: str | Iterable[str] | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[CheckpointRow]:
     """Other agencies' checkpoints on tasks that `agency_id` supports (phối hợp)."""
     agency_id = actor.agency_id if agency_id is None else agency_id
     if agency_id is None:
@@ -185,32 +215,50 @@ def checkpoint_status(session: Session, checkpoint_id: int, today: date) -> str:
 def checkpoint_history(session: Session, actor: Actor, checkpoint_id: int) -> CheckpointHistory:
     """Submissions (with evidence and reviews) and extension requests, oldest first; 5 queries."""
     cp = get_checkpoint(session, actor, checkpoint_id)
-    subs = session.exec(select(Submission, Agency.name).join(Agency, Agency.id == Submission.agency_id)
-                        .where(Submission.checkpoint_id == cp.id)
-                        .order_by(Submission.submitted_at, Submission.id)).all()
+    subs = session.exec(
+        select(Submission, Agency.name)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(Submission.checkpoint_id == cp.id)
+        .order_by(Submission.submitted_at, Submission.id)
+    ).all()
     entries = {s.id: SubmissionEntry(s, name) for s, name in subs}
     if entries:
-        for ev in session.exec(select(Evidence).where(Evidence.submission_id.in_(entries))
-                               .order_by(Evidence.id)).all():
+        for ev in session.exec(
+            select(Evidence).where(Evidence.submission_id.in_(entries)).order_by(Evidence.id)
+        ).all():
             entries[ev.submission_id].evidence.append(ev)
-        for rv in session.exec(select(Review).where(Review.submission_id.in_(entries))
-                               .order_by(Review.reviewed_at, Review.id)).all():
+        for rv in session.exec(
+            select(Review).where(Review.submission_id.in_(entries)).order_by(Review.reviewed_at, Review.id)
+        ).all():
             entries[rv.submission_id].reviews.append(rv)
-    extensions = list(session.exec(select(ExtensionRequest).where(ExtensionRequest.checkpoint_id == cp.id)
-                                   .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)).all())
+    extensions = list(
+        session.exec(
+            select(ExtensionRequest)
+            .where(ExtensionRequest.checkpoint_id == cp.id)
+            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+        ).all()
+    )
     people = {e.submission.author_id for e in entries.values()}
     people |= {r.reviewer_id for e in entries.values() for r in e.reviews}
     people |= {x.requested_by for x in extensions} | {x.decided_by for x in extensions if x.decided_by}
     names = {}
     if people:
-        names = {uid: full or uname for uid, full, uname in
-                 session.exec(select(User.id, User.full_name, User.username).where(User.id.in_(people)))}
+        names = {
+            uid: full or uname
+            for uid, full, uname in session.exec(
+                select(User.id, User.full_name, User.username).where(User.id.in_(people))
+            )
+        }
     return CheckpointHistory(cp, list(entries.values()), extensions, names)
 
 
 def checkpoint_audit(session: Session, actor: Actor, checkpoint_id: int) -> list[AuditEvent]:
     """The checkpoint's audit trail, oldest first (every workflow rule records against the checkpoint)."""
     cp = get_checkpoint(session, actor, checkpoint_id)
-    return list(session.exec(select(AuditEvent)
-                             .where(AuditEvent.entity_type == "checkpoint", AuditEvent.entity_id == cp.id)
-                             .order_by(AuditEvent.id)).all())
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "checkpoint", AuditEvent.entity_id == cp.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    )

@@ -1,4 +1,5 @@
 """The secretariat accepts or returns a report; every round is kept and the agency is notified."""
+
 from datetime import date
 
 from sqlalchemy import update
@@ -18,16 +19,32 @@ from workflows.kernel.outbox import enqueue
 MAX_REASON = 5_000
 
 
-def accept_submission(session: Session, actor: Actor, submission_id: int, today: date,
-                      expected_version: int | None = None) -> Review:
+def accept_submission(
+    session: Session, actor: Actor, submission_id: int, today: date, expected_version: int | None = None
+) -> Review:
     """Accept: the checkpoint is done, dated by the accepted submission (on time or late)."""
     sub, cp = _reviewable(session, actor, submission_id, expected_version)
-    return _decide(session, actor, sub, cp, "accept", "", today, expected_version,
-                   dict(state=CheckpointState.accepted, submitted_on=sub.submitted_on, accepted_on=today))
+    return _decide(
+        session,
+        actor,
+        sub,
+        cp,
+        "accept",
+        "",
+        today,
+        expected_version,
+        dict(state=CheckpointState.accepted, submitted_on=sub.submitted_on, accepted_on=today),
+    )
 
 
-def return_submission(session: Session, actor: Actor, submission_id: int, reason: str, today: date,
-                      expected_version: int | None = None) -> Review:
+def return_submission(
+    session: Session,
+    actor: Actor,
+    submission_id: int,
+    reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> Review:
     """Return for rework with a reason; the checkpoint goes back to the agency."""
     sub, cp = _reviewable(session, actor, submission_id, expected_version)
     reason = (reason or "").strip()
@@ -35,12 +52,22 @@ def return_submission(session: Session, actor: Actor, submission_id: int, reason
         raise InvalidInput("say why the report is returned (the reason is sent to the agency)")
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"the reason is {len(reason)} characters long; the limit is {MAX_REASON}")
-    return _decide(session, actor, sub, cp, "return", reason, today, expected_version,
-                   dict(state=CheckpointState.returned, submitted_on=None))
+    return _decide(
+        session,
+        actor,
+        sub,
+        cp,
+        "return",
+        reason,
+        today,
+        expected_version,
+        dict(state=CheckpointState.returned, submitted_on=None),
+    )
 
 
-def _reviewable(session: Session, actor: Actor, submission_id: int,
-                expected_version: int | None) -> tuple[Submission, Checkpoint]:
+def _reviewable(
+    session: Session, actor: Actor, submission_id: int, expected_version: int | None
+) -> tuple[Submission, Checkpoint]:
     sub = session.get(Submission, submission_id)
     if sub is None:
         raise NotFound(f"submission {submission_id} not found")
@@ -55,27 +82,66 @@ def _reviewable(session: Session, actor: Actor, submission_id: int,
     return sub, cp
 
 
-def _decide(session: Session, actor: Actor, sub: Submission, cp: Checkpoint, decision: str, reason: str,
-            today: date, expected_version: int | None, changes: dict) -> Review:
-    before = {"state": cp.state, "submitted_on": cp.submitted_on, "accepted_on": cp.accepted_on,
-              "version": cp.version, "submission_status": sub.status}
+def _decide(
+    session: Session,
+    actor: Actor,
+    sub: Submission,
+    cp: Checkpoint,
+    decision: str,
+    reason: str,
+    today: date,
+    expected_version: int | None,
+    changes: dict,
+) -> Review:
+    before = {
+        "state": cp.state,
+        "submitted_on": cp.submitted_on,
+        "accepted_on": cp.accepted_on,
+        "version": cp.version,
+        "submission_status": sub.status,
+    }
     change_checkpoint(session, cp, expected_version, **changes)
     status = SubmissionStatus.accepted if decision == "accept" else SubmissionStatus.returned
-    session.execute(update(Submission).where(Submission.id == sub.id).values(status=status)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Submission)
+        .where(Submission.id == sub.id)
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    )
     session.refresh(sub)
-    review = Review(submission_id=sub.id, reviewer_id=actor.user_id, decision=decision, reason=reason,
-                    reviewed_on=today)
+    review = Review(
+        submission_id=sub.id, reviewer_id=actor.user_id, decision=decision, reason=reason, reviewed_on=today
+    )
     session.add(review)
     session.flush()
-    audit.record(session, actor, f"submission.{decision}", "checkpoint", cp.id, before,
-                 {"state": cp.state, "submitted_on": cp.submitted_on, "accepted_on": cp.accepted_on,
-                  "version": cp.version, "submission_status": sub.status, "submission_id": sub.id,
-                  "round": sub.round, "review_id": review.id, "reason": reason})
+    audit.record(
+        session,
+        actor,
+        f"submission.{decision}",
+        "checkpoint",
+        cp.id,
+        before,
+        {
+            "state": cp.state,
+            "submitted_on": cp.submitted_on,
+            "accepted_on": cp.accepted_on,
+            "version": cp.version,
+            "submission_status": sub.status,
+            "submission_id": sub.id,
+            "round": sub.round,
+            "review_id": review.id,
+            "reason": reason,
+        },
+    )
     word = "accepted" if decision == "accept" else "returned"
-    enqueue(session, f"notice:{word}:{sub.id}", f"notice_{word}",
-            notice_context(session, actor, cp, reason=reason, round=sub.round, submission_id=sub.id),
-            audience="focal", agency_id=cp.agency_id)
+    enqueue(
+        session,
+        f"notice:{word}:{sub.id}",
+        f"notice_{word}",
+        notice_context(session, actor, cp, reason=reason, round=sub.round, submission_id=sub.id),
+        audience="focal",
+        agency_id=cp.agency_id,
+    )
     return review
 
 
@@ -85,6 +151,14 @@ def notice_context(session: Session, actor: Actor, cp: Checkpoint, **extra) -> d
     agency = session.get(Agency, cp.agency_id)
     user = session.get(User, actor.user_id) if actor.user_id is not None else None
     reviewer = (user.full_name or user.username) if user else actor.label
-    return {"checkpoint_id": cp.id, "agency_name": agency.name, "task_ref": task.ref,
-            "task_title": task.title, "period_label": cp.period_label, "due_date": cp.due_date.isoformat(),
-            "original_due_date": cp.original_due_date.isoformat(), "reviewer": reviewer, **extra}
+    return {
+        "checkpoint_id": cp.id,
+        "agency_name": agency.name,
+        "task_ref": task.ref,
+        "task_title": task.title,
+        "period_label": cp.period_label,
+        "due_date": cp.due_date.isoformat(),
+        "original_due_date": cp.original_due_date.isoformat(),
+        "reviewer": reviewer,
+        **extra,
+    }

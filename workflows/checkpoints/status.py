@@ -12,6 +12,7 @@ Rules, in order:
 - `in_progress_on_time`: the period is open and the due date not passed.
 The one CASE expression below is the only definition; single checkpoints and rollups use it.
 """
+
 from datetime import date
 from enum import StrEnum
 
@@ -50,8 +51,10 @@ def status_expr(today: date) -> ColumnElement[str]:
     c = Checkpoint
     return case(
         (c.state == CheckpointState.waived, literal(Status.waived.value)),
-        (and_(c.state == CheckpointState.accepted, c.submitted_on <= c.original_due_date),
-         literal(Status.done_on_time.value)),
+        (
+            and_(c.state == CheckpointState.accepted, c.submitted_on <= c.original_due_date),
+            literal(Status.done_on_time.value),
+        ),
         (c.state == CheckpointState.accepted, literal(Status.done_late.value)),
         (c.state == CheckpointState.submitted, literal(Status.submitted.value)),
         (c.due_date < today, literal(Status.overdue.value)),

@@ -1,4 +1,5 @@
 """Reports (báo cáo) by the lead agency and contributions by supporting agencies."""
+
 import os
 import time
 from datetime import date, timedelta
@@ -28,8 +29,9 @@ MAX_ITEMS = 20
 ORPHAN_GRACE = timedelta(hours=1)
 
 
-def _checked_input(store: EvidenceStore, note: str | None, files: list[tuple[str, bytes]],
-                   links: list[str]) -> tuple[str, list[CheckedFile], list[str]]:
+def _checked_input(
+    store: EvidenceStore, note: str | None, files: list[tuple[str, bytes]], links: list[str]
+) -> tuple[str, list[CheckedFile], list[str]]:
     """Validate everything before anything is written (bad input leaves no trace)."""
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
@@ -44,43 +46,84 @@ def _checked_input(store: EvidenceStore, note: str | None, files: list[tuple[str
 
 
 def _evidence_summary(rows: list[Evidence]) -> list[dict]:
-    return [{"kind": e.kind, "sha256": e.sha256, "filename": e.filename, "size": e.size, "url": e.url}
-            for e in rows]
+    return [
+        {"kind": e.kind, "sha256": e.sha256, "filename": e.filename, "size": e.size, "url": e.url}
+        for e in rows
+    ]
 
 
-def submit_report(session: Session, actor: Actor, checkpoint_id: int, note: str | None,
-                  files: list[tuple[str, bytes]], links: list[str], today: date, store: EvidenceStore,
-                  expected_version: int | None = None) -> Submission:
+def submit_report(
+    session: Session,
+    actor: Actor,
+    checkpoint_id: int,
+    note: str | None,
+    files: list[tuple[str, bytes]],
+    links: list[str],
+    today: date,
+    store: EvidenceStore,
+    expected_version: int | None = None,
+) -> Submission:
     """The lead agency's focal point reports on an open or returned checkpoint (a new round)."""
     cp = get_checkpoint(session, actor, checkpoint_id)
     require_focal_of(actor, cp.agency_id)
     note, checked, urls = _checked_input(store, note, files, links)
     require_version(cp, expected_version)
     if cp.state not in SUBMITTABLE:
-        raise Conflict(f"checkpoint {cp.id} is {cp.state}; only an open or returned checkpoint "
-                       "can be submitted")
+        raise Conflict(
+            f"checkpoint {cp.id} is {cp.state}; only an open or returned checkpoint can be submitted"
+        )
     if session.get(Task, cp.task_id).withdrawn:
         raise Conflict(f"the task of checkpoint {cp.id} was withdrawn from the plan")
     before = {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version}
-    rounds = session.exec(select(func.count()).select_from(Submission).where(
-        Submission.checkpoint_id == cp.id, Submission.kind == SubmissionKind.report)).one()
+    rounds = session.exec(
+        select(func.count())
+        .select_from(Submission)
+        .where(Submission.checkpoint_id == cp.id, Submission.kind == SubmissionKind.report)
+    ).one()
     # the guarded UPDATE first: a stale form is refused before any file is written
     change_checkpoint(session, cp, expected_version, state=CheckpointState.submitted, submitted_on=today)
-    sub = Submission(checkpoint_id=cp.id, agency_id=cp.agency_id, author_id=actor.user_id,
-                     kind=SubmissionKind.report, status=SubmissionStatus.pending, note=note,
-                     round=rounds + 1, submitted_on=today)
+    sub = Submission(
+        checkpoint_id=cp.id,
+        agency_id=cp.agency_id,
+        author_id=actor.user_id,
+        kind=SubmissionKind.report,
+        status=SubmissionStatus.pending,
+        note=note,
+        round=rounds + 1,
+        submitted_on=today,
+    )
     session.add(sub)
     session.flush()
     evidence = attach(session, store, sub, checked, urls)
-    audit.record(session, actor, "submission.submit", "checkpoint", cp.id, before,
-                 {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version,
-                  "submission_id": sub.id, "round": sub.round, "evidence": _evidence_summary(evidence)})
+    audit.record(
+        session,
+        actor,
+        "submission.submit",
+        "checkpoint",
+        cp.id,
+        before,
+        {
+            "state": cp.state,
+            "submitted_on": cp.submitted_on,
+            "version": cp.version,
+            "submission_id": sub.id,
+            "round": sub.round,
+            "evidence": _evidence_summary(evidence),
+        },
+    )
     return sub
 
 
-def add_contribution(session: Session, actor: Actor, checkpoint_id: int, note: str | None,
-                     files: list[tuple[str, bytes]], links: list[str], today: date,
-                     store: EvidenceStore) -> Submission:
+def add_contribution(
+    session: Session,
+    actor: Actor,
+    checkpoint_id: int,
+    note: str | None,
+    files: list[tuple[str, bytes]],
+    links: list[str],
+    today: date,
+    store: EvidenceStore,
+) -> Submission:
     """A supporting agency's focal point adds input to the lead's checkpoint (state unchanged)."""
     cp = get_checkpoint(session, actor, checkpoint_id)
     if actor.role != Role.focal:
@@ -92,23 +135,48 @@ def add_contribution(session: Session, actor: Actor, checkpoint_id: int, note: s
     note, checked, urls = _checked_input(store, note, files, links)
     if cp.state in CLOSED:
         raise Conflict(f"checkpoint {cp.id} is {cp.state}; it takes no more contributions")
-    previous = session.exec(select(func.count()).select_from(Submission).where(
-        Submission.checkpoint_id == cp.id, Submission.kind == SubmissionKind.contribution,
-        Submission.agency_id == actor.agency_id)).one()
-    sub = Submission(checkpoint_id=cp.id, agency_id=actor.agency_id, author_id=actor.user_id,
-                     kind=SubmissionKind.contribution, status=SubmissionStatus.noted, note=note,
-                     round=previous + 1, submitted_on=today)  # round: this agency's n-th contribution
+    previous = session.exec(
+        select(func.count())
+        .select_from(Submission)
+        .where(
+            Submission.checkpoint_id == cp.id,
+            Submission.kind == SubmissionKind.contribution,
+            Submission.agency_id == actor.agency_id,
+        )
+    ).one()
+    sub = Submission(
+        checkpoint_id=cp.id,
+        agency_id=actor.agency_id,
+        author_id=actor.user_id,
+        kind=SubmissionKind.contribution,
+        status=SubmissionStatus.noted,
+        note=note,
+        round=previous + 1,
+        submitted_on=today,
+    )  # round: this agency's n-th contribution
     session.add(sub)
     session.flush()
     evidence = attach(session, store, sub, checked, urls)
-    audit.record(session, actor, "contribution.add", "checkpoint", cp.id, None,
-                 {"submission_id": sub.id, "agency_id": sub.agency_id, "round": sub.round,
-                  "evidence": _evidence_summary(evidence)})
+    audit.record(
+        session,
+        actor,
+        "contribution.add",
+        "checkpoint",
+        cp.id,
+        None,
+        {
+            "submission_id": sub.id,
+            "agency_id": sub.agency_id,
+            "round": sub.round,
+            "evidence": _evidence_summary(evidence),
+        },
+    )
     return sub
 
 
-def sweep_orphan_files(session: Session, store: EvidenceStore, grace: timedelta = ORPHAN_GRACE,
-                       now: float | None = None) -> list[str]:
+def sweep_orphan_files(
+    session: Session, store: EvidenceStore, grace: timedelta = ORPHAN_GRACE, now: float | None = None
+) -> list[str]:
     """Remove stored files no Evidence row refers to, and leftover temp files, older than `grace`.
 
     Files newer than `grace` are left alone: their transaction may still be committing (`put`
@@ -136,7 +204,7 @@ def sweep_orphan_files(session: Session, store: EvidenceStore, grace: timedelta 
     shas = list(candidates)
     referenced: set[str] = set()
     for i in range(0, len(shas), 500):
-        chunk = shas[i:i + 500]
+        chunk = shas[i : i + 500]
         referenced |= set(session.exec(select(Evidence.sha256).where(Evidence.sha256.in_(chunk))).all())
     for sha in shas:
         if sha in referenced:
@@ -150,4 +218,3 @@ def sweep_orphan_files(session: Session, store: EvidenceStore, grace: timedelta 
             continue
         removed.append(f"{sha[:2]}/{sha}")
     return removed
-

@@ -12,6 +12,7 @@ Audience vocabulary (notifications/recipients.py turns it into addresses): roles
 `focal` (the agency's focal points), `head` (its department head), `secretariat` (the
 secretariat's escalation queue and daily digest), `leader` (the provincial leader in charge).
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -69,23 +70,33 @@ def validate_ladder(raw: Any) -> tuple[Rung, ...]:
             raise InvalidInput(f"rung {i}: expected exactly the keys rung, offset_days, audience")
         name, offset, audience = item["rung"], item["offset_days"], item["audience"]
         if name not in RUNG_NAMES:
-            raise InvalidInput(f"rung {i}: name {name!r} must be one of {', '.join(RUNG_NAMES)} "
-                               "(the rungs with mail templates)")
+            raise InvalidInput(
+                f"rung {i}: name {name!r} must be one of {', '.join(RUNG_NAMES)} "
+                "(the rungs with mail templates)"
+            )
         if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 366:
-            raise InvalidInput(f"rung {name!r}: offset_days {offset!r} must be a whole number of days "
-                               "within a year of the due date")
+            raise InvalidInput(
+                f"rung {name!r}: offset_days {offset!r} must be a whole number of days "
+                "within a year of the due date"
+            )
         parts = audience.split(",") if isinstance(audience, str) else []
         if not parts or any(p not in AUDIENCES for p in parts) or len(set(parts)) != len(parts):
-            raise InvalidInput(f"rung {name!r}: audience {audience!r} must be one or more of "
-                               f"{', '.join(sorted(AUDIENCES))} joined by ','")
+            raise InvalidInput(
+                f"rung {name!r}: audience {audience!r} must be one or more of "
+                f"{', '.join(sorted(AUDIENCES))} joined by ','"
+            )
         if len(audience) > AUDIENCE_WIDTH:
-            raise InvalidInput(f"rung {name!r}: audience {audience!r} is longer than {AUDIENCE_WIDTH} "
-                               "characters (the outbox column); name fewer roles")
+            raise InvalidInput(
+                f"rung {name!r}: audience {audience!r} is longer than {AUDIENCE_WIDTH} "
+                "characters (the outbox column); name fewer roles"
+            )
         if any(r.rung == name for r in rungs):
             raise InvalidInput(f"rung {name!r} appears twice")
         if rungs and offset <= rungs[-1].offset_days:
-            raise InvalidInput(f"rung {name!r}: offset {offset} must be greater than the previous "
-                               f"rung's ({rungs[-1].offset_days})")
+            raise InvalidInput(
+                f"rung {name!r}: offset {offset} must be greater than the previous "
+                f"rung's ({rungs[-1].offset_days})"
+            )
         rungs.append(Rung(name, offset, audience))
     return tuple(rungs)
 
@@ -106,8 +117,9 @@ def windows(ladder: tuple[Rung, ...], today: date) -> list[RungWindow]:
     for i, rung in enumerate(ladder):
         until = ladder[i + 1].offset_days if i + 1 < len(ladder) else rung.offset_days + LAST_RUNG_DAYS
         # current when due + offset <= today < due + next offset
-        result.append(RungWindow(rung, lo=today - timedelta(days=until),
-                                 hi=today - timedelta(days=rung.offset_days)))
+        result.append(
+            RungWindow(rung, lo=today - timedelta(days=until), hi=today - timedelta(days=rung.offset_days))
+        )
     return result
 
 

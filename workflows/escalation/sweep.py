@@ -12,6 +12,7 @@ the due date and so restarts the ladder, and the unique key makes a re-run — o
 once — fire nothing twice. The mail goes to the outbox in the same transaction, for exactly
 the rows this sweep inserted.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -63,11 +64,17 @@ def candidates(ladder: tuple[Rung, ...], today: date, plan_ids: list[int] | None
     ranges = windows(ladder, today)
     in_window = [and_(Checkpoint.due_date > w.lo, Checkpoint.due_date <= w.hi) for w in ranges]
     rung = case(*[(cond, literal(w.rung.rung)) for cond, w in zip(in_window, ranges, strict=True)])
-    stmt = (select(Checkpoint.id, rung.label("rung"), Checkpoint.due_date)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .where(Checkpoint.due_date > min(w.lo for w in ranges),
-                   Checkpoint.due_date <= max(w.hi for w in ranges), or_(*in_window),
-                   Checkpoint.state.in_(CLIMBING_STATES), Task.withdrawn == false()))
+    stmt = (
+        select(Checkpoint.id, rung.label("rung"), Checkpoint.due_date)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .where(
+            Checkpoint.due_date > min(w.lo for w in ranges),
+            Checkpoint.due_date <= max(w.hi for w in ranges),
+            or_(*in_window),
+            Checkpoint.state.in_(CLIMBING_STATES),
+            Task.withdrawn == false(),
+        )
+    )
     return stmt if plan_ids is None else stmt.where(Task.plan_id.in_(plan_ids))
 
 
@@ -81,18 +88,21 @@ def _ladders(session: Session) -> dict[tuple[Rung, ...], list[int]]:
     return groups
 
 
-def _fire(session: Session, ladder: tuple[Rung, ...], today: date,
-          plan_ids: list[int] | None) -> list["_Inserted"]:
+def _fire(
+    session: Session, ladder: tuple[Rung, ...], today: date, plan_ids: list[int] | None
+) -> list["_Inserted"]:
     """One INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING for every rung of a ladder."""
     found = candidates(ladder, today, plan_ids).subquery("c")
-    rows = (select(found.c.id, found.c.rung, found.c.due_date, literal(today),
-                   literal(utcnow(), AwareDateTime))
-            .order_by(found.c.id))  # same lock order in concurrent sweeps: they wait, never deadlock
+    rows = select(
+        found.c.id, found.c.rung, found.c.due_date, literal(today), literal(utcnow(), AwareDateTime)
+    ).order_by(found.c.id)  # same lock order in concurrent sweeps: they wait, never deadlock
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Escalation)
-    stmt = (insert.from_select(["checkpoint_id", "rung", "due_date", "fired_on", "created_at"], rows)
-            .on_conflict_do_nothing(index_elements=["checkpoint_id", "rung", "due_date"])
-            .returning(Escalation.id, Escalation.checkpoint_id, Escalation.rung, Escalation.due_date))
+    stmt = (
+        insert.from_select(["checkpoint_id", "rung", "due_date", "fired_on", "created_at"], rows)
+        .on_conflict_do_nothing(index_elements=["checkpoint_id", "rung", "due_date"])
+        .returning(Escalation.id, Escalation.checkpoint_id, Escalation.rung, Escalation.due_date)
+    )
     rungs = {r.rung: r for r in ladder}
     return [_Inserted(eid, cid, due, rungs[rung]) for eid, cid, rung, due in session.execute(stmt).all()]
 
@@ -102,27 +112,53 @@ def _queue_mail(session: Session, inserted: list["_Inserted"], today: date) -> l
     details = {}
     ids = sorted({i.checkpoint_id for i in inserted})
     for start in range(0, len(ids), _CHUNK):
-        stmt = (select(Checkpoint.id, Checkpoint.agency_id, Checkpoint.period_label, Agency.name,
-                       Task.ref, Task.title, Task.text, Plan.number)
-                .join(Task, Task.id == Checkpoint.task_id).join(Agency, Agency.id == Checkpoint.agency_id)
-                .join(Plan, Plan.id == Task.plan_id).where(Checkpoint.id.in_(ids[start:start + _CHUNK])))
+        stmt = (
+            select(
+                Checkpoint.id,
+                Checkpoint.agency_id,
+                Checkpoint.period_label,
+                Agency.name,
+                Task.ref,
+                Task.title,
+                Task.text,
+                Plan.number,
+            )
+            .join(Task, Task.id == Checkpoint.task_id)
+            .join(Agency, Agency.id == Checkpoint.agency_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Checkpoint.id.in_(ids[start : start + _CHUNK]))
+        )
         details.update({row.id: row for row in session.execute(stmt).all()})
     fired, rows = [], []
     for i in inserted:
         d, rung = details[i.checkpoint_id], i.rung.rung
-        fired.append(FiredRung(i.escalation_id, i.checkpoint_id, rung, i.due_date, i.rung.audience,
-                               d.agency_id))
-        rows.append(dict(
-            dedupe_key=f"escalation:{i.checkpoint_id}:{rung}:{i.due_date.isoformat()}",
-            template=f"escalation_{rung}", audience=i.rung.audience, agency_id=d.agency_id,
-            context={"checkpoint_id": i.checkpoint_id, "rung": rung, "agency_name": d.name,
-                     "plan_number": d.number, "task_ref": d.ref, "task_title": _excerpt(d.title, TITLE_CHARS),
-                     "task_text": _excerpt(d.text, EXCERPT_CHARS), "period_label": d.period_label,
-                     "due_date": i.due_date.isoformat(), "due_date_vn": i.due_date.strftime("%d/%m/%Y"),
-                     "days_late": max(0, (today - i.due_date).days),
-                     "days_left": max(0, (i.due_date - today).days)}))
+        fired.append(
+            FiredRung(i.escalation_id, i.checkpoint_id, rung, i.due_date, i.rung.audience, d.agency_id)
+        )
+        rows.append(
+            dict(
+                dedupe_key=f"escalation:{i.checkpoint_id}:{rung}:{i.due_date.isoformat()}",
+                template=f"escalation_{rung}",
+                audience=i.rung.audience,
+                agency_id=d.agency_id,
+                context={
+                    "checkpoint_id": i.checkpoint_id,
+                    "rung": rung,
+                    "agency_name": d.name,
+                    "plan_number": d.number,
+                    "task_ref": d.ref,
+                    "task_title": _excerpt(d.title, TITLE_CHARS),
+                    "task_text": _excerpt(d.text, EXCERPT_CHARS),
+                    "period_label": d.period_label,
+                    "due_date": i.due_date.isoformat(),
+                    "due_date_vn": i.due_date.strftime("%d/%m/%Y"),
+                    "days_late": max(0, (today - i.due_date).days),
+                    "days_left": max(0, (i.due_date - today).days),
+                },
+            )
+        )
     for start in range(0, len(rows), _CHUNK):  # one INSERT stays under PostgreSQL's 65,535 parameters
-        enqueue_many(session, rows[start:start + _CHUNK])
+        enqueue_many(session, rows[start : start + _CHUNK])
     return fired
 
 
@@ -136,4 +172,4 @@ class _Inserted:
 
 def _excerpt(text: str, limit: int) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

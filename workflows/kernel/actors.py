@@ -1,4 +1,5 @@
 """Who is acting, and the permission checks every rule starts with."""
+
 from dataclasses import dataclass
 
 from models.user import AGENCY_ROLES, Role, User

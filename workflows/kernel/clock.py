@@ -1,4 +1,5 @@
 """The one place that reads the clock; rules take `today` as an argument instead."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,5 @@
 """Queue mail in the caller's transaction; delivery (notifications/) happens later."""
+
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -7,13 +8,32 @@ from sqlmodel import Session
 from models.outbox import OutboxMessage
 
 
-def enqueue(session: Session, dedupe_key: str, template: str, context: dict[str, Any],
-            audience: str | None = None, agency_id: int | None = None,
-            recipients: list[str] | None = None) -> bool:
+def enqueue(
+    session: Session,
+    dedupe_key: str,
+    template: str,
+    context: dict[str, Any],
+    audience: str | None = None,
+    agency_id: int | None = None,
+    recipients: list[str] | None = None,
+) -> bool:
     """Add one outbox row unless its dedupe key exists; True when a row was added."""
-    return enqueue_many(session, [dict(dedupe_key=dedupe_key, template=template, context=context,
-                                       audience=audience, agency_id=agency_id,
-                                       recipients=recipients or [])]) == 1
+    return (
+        enqueue_many(
+            session,
+            [
+                dict(
+                    dedupe_key=dedupe_key,
+                    template=template,
+                    context=context,
+                    audience=audience,
+                    agency_id=agency_id,
+                    recipients=recipients or [],
+                )
+            ],
+        )
+        == 1
+    )
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:

@@ -1,4 +1,5 @@
 """People and roles: the admin creates accounts; focal points and heads belong to one agency."""
+
 import re
 
 from sqlalchemy.exc import IntegrityError
@@ -33,8 +34,10 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
         if agency is None:
             raise InvalidInput(f"agency {data.agency_id} does not exist")
         if not agency.active:
-            raise InvalidInput(f"agency {agency.name!r} is inactive (merged or renamed); "
-                               f"use its successor {agency.successor_id}")
+            raise InvalidInput(
+                f"agency {agency.name!r} is inactive (merged or renamed); "
+                f"use its successor {agency.successor_id}"
+            )
     elif data.agency_id is not None:
         raise InvalidInput(f"a {data.role} user sees every agency and must not be bound to one")
     email = (data.email or "").strip() or None
@@ -42,16 +45,30 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
         raise InvalidInput(f"{email!r} is not an email address")
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"username {username!r} is taken")
-    user = User(username=username, full_name=(data.full_name or "").strip(), email=email,
-                role=data.role, agency_id=data.agency_id, password_hash=hash_password(data.password))
+    user = User(
+        username=username,
+        full_name=(data.full_name or "").strip(),
+        email=email,
+        role=data.role,
+        agency_id=data.agency_id,
+        password_hash=hash_password(data.password),
+    )
     session.add(user)
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent create won the race for the username
         raise Conflict(f"username {username!r} is taken") from exc
-    audit.record(session, actor, "user.create", "user", user.id, None,
-                 dict(username=username, full_name=user.full_name, email=email, role=user.role,
-                      agency_id=user.agency_id))
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        None,
+        dict(
+            username=username, full_name=user.full_name, email=email, role=user.role, agency_id=user.agency_id
+        ),
+    )
     return user
 
 
@@ -66,8 +83,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user if user.active else None
 
 
-def set_password(session: Session, actor: Actor, user_id: int, new_password: str,
-                 current_password: str | None = None) -> User:
+def set_password(
+    session: Session, actor: Actor, user_id: int, new_password: str, current_password: str | None = None
+) -> User:
     """An admin resets anyone's password; a user changes their own with the current one."""
     user = _get_user(session, user_id)
     if actor.role != Role.admin:

@@ -149,7 +149,8 @@ def _decode(data: bytes) -> str:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise PlanDocumentError(
-                    f"not {codec.upper()} text despite its byte-order mark: {exc.reason}") from exc
+                    f"not {codec.upper()} text despite its byte-order mark: {exc.reason}"
+                ) from exc
     data = data.removeprefix(_UTF8_BOM)
     nul = data.find(b"\x00")
     if nul >= 0:

@@ -4,6 +4,7 @@ Importing the same document again changes nothing. A revised version is matched 
 task refs: new refs are added, changed ones updated (their checkpoints reconciled), missing
 ones marked withdrawn — never deleted, so submissions and history survive.
 """
+
 import hashlib
 import re
 import unicodedata
@@ -84,14 +85,18 @@ def _sync_groups(session: Session, registry: Registry, agencies: dict[str, Agenc
         session.add(group)
         session.flush()
         wanted = {agencies[code].id for code in entry.members}
-        have = set(session.exec(select(AgencyGroupMember.agency_id)
-                                .where(AgencyGroupMember.group_id == group.id)).all())
+        have = set(
+            session.exec(
+                select(AgencyGroupMember.agency_id).where(AgencyGroupMember.group_id == group.id)
+            ).all()
+        )
         session.add_all(AgencyGroupMember(group_id=group.id, agency_id=i) for i in wanted - have)
     session.flush()
 
 
-def import_plan(session: Session, actor: Actor, parsed: ParsedPlan, source_text: str,
-                registry: Registry, today: date) -> ImportReport:
+def import_plan(
+    session: Session, actor: Actor, parsed: ParsedPlan, source_text: str, registry: Registry, today: date
+) -> ImportReport:
     """Create or update the plan `parsed` describes; flushes, the caller commits."""
     sha = hashlib.sha256(source_text.encode()).hexdigest()
     plan = _find_plan(session, parsed)
@@ -99,9 +104,14 @@ def import_plan(session: Session, actor: Actor, parsed: ParsedPlan, source_text:
         return ImportReport(plan_id=plan.id, created=False, unchanged=len(parsed.tasks))
     agency_ids = sync_registry(session, registry)
     created = plan is None
-    plan = plan or Plan(number=parsed.plan.number, issuer=parsed.plan.issuer,
-                        issued_on=parsed.plan.issued_on, title=parsed.plan.title,
-                        source_sha256=sha, source_text=source_text)
+    plan = plan or Plan(
+        number=parsed.plan.number,
+        issuer=parsed.plan.issuer,
+        issued_on=parsed.plan.issued_on,
+        title=parsed.plan.title,
+        source_sha256=sha,
+        source_text=source_text,
+    )
     plan.title, plan.source_sha256, plan.source_text = parsed.plan.title, sha, source_text
     session.add(plan)
     session.flush()
@@ -110,24 +120,40 @@ def import_plan(session: Session, actor: Actor, parsed: ParsedPlan, source_text:
     _sync_tasks(session, plan, parsed, sections, agency_ids, report)
     _sync_indicators(session, plan, parsed)
     _replace_issues(session, plan, parsed)
-    record(session, actor, "plan.import", "plan", plan.id, after={
-        "number": plan.number, "created": created, "added": len(report.added),
-        "changed": len(report.changed), "withdrawn": len(report.withdrawn), "on": today})
+    record(
+        session,
+        actor,
+        "plan.import",
+        "plan",
+        plan.id,
+        after={
+            "number": plan.number,
+            "created": created,
+            "added": len(report.added),
+            "changed": len(report.changed),
+            "withdrawn": len(report.withdrawn),
+            "on": today,
+        },
+    )
     return report
 
 
 def _find_plan(session: Session, parsed: ParsedPlan) -> Plan | None:
     meta = parsed.plan
-    return session.exec(select(Plan).where(Plan.number == meta.number, Plan.issuer == meta.issuer,
-                                           Plan.issued_on == meta.issued_on)).first()
+    return session.exec(
+        select(Plan).where(
+            Plan.number == meta.number, Plan.issuer == meta.issuer, Plan.issued_on == meta.issued_on
+        )
+    ).first()
 
 
 def _sync_sections(session: Session, plan: Plan, parsed: ParsedPlan) -> dict[str, int]:
     have = {s.ref: s for s in session.exec(select(Section).where(Section.plan_id == plan.id)).all()}
     refs = [s.ref for s in parsed.sections]
     extra = {t.section for t in parsed.tasks} - set(refs)  # e.g. an appendix table "PL"
-    for position, (ref, title) in enumerate([(s.ref, s.title) for s in parsed.sections]
-                                            + [(r, r) for r in sorted(extra)]):
+    for position, (ref, title) in enumerate(
+        [(s.ref, s.title) for s in parsed.sections] + [(r, r) for r in sorted(extra)]
+    ):
         section = have.get(ref) or Section(plan_id=plan.id, ref=ref, title=title)
         section.title, section.position = title, position
         have[ref] = section
@@ -154,23 +180,39 @@ def _unregistered_code(name: str) -> str:
 
 def reporting_dates(parsed: ParsedPlan) -> tuple[date, ...]:
     """The plan's reporting calendar: the due dates of its continuous duties."""
-    return tuple(sorted({d for t in parsed.tasks if t.schedule.kind == "continuous"
-                         for d in t.schedule.due_dates}))
+    return tuple(
+        sorted({d for t in parsed.tasks if t.schedule.kind == "continuous" for d in t.schedule.due_dates})
+    )
 
 
 def _task_values(pt: ParsedTask, position: int, sections: dict[str, int], lead_id: int) -> dict:
-    return dict(section_id=sections[pt.section], title=pt.title, text=pt.text, span_start=pt.span[0],
-                span_end=pt.span[1], schedule_kind=pt.schedule.kind, schedule_phrase=pt.schedule.phrase,
-                lead_agency_id=lead_id, due_dates=[d.isoformat() for d in pt.schedule.due_dates],
-                position=position, withdrawn=False)
+    return dict(
+        section_id=sections[pt.section],
+        title=pt.title,
+        text=pt.text,
+        span_start=pt.span[0],
+        span_end=pt.span[1],
+        schedule_kind=pt.schedule.kind,
+        schedule_phrase=pt.schedule.phrase,
+        lead_agency_id=lead_id,
+        due_dates=[d.isoformat() for d in pt.schedule.due_dates],
+        position=position,
+        withdrawn=False,
+    )
 
 
 # A moved paragraph shifts spans and positions: update them, but don't call the task changed.
 _SILENT = {"span_start", "span_end", "position"}
 
 
-def _sync_tasks(session: Session, plan: Plan, parsed: ParsedPlan, sections: dict[str, int],
-                agency_ids: dict[str, int], report: ImportReport) -> None:
+def _sync_tasks(
+    session: Session,
+    plan: Plan,
+    parsed: ParsedPlan,
+    sections: dict[str, int],
+    agency_ids: dict[str, int],
+    report: ImportReport,
+) -> None:
     existing = {t.ref: t for t in session.exec(select(Task).where(Task.plan_id == plan.id)).all()}
     supports: dict[int, set[int]] = {}
     for s in session.exec(select(TaskSupport).join(Task).where(Task.plan_id == plan.id)).all():
@@ -185,8 +227,10 @@ def _sync_tasks(session: Session, plan: Plan, parsed: ParsedPlan, sections: dict
             session.add(task)
             session.flush()
             report.added.append(pt.ref)
-        elif any(getattr(task, k) != v for k, v in values.items() if k not in _SILENT) \
-                or supports.get(task.id, set()) != support_ids:
+        elif (
+            any(getattr(task, k) != v for k, v in values.items() if k not in _SILENT)
+            or supports.get(task.id, set()) != support_ids
+        ):
             report.changed.append(pt.ref)
         else:
             report.unchanged += 1
@@ -207,12 +251,15 @@ def _sync_supports(session: Session, task_id: int, have: set[int], want: set[int
         session.delete(session.get(TaskSupport, (task_id, agency_id)))
 
 
-def _sync_checkpoints(session: Session, task: Task, starts_on: date, calendar: tuple[date, ...],
-                      revived: bool = False) -> int:
+def _sync_checkpoints(
+    session: Session, task: Task, starts_on: date, calendar: tuple[date, ...], revived: bool = False
+) -> int:
     """Add the checkpoints the task now needs; retire those it no longer needs."""
     dues = [date.fromisoformat(d) for d in task.due_dates]
-    wanted = {(c.agency_id, c.original_due_date): c for c in
-              checkpoints_for(task.id, task.lead_agency_id, dues, task.schedule_kind, starts_on, calendar)}
+    wanted = {
+        (c.agency_id, c.original_due_date): c
+        for c in checkpoints_for(task.id, task.lead_agency_id, dues, task.schedule_kind, starts_on, calendar)
+    }
     have = session.exec(select(Checkpoint).where(Checkpoint.task_id == task.id)).all()
     for cp in have:
         if wanted.pop((cp.agency_id, cp.original_due_date), None) is None:
@@ -233,8 +280,9 @@ def _retire(session: Session, cp: Checkpoint) -> None:
 
 def _withdraw(session: Session, task: Task) -> None:
     task.withdrawn = True
-    for cp in session.exec(select(Checkpoint).where(Checkpoint.task_id == task.id,
-                                                    Checkpoint.state.not_in(CLOSED))).all():
+    for cp in session.exec(
+        select(Checkpoint).where(Checkpoint.task_id == task.id, Checkpoint.state.not_in(CLOSED))
+    ).all():
         cp.state, cp.version = CheckpointState.waived, cp.version + 1
 
 
@@ -251,6 +299,15 @@ def _sync_indicators(session: Session, plan: Plan, parsed: ParsedPlan) -> None:
 def _replace_issues(session: Session, plan: Plan, parsed: ParsedPlan) -> None:
     for issue in session.exec(select(PlanIssue).where(PlanIssue.plan_id == plan.id)).all():
         session.delete(issue)
-    session.add_all(PlanIssue(plan_id=plan.id, text=u.text, span_start=u.span[0], span_end=u.span[1],
-                              reason=u.reason, suggestions=list(u.suggestions)) for u in parsed.unresolved)
+    session.add_all(
+        PlanIssue(
+            plan_id=plan.id,
+            text=u.text,
+            span_start=u.span[0],
+            span_end=u.span[1],
+            reason=u.reason,
+            suggestions=list(u.suggestions),
+        )
+        for u in parsed.unresolved
+    )
     session.flush()

@@ -1,4 +1,5 @@
 """From a task's due dates to its checkpoints: one per responsible agency and due date."""
+
 from datetime import date, timedelta
 
 from models.checkpoint import Checkpoint
@@ -15,13 +16,26 @@ def period_label(due: date, schedule_kind: str, reporting_dates: tuple[date, ...
     return f"Hạn {due:%d/%m/%Y}"
 
 
-def checkpoints_for(task_id: int, agency_id: int, due_dates: list[date], schedule_kind: str,
-                    starts_on: date, reporting_dates: tuple[date, ...] = ()) -> list[Checkpoint]:
+def checkpoints_for(
+    task_id: int,
+    agency_id: int,
+    due_dates: list[date],
+    schedule_kind: str,
+    starts_on: date,
+    reporting_dates: tuple[date, ...] = (),
+) -> list[Checkpoint]:
     """Checkpoints of one agency for one task; each period opens the day after the previous due date."""
     result, opens = [], starts_on
     for due in sorted(set(due_dates)):
-        result.append(Checkpoint(task_id=task_id, agency_id=agency_id, opens_on=min(opens, due),
-                                 due_date=due, original_due_date=due,
-                                 period_label=period_label(due, schedule_kind, reporting_dates)))
+        result.append(
+            Checkpoint(
+                task_id=task_id,
+                agency_id=agency_id,
+                opens_on=min(opens, due),
+                due_date=due,
+                original_due_date=due,
+                period_label=period_label(due, schedule_kind, reporting_dates),
+            )
+        )
         opens = due + timedelta(days=1)
     return result

@@ -120,8 +120,11 @@ def overdue_items(session: Session, actor: Actor, today: date, plan_id: int | No
     """Every overdue checkpoint, oldest due date first."""
     require_role(actor, *DESK_ROLES)
     # the status CASE, and the same condition in columns: a due-date range on ix_checkpoint_due_state
-    filters = [status_expr(today) == Status.overdue.value, Checkpoint.due_date < today,
-               Checkpoint.state.in_((CheckpointState.open, CheckpointState.returned))]
+    filters = [
+        status_expr(today) == Status.overdue.value,
+        Checkpoint.due_date < today,
+        Checkpoint.state.in_((CheckpointState.open, CheckpointState.returned)),
+    ]
     if plan_id is not None:
         filters.append(Task.plan_id == plan_id)
     return checkpoint_items(session, today, *filters)
@@ -160,8 +163,9 @@ def review_total(session: Session) -> int:
     return session.execute(select(func.count()).select_from(_pending_reports().subquery())).scalar_one()
 
 
-def review_queue(session: Session, actor: Actor, today: date,
-                 limit: int | None = LIST_LIMIT) -> list[ReviewItem]:
+def review_queue(
+    session: Session, actor: Actor, today: date, limit: int | None = LIST_LIMIT
+) -> list[ReviewItem]:
     """The review queue as the secretariat may see it (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
     return pending_reports(session, today, limit)
@@ -241,12 +245,18 @@ def escalation_totals(session: Session, today: date) -> dict[str, int]:
     """Fired rungs of still-open checkpoints, counted per rung, in ladder order."""
     stmt = _open_escalations(today, Escalation.rung, func.count()).group_by(Escalation.rung)
     order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
-    return dict(sorted(session.execute(stmt).tuples().all(),
-                       key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    return dict(
+        sorted(session.execute(stmt).tuples().all(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    )
 
 
-def escalations_by_rung(session: Session, actor: Actor, today: date, limit: int | None = LIST_LIMIT,
-                        totals: dict[str, int] | None = None) -> dict[str, list[EscalationItem]]:
+def escalations_by_rung(
+    session: Session,
+    actor: Actor,
+    today: date,
+    limit: int | None = LIST_LIMIT,
+    totals: dict[str, int] | None = None,
+) -> dict[str, list[EscalationItem]]:
     """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first.
 
     The first `limit` of each rung (None: all); one LIMIT query per rung that has any.
@@ -285,8 +295,16 @@ def pending_extensions(session: Session, actor: Actor, limit: int | None = LIST_
 def pending_extension_requests(session: Session, limit: int | None = None) -> list[ExtensionItem]:
     """Extension requests awaiting a decision, oldest first (the desk and the daily digest)."""
     stmt = (
-        select(ExtensionRequest, Checkpoint.agency_id, Agency.name, Task.ref, Section.ref,
-               Checkpoint.period_label, User.full_name, User.username)
+        select(
+            ExtensionRequest,
+            Checkpoint.agency_id,
+            Agency.name,
+            Task.ref,
+            Section.ref,
+            Checkpoint.period_label,
+            User.full_name,
+            User.username,
+        )
         .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
         .join(Section, Section.id == Task.section_id)
@@ -297,10 +315,22 @@ def pending_extension_requests(session: Session, limit: int | None = None) -> li
         .limit(limit)
     )
     return [
-        ExtensionItem(ext.id, ext.checkpoint_id, agency_id, agency, task_ref, section_ref, period,
-                      ext.previous_due, ext.requested_due, ext.reason, full_name or username)
-        for ext, agency_id, agency, task_ref, section_ref, period, full_name, username
-        in session.execute(stmt).all()
+        ExtensionItem(
+            ext.id,
+            ext.checkpoint_id,
+            agency_id,
+            agency,
+            task_ref,
+            section_ref,
+            period,
+            ext.previous_due,
+            ext.requested_due,
+            ext.reason,
+            full_name or username,
+        )
+        for ext, agency_id, agency, task_ref, section_ref, period, full_name, username in session.execute(
+            stmt
+        ).all()
     ]
 
 

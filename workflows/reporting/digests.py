@@ -20,6 +20,7 @@ Secretariat digest (daily):
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
 """
+
 from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -85,11 +86,19 @@ class Standing:
     @classmethod
     def of(cls, r: Rollup) -> "Standing":
         oldest = r.oldest_overdue
-        return cls(agency_id=r.key, agency_name=r.label, total=r.total, due=r.due, done=r.done,
-                   done_on_time=r.done_on_time, overdue=r.counts[Status.overdue.value],
-                   completion_pct=r.completion_pct, on_time_pct=r.on_time_pct,
-                   oldest_overdue_days=oldest.days_late if oldest else None,
-                   oldest_overdue_checkpoint_id=oldest.checkpoint_id if oldest else None)
+        return cls(
+            agency_id=r.key,
+            agency_name=r.label,
+            total=r.total,
+            due=r.due,
+            done=r.done,
+            done_on_time=r.done_on_time,
+            overdue=r.counts[Status.overdue.value],
+            completion_pct=r.completion_pct,
+            on_time_pct=r.on_time_pct,
+            oldest_overdue_days=oldest.days_late if oldest else None,
+            oldest_overdue_checkpoint_id=oldest.checkpoint_id if oldest else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -129,8 +138,9 @@ class HeadDigest:
 
     @property
     def has_news(self) -> bool:
-        return bool(self.overdue or self.due_soon or self.returned or self.awaiting_review
-                    or self.extension_decisions)
+        return bool(
+            self.overdue or self.due_soon or self.returned or self.awaiting_review or self.extension_decisions
+        )
 
     def as_dict(self) -> dict:
         """Plain values (nested dicts and lists; dates stay dates), with the derived ones."""
@@ -170,27 +180,31 @@ class SecretariatDigest:
 
     @property
     def has_news(self) -> bool:
-        return bool(self.new_overdue or self.escalations or self.review_queue or self.pending_extensions
-                    or self.worst)
+        return bool(
+            self.new_overdue or self.escalations or self.review_queue or self.pending_extensions or self.worst
+        )
 
     def as_dict(self) -> dict:
         """Plain values (nested dicts and lists; dates stay dates), with the derived ones."""
         return {**plain(self), "escalation_count": self.escalation_count, "has_news": self.has_news}
 
 
-def head_digest(session: Session, agency_id: int, today: date,
-                include_empty: bool = False) -> HeadDigest | None:
+def head_digest(
+    session: Session, agency_id: int, today: date, include_empty: bool = False
+) -> HeadDigest | None:
     """The weekly digest of one agency; None when it has nothing to report (unless `include_empty`)."""
     digests = head_digests(session, today, agency_ids=[agency_id], include_empty=include_empty)
     return digests[0] if digests else None
 
 
-def head_digests(session: Session, today: date, agency_ids: list[int] | None = None,
-                 include_empty: bool = False) -> list[HeadDigest]:
+def head_digests(
+    session: Session, today: date, agency_ids: list[int] | None = None, include_empty: bool = False
+) -> list[HeadDigest]:
     """Weekly digests of the given (default: every active) agency, by agency name; five queries in all."""
     agency_filter = [Agency.active.is_(True)] if agency_ids is None else [Agency.id.in_(agency_ids)]
-    agencies = session.execute(select(Agency.id, Agency.name).where(*agency_filter)
-                               .order_by(Agency.name, Agency.id)).all()
+    agencies = session.execute(
+        select(Agency.id, Agency.name).where(*agency_filter).order_by(Agency.name, Agency.id)
+    ).all()
     ids = [a.id for a in agencies]
     if not ids:
         return []
@@ -204,8 +218,12 @@ def head_digests(session: Session, today: date, agency_ids: list[int] | None = N
     soon = today + timedelta(days=HORIZON_DAYS)
     status = status_expr(today)
     cp_filter = [] if agency_ids is None else [Checkpoint.agency_id.in_(ids)]
-    items = checkpoint_items(session, today, *cp_filter, status.in_(
-        [Status.overdue, Status.returned, Status.submitted, Status.in_progress_on_time]))
+    items = checkpoint_items(
+        session,
+        today,
+        *cp_filter,
+        status.in_([Status.overdue, Status.returned, Status.submitted, Status.in_progress_on_time]),
+    )
     reasons = return_reasons(session, [i.checkpoint_id for i in items if i.status == Status.returned])
     for item in items:
         digest = digests.get(item.agency_id)
@@ -231,67 +249,106 @@ def _vn_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=VN).astimezone(UTC)
 
 
-def extension_decisions(session: Session, today: date, agency_ids: list[int] | None = None,
-                        days: int = DECISION_DAYS) -> list[ExtensionDecision]:
+def extension_decisions(
+    session: Session, today: date, agency_ids: list[int] | None = None, days: int = DECISION_DAYS
+) -> list[ExtensionDecision]:
     """Extension requests decided in the `days` days up to `today` (Vietnam dates), oldest first."""
     start, end = _vn_midnight(today - timedelta(days=days - 1)), _vn_midnight(today + timedelta(days=1))
-    stmt = (select(ExtensionRequest, Checkpoint.agency_id, Checkpoint.period_label, Agency.name, Task.ref,
-                   Task.text)
-            .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(ExtensionRequest.status.in_(("approved", "refused")),
-                   ExtensionRequest.decided_at >= start, ExtensionRequest.decided_at < end)
-            .order_by(ExtensionRequest.decided_at, ExtensionRequest.id))
+    stmt = (
+        select(
+            ExtensionRequest, Checkpoint.agency_id, Checkpoint.period_label, Agency.name, Task.ref, Task.text
+        )
+        .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .where(
+            ExtensionRequest.status.in_(("approved", "refused")),
+            ExtensionRequest.decided_at >= start,
+            ExtensionRequest.decided_at < end,
+        )
+        .order_by(ExtensionRequest.decided_at, ExtensionRequest.id)
+    )
     if agency_ids is not None:
         stmt = stmt.where(Checkpoint.agency_id.in_(agency_ids))
-    return [ExtensionDecision(extension_id=req.id, checkpoint_id=req.checkpoint_id, agency_id=agency_id,
-                              agency_name=name, task_ref=ref, task_text=text, period_label=period,
-                              previous_due=req.previous_due, requested_due=req.requested_due,
-                              approved=req.status == "approved", reason=req.reason, note=req.decision_note,
-                              decided_on=req.decided_at.astimezone(VN).date())
-            for req, agency_id, period, name, ref, text in session.execute(stmt).all()]
+    return [
+        ExtensionDecision(
+            extension_id=req.id,
+            checkpoint_id=req.checkpoint_id,
+            agency_id=agency_id,
+            agency_name=name,
+            task_ref=ref,
+            task_text=text,
+            period_label=period,
+            previous_due=req.previous_due,
+            requested_due=req.requested_due,
+            approved=req.status == "approved",
+            reason=req.reason,
+            note=req.decision_note,
+            decided_on=req.decided_at.astimezone(VN).date(),
+        )
+        for req, agency_id, period, name, ref, text in session.execute(stmt).all()
+    ]
 
 
 def secretariat_digest(session: Session, today: date) -> SecretariatDigest:
     """The secretariat's daily digest."""
     yesterday = today - timedelta(days=1)
     status = status_expr(today)
-    new_overdue = checkpoint_items(session, today, status == Status.overdue.value,
-                                   Checkpoint.due_date == yesterday)
+    new_overdue = checkpoint_items(
+        session, today, status == Status.overdue.value, Checkpoint.due_date == yesterday
+    )
     standings = [Standing.of(r) for r in agency_rollup(session, today)]
     return SecretariatDigest(
-        today=today, overall=_overall(standings), new_overdue=new_overdue,
-        escalations=escalations_fired(session, today), review_queue=pending_reports(session, today),
-        pending_extensions=pending_extension_requests(session), worst=worst_agencies(standings))
+        today=today,
+        overall=_overall(standings),
+        new_overdue=new_overdue,
+        escalations=escalations_fired(session, today),
+        review_queue=pending_reports(session, today),
+        pending_extensions=pending_extension_requests(session),
+        worst=worst_agencies(standings),
+    )
 
 
 def escalations_fired(session: Session, today: date) -> list[RungGroup]:
     """Rungs fired on `today` for still-open work (current due date, task live), by rung in ladder order."""
-    stmt = (select(Escalation, Agency.name, Task.ref)
-            .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(Escalation.fired_on == today, Escalation.due_date == Checkpoint.due_date,
-                   Task.withdrawn.is_(False),
-                   Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)))
-            .order_by(Agency.name, Task.position, Escalation.id))
+    stmt = (
+        select(Escalation, Agency.name, Task.ref)
+        .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .where(
+            Escalation.fired_on == today,
+            Escalation.due_date == Checkpoint.due_date,
+            Task.withdrawn.is_(False),
+            Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
+        )
+        .order_by(Agency.name, Task.position, Escalation.id)
+    )
     groups: dict[str, list[FiredEscalation]] = {}
     for esc, agency, ref in session.execute(stmt).all():
         late = max(0, (today - esc.due_date).days)
-        groups.setdefault(esc.rung, []).append(FiredEscalation(esc.rung, esc.checkpoint_id, agency, ref,
-                                                               esc.due_date, late))
+        groups.setdefault(esc.rung, []).append(
+            FiredEscalation(esc.rung, esc.checkpoint_id, agency, ref, esc.due_date, late)
+        )
     order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
-    return [RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items)
-            for rung, items in sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))]
+    return [
+        RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items)
+        for rung, items in sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    ]
 
 
 def worst_agencies(standings: list[Standing], n: int = WORST_AGENCIES) -> list[Standing]:
     """The `n` agencies in the worst standing (see the module docstring for the order)."""
     lagging = [s for s in standings if s.overdue or (s.due and s.done < s.due)]
-    return sorted(lagging, key=lambda s: (-s.overdue, -(s.oldest_overdue_days or 0),
-                                          s.completion_pct if s.completion_pct is not None else 100.0,
-                                          s.agency_name))[:n]
+    return sorted(
+        lagging,
+        key=lambda s: (
+            -s.overdue,
+            -(s.oldest_overdue_days or 0),
+            s.completion_pct if s.completion_pct is not None else 100.0,
+            s.agency_name,
+        ),
+    )[:n]
 
 
 def _overall(standings: list[Standing]) -> Standing:
@@ -299,12 +356,21 @@ def _overall(standings: list[Standing]) -> Standing:
     due = sum(s.due for s in standings)
     done = sum(s.done for s in standings)
     on_time = sum(s.done_on_time for s in standings)
-    oldest = max((s for s in standings if s.oldest_overdue_days is not None),
-                 key=lambda s: s.oldest_overdue_days, default=None)
-    return Standing(agency_id=0, agency_name="Toàn tỉnh", total=sum(s.total for s in standings), due=due,
-                    done=done, done_on_time=on_time, overdue=sum(s.overdue for s in standings),
-                    completion_pct=round(100 * done / due, 1) if due else None,
-                    on_time_pct=round(100 * on_time / due, 1) if due else None,
-                    oldest_overdue_days=oldest.oldest_overdue_days if oldest else None,
-                    oldest_overdue_checkpoint_id=oldest.oldest_overdue_checkpoint_id if oldest else None)
-
+    oldest = max(
+        (s for s in standings if s.oldest_overdue_days is not None),
+        key=lambda s: s.oldest_overdue_days,
+        default=None,
+    )
+    return Standing(
+        agency_id=0,
+        agency_name="Toàn tỉnh",
+        total=sum(s.total for s in standings),
+        due=due,
+        done=done,
+        done_on_time=on_time,
+        overdue=sum(s.overdue for s in standings),
+        completion_pct=round(100 * done / due, 1) if due else None,
+        on_time_pct=round(100 * on_time / due, 1) if due else None,
+        oldest_overdue_days=oldest.oldest_overdue_days if oldest else None,
+        oldest_overdue_checkpoint_id=oldest.oldest_overdue_checkpoint_id if oldest else None,
+    )

@@ -71,8 +71,18 @@ class ExportRow:
 
     def cells(self, n: int) -> tuple:
         """The row as filed, numbered `n`, in HEADERS order (dates stay dates)."""
-        return (n, self.agency, self.section_ref, self.task_text, self.period_label, self.due_date,
-                self.status_label, self.submitted_on, self.accepted_on, self.evidence_count)
+        return (
+            n,
+            self.agency,
+            self.section_ref,
+            self.task_text,
+            self.period_label,
+            self.due_date,
+            self.status_label,
+            self.submitted_on,
+            self.accepted_on,
+            self.evidence_count,
+        )
 
 
 def parse_quarter(text: str, default_year: int) -> tuple[int, int]:

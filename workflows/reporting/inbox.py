@@ -105,14 +105,26 @@ def agency_inbox(
 def supported_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:
     """The lead agencies' current checkpoint of every task `agency_id` supports (picked in SQL)."""
     closed = Checkpoint.state.in_(CLOSED)
-    rank = func.row_number().over(
-        partition_by=Checkpoint.task_id,
-        # the earliest one still open; when every period is closed, the latest
-        order_by=(case((closed, 1), else_=0), case((closed, None), else_=Checkpoint.due_date),
-                  Checkpoint.due_date.desc(), Checkpoint.id)).label("rank")
-    ranked = (select(Checkpoint.id, rank)
-              .join(TaskSupport, TaskSupport.task_id == Checkpoint.task_id)
-              .where(TaskSupport.agency_id == agency_id).subquery())
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Checkpoint.task_id,
+            # the earliest one still open; when every period is closed, the latest
+            order_by=(
+                case((closed, 1), else_=0),
+                case((closed, None), else_=Checkpoint.due_date),
+                Checkpoint.due_date.desc(),
+                Checkpoint.id,
+            ),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(Checkpoint.id, rank)
+        .join(TaskSupport, TaskSupport.task_id == Checkpoint.task_id)
+        .where(TaskSupport.agency_id == agency_id)
+        .subquery()
+    )
     current = select(ranked.c.id).where(ranked.c.rank == 1)
     items = checkpoint_items(session, today, Checkpoint.id.in_(current))
     return sorted(items, key=lambda i: (i.due_date, i.section_ref, i.task_ref))

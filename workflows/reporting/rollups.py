@@ -16,6 +16,7 @@ Definitions (the figures a quarterly report quotes), for a given `today`:
 - `oldest_overdue`: the overdue checkpoint with the earliest current due date (then lowest id).
 Each rollup is one grouped query plus one window query for the oldest overdue item.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,12 +64,24 @@ class Rollup:
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON output."""
         oldest = self.oldest_overdue
-        return {"key": self.key, "label": self.label, "counts": dict(self.counts), "total": self.total,
-                "due": self.due, "done": self.done, "done_on_time": self.done_on_time,
-                "completion_pct": self.completion_pct, "on_time_pct": self.on_time_pct,
-                "oldest_overdue": None if oldest is None else {
-                    "checkpoint_id": oldest.checkpoint_id, "due_date": oldest.due_date.isoformat(),
-                    "days_late": oldest.days_late}}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "counts": dict(self.counts),
+            "total": self.total,
+            "due": self.due,
+            "done": self.done,
+            "done_on_time": self.done_on_time,
+            "completion_pct": self.completion_pct,
+            "on_time_pct": self.on_time_pct,
+            "oldest_overdue": None
+            if oldest is None
+            else {
+                "checkpoint_id": oldest.checkpoint_id,
+                "due_date": oldest.due_date.isoformat(),
+                "days_late": oldest.days_late,
+            },
+        }
 
 
 @dataclass
@@ -88,31 +101,53 @@ def effective_status(today: date) -> ColumnElement[str]:
     return case((Task.withdrawn, literal(Status.waived.value)), else_=status_expr(today))
 
 
-def agency_rollup(session: Session, today: date, plan_id: int | None = None,
-                  agency_ids: list[int] | set[int] | None = None) -> list[Rollup]:
+def agency_rollup(
+    session: Session, today: date, plan_id: int | None = None, agency_ids: list[int] | set[int] | None = None
+) -> list[Rollup]:
     """Figures per responsible agency, ordered by agency name."""
     filters = _plan_filter(plan_id)
     if agency_ids is not None:
         filters.append(Checkpoint.agency_id.in_(list(agency_ids)))
-    return _rollups(session, today, keys=[Agency.id], labels=[Agency.name],
-                    joins=[(Agency, Agency.id == Checkpoint.agency_id)], filters=filters,
-                    order_by=[Agency.name, Agency.id])
+    return _rollups(
+        session,
+        today,
+        keys=[Agency.id],
+        labels=[Agency.name],
+        joins=[(Agency, Agency.id == Checkpoint.agency_id)],
+        filters=filters,
+        order_by=[Agency.name, Agency.id],
+    )
 
 
 def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
     """Figures per section of a plan, each section counting its whole subtree (II counts II.1.2)."""
     section = aliased(Section, name="own_section")
-    joins = [(section, section.id == Task.section_id),
-             (Section, and_(Section.plan_id == Task.plan_id, _within(section.ref, Section.ref)))]
-    return _rollups(session, today, keys=[Section.ref], labels=[Section.title], joins=joins,
-                    filters=[Task.plan_id == plan_id], order_by=[Section.position, Section.ref])
+    joins = [
+        (section, section.id == Task.section_id),
+        (Section, and_(Section.plan_id == Task.plan_id, _within(section.ref, Section.ref))),
+    ]
+    return _rollups(
+        session,
+        today,
+        keys=[Section.ref],
+        labels=[Section.title],
+        joins=joins,
+        filters=[Task.plan_id == plan_id],
+        order_by=[Section.position, Section.ref],
+    )
 
 
 def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> list[Rollup]:
     """Figures per plan (one row when `plan_id` is given), labelled with the plan number."""
-    return _rollups(session, today, keys=[Plan.id], labels=[Plan.number],
-                    joins=[(Plan, Plan.id == Task.plan_id)], filters=_plan_filter(plan_id),
-                    order_by=[Plan.issued_on, Plan.id])
+    return _rollups(
+        session,
+        today,
+        keys=[Plan.id],
+        labels=[Plan.number],
+        joins=[(Plan, Plan.id == Task.plan_id)],
+        filters=_plan_filter(plan_id),
+        order_by=[Plan.issued_on, Plan.id],
+    )
 
 
 def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatrix:
@@ -123,15 +158,24 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
     section = aliased(Section, name="own_section")
     area_match = or_(
         and_(Section.ref == section.ref, section.ref.not_like("%.%.%")),
-        and_(_strictly_within(section.ref, Section.ref), Section.ref.like("%.%"),
-             Section.ref.not_like("%.%.%")),
+        and_(
+            _strictly_within(section.ref, Section.ref), Section.ref.like("%.%"), Section.ref.not_like("%.%.%")
+        ),
     )
-    joins = [(section, section.id == Task.section_id),
-             (Section, and_(Section.plan_id == Task.plan_id, area_match)),
-             (Agency, Agency.id == Checkpoint.agency_id)]
-    rows = _rollups(session, today, keys=[Checkpoint.agency_id, Section.ref],
-                    labels=[Agency.name, Section.title, Section.position], joins=joins,
-                    filters=[Task.plan_id == plan_id], order_by=[Section.position, Section.ref])
+    joins = [
+        (section, section.id == Task.section_id),
+        (Section, and_(Section.plan_id == Task.plan_id, area_match)),
+        (Agency, Agency.id == Checkpoint.agency_id),
+    ]
+    rows = _rollups(
+        session,
+        today,
+        keys=[Checkpoint.agency_id, Section.ref],
+        labels=[Agency.name, Section.title, Section.position],
+        joins=joins,
+        filters=[Task.plan_id == plan_id],
+        order_by=[Section.position, Section.ref],
+    )
     areas: dict[str, tuple[int, str]] = {}
     agencies: dict[int, str] = {}
     cells: dict[tuple[int, str], Rollup] = {}
@@ -143,8 +187,11 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
         r.label = f"{agency_name} — {ref}"
         cells[(agency_id, ref)] = r
     in_plan_order = sorted(areas.items(), key=lambda a: (a[1][0], a[0]))
-    return AreaMatrix(areas=[(ref, t) for ref, (_, t) in in_plan_order],
-                      agencies=sorted(agencies.items(), key=lambda a: (a[1], a[0])), cells=cells)
+    return AreaMatrix(
+        areas=[(ref, t) for ref, (_, t) in in_plan_order],
+        agencies=sorted(agencies.items(), key=lambda a: (a[1], a[0])),
+        cells=cells,
+    )
 
 
 def _plan_filter(plan_id: int | None) -> list[ColumnElement[bool]]:
@@ -164,31 +211,40 @@ def _strictly_within(ref, ancestor_ref) -> ColumnElement[bool]:
 def _base(today: date, keys: list, joins: list, filters: list, extra: list = ()) -> Select:
     """Checkpoints of the group with their effective status and whether their due date has come."""
     reached = or_(Checkpoint.original_due_date <= today, Checkpoint.state == CheckpointState.accepted)
-    stmt = select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *extra, Checkpoint.id.label("cp_id"),
-                  Checkpoint.due_date.label("due_date"), effective_status(today).label("status"),
-                  case((reached, 1), else_=0).label("reached"))
+    stmt = select(
+        *[k.label(f"k{i}") for i, k in enumerate(keys)],
+        *extra,
+        Checkpoint.id.label("cp_id"),
+        Checkpoint.due_date.label("due_date"),
+        effective_status(today).label("status"),
+        case((reached, 1), else_=0).label("reached"),
+    )
     stmt = stmt.select_from(Checkpoint).join(Task, Task.id == Checkpoint.task_id)
     for target, on in joins:
         stmt = stmt.join(target, on)
     return stmt.where(*filters)
 
 
-def _rollups(session: Session, today: date, keys: list, labels: list, joins: list, filters: list,
-             order_by: list) -> list[Rollup]:
+def _rollups(
+    session: Session, today: date, keys: list, labels: list, joins: list, filters: list, order_by: list
+) -> list[Rollup]:
     """One query grouped by (group, status, due date reached): the status CASE is computed once a row.
 
     Labels and order columns depend on the keys, so grouping by them adds no groups; Python then
     folds the at most 16 rows of each group.
     """
-    extra = ([x.label(f"l{i}") for i, x in enumerate(labels)]
-             + [o.label(f"o{i}") for i, o in enumerate(order_by)])
+    extra = [x.label(f"l{i}") for i, x in enumerate(labels)] + [
+        o.label(f"o{i}") for i, o in enumerate(order_by)
+    ]
     base = _base(today, keys, joins, filters, extra).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     label_cols = [base.c[f"l{i}"] for i in range(len(labels))]
     order_cols = [base.c[f"o{i}"] for i in range(len(order_by))]
-    stmt = (select(*key_cols, *label_cols, base.c.status, base.c.reached, func.count().label("n"))
-            .group_by(*key_cols, *label_cols, *order_cols, base.c.status, base.c.reached)
-            .order_by(*order_cols, *key_cols))
+    stmt = (
+        select(*key_cols, *label_cols, base.c.status, base.c.reached, func.count().label("n"))
+        .group_by(*key_cols, *label_cols, *order_cols, base.c.status, base.c.reached)
+        .order_by(*order_cols, *key_cols)
+    )
     by_key: dict[Any, Rollup] = {}
     for row in session.execute(stmt).mappings():
         key = _key(row, len(keys))
@@ -210,19 +266,25 @@ def _rollups(session: Session, today: date, keys: list, labels: list, joins: lis
     return list(by_key.values())
 
 
-def _oldest_overdue(session: Session, today: date, keys: list, joins: list,
-                    filters: list) -> dict[Any, OldestOverdue]:
+def _oldest_overdue(
+    session: Session, today: date, keys: list, joins: list, filters: list
+) -> dict[Any, OldestOverdue]:
     # overdue ⇔ open or returned, past the current due date, task not withdrawn: said in columns
     # too, so the scan is a due-date range on ix_checkpoint_due_state, not the CASE over every row
     overdue = [Checkpoint.due_date < today, Checkpoint.state.in_(OVERDUE_STATES), Task.withdrawn.is_(False)]
     base = _base(today, keys, joins, [*filters, *overdue]).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     rank = func.row_number().over(partition_by=key_cols, order_by=[base.c.due_date, base.c.cp_id])
-    ranked = (select(*key_cols, base.c.cp_id, base.c.due_date, rank.label("rank"))
-              .where(base.c.status == Status.overdue.value).subquery("ranked"))
+    ranked = (
+        select(*key_cols, base.c.cp_id, base.c.due_date, rank.label("rank"))
+        .where(base.c.status == Status.overdue.value)
+        .subquery("ranked")
+    )
     stmt = select(ranked).where(ranked.c.rank == 1)
-    return {_key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
-            for row in session.execute(stmt).mappings()}
+    return {
+        _key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
+        for row in session.execute(stmt).mappings()
+    }
 
 
 OVERDUE_STATES = (CheckpointState.open, CheckpointState.returned)  # see checkpoints.status.status_expr

@@ -1,4 +1,5 @@
 """Checkpoints as lists show them (inbox, desk, digests): one query, the plan's own words beside the date."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,8 +37,17 @@ class CheckpointItem:
 def checkpoint_items(session: Session, today: date, *filters) -> list[CheckpointItem]:
     """Checkpoints of live tasks matching `filters`, by due date then plan order (one query)."""
     stmt = (
-        select(Checkpoint, Task.ref, Task.text, Task.schedule_phrase, Task.schedule_kind, Section.ref,
-               Plan.number, Agency.name, status_expr(today).label("status"))
+        select(
+            Checkpoint,
+            Task.ref,
+            Task.text,
+            Task.schedule_phrase,
+            Task.schedule_kind,
+            Section.ref,
+            Plan.number,
+            Agency.name,
+            status_expr(today).label("status"),
+        )
         .join(Task, Task.id == Checkpoint.task_id)
         .join(Section, Section.id == Task.section_id)
         .join(Plan, Plan.id == Task.plan_id)
@@ -47,11 +57,24 @@ def checkpoint_items(session: Session, today: date, *filters) -> list[Checkpoint
     )
     return [
         CheckpointItem(
-            checkpoint_id=cp.id, task_id=cp.task_id, task_ref=ref, section_ref=section_ref,
-            plan_number=number, task_text=text, schedule_phrase=phrase, schedule_kind=kind,
-            period_label=cp.period_label, due_date=cp.due_date, original_due_date=cp.original_due_date,
-            status=status, days_late=days_late(cp.due_date, today), days_left=(cp.due_date - today).days,
-            agency_id=cp.agency_id, agency_name=agency, submitted_on=cp.submitted_on)
+            checkpoint_id=cp.id,
+            task_id=cp.task_id,
+            task_ref=ref,
+            section_ref=section_ref,
+            plan_number=number,
+            task_text=text,
+            schedule_phrase=phrase,
+            schedule_kind=kind,
+            period_label=cp.period_label,
+            due_date=cp.due_date,
+            original_due_date=cp.original_due_date,
+            status=status,
+            days_late=days_late(cp.due_date, today),
+            days_left=(cp.due_date - today).days,
+            agency_id=cp.agency_id,
+            agency_name=agency,
+            submitted_on=cp.submitted_on,
+        )
         for cp, ref, text, phrase, kind, section_ref, number, agency, status in session.execute(stmt).all()
     ]
 
@@ -64,8 +87,11 @@ def return_reasons(session: Session, checkpoint_ids: list[int]) -> dict[int, str
         select(Submission.checkpoint_id, Review.reason)
         .join(Review, Review.submission_id == Submission.id)
         .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
-        .where(Submission.checkpoint_id.in_(checkpoint_ids), Review.decision == "return",
-               Checkpoint.state == CheckpointState.returned)
+        .where(
+            Submission.checkpoint_id.in_(checkpoint_ids),
+            Review.decision == "return",
+            Checkpoint.state == CheckpointState.returned,
+        )
         .order_by(Review.reviewed_at, Review.id)
     )
     return {cp_id: reason for cp_id, reason in session.execute(stmt).all()}  # later rows win

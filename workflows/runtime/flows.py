@@ -4,6 +4,7 @@ Retries wrap I/O only — SMTP delivery and reading a plan file — never the da
 rule that refused once refuses again, and the sweep is simply run again at the next tick.
 Settings come from the environment (PLANTRACK_*) of the worker that runs the flow.
 """
+
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path

@@ -3,6 +3,7 @@
 Each runs one unit of work (commits at its boundary) and logs a one-line summary. Mail modules
 are imported when a job runs, so the sweep works without the notifications package loaded.
 """
+
 import logging
 from collections import Counter
 from datetime import date
@@ -71,7 +72,13 @@ def run_plan_import(engine: Engine, source_text: str, today: date | None = None)
     parsed = parse_plan(source_text, registry)
     with unit_of_work(engine) as session:
         report = import_plan(session, SYSTEM, parsed, source_text, registry, today)
-    log.info("plan import %s: plan %s %s, %d added, %d changed, %d withdrawn", parsed.plan.number,
-             report.plan_id, "created" if report.created else "updated", len(report.added),
-             len(report.changed), len(report.withdrawn))
+    log.info(
+        "plan import %s: plan %s %s, %d added, %d changed, %d withdrawn",
+        parsed.plan.number,
+        report.plan_id,
+        "created" if report.created else "updated",
+        len(report.added),
+        len(report.changed),
+        len(report.withdrawn),
+    )
     return report

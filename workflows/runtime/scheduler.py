@@ -9,6 +9,7 @@ when the leader exits or dies. Jobs live in memory only: nothing is replaced or 
 and a missed tick simply runs at the next one (the sweep is idempotent).
 Set PLANTRACK_SCHEDULER_ENABLED=false when Prefect workers run the same jobs instead.
 """
+
 import fcntl
 import logging
 import os
@@ -96,6 +97,7 @@ class SchedulerHandle:
 
     def campaign(self, every_s: float) -> None:
         """Keep trying to lead in a daemon thread until this process leads or shuts down."""
+
         def loop() -> None:
             while not self._stopped.wait(every_s) and not self.try_to_lead():
                 pass
@@ -154,8 +156,14 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
     }
     for job_id, fields, grace in SCHEDULE:
         func, args = targets[job_id]
-        scheduler.add_job(func, CronTrigger(timezone=TIMEZONE, **fields), args=args, id=job_id,
-                          name=job_id, misfire_grace_time=grace)
+        scheduler.add_job(
+            func,
+            CronTrigger(timezone=TIMEZONE, **fields),
+            args=args,
+            id=job_id,
+            name=job_id,
+            misfire_grace_time=grace,
+        )
     return scheduler
 
 
@@ -169,7 +177,8 @@ def start_scheduler(settings: Settings, engine: Engine, retry_s: float = 60.0) -
         return None
     handle = SchedulerHandle(settings=settings, engine=engine)
     if not handle.try_to_lead():
-        log.info("pid %d follows: another process leads the scheduler; retrying every %ss",
-                 os.getpid(), retry_s)
+        log.info(
+            "pid %d follows: another process leads the scheduler; retrying every %ss", os.getpid(), retry_s
+        )
         handle.campaign(retry_s)
     return handle

@@ -1,4 +1,5 @@
 """Agencies merge and rename: open work follows the successor, closed work keeps its history."""
+
 from datetime import date
 
 import pytest
@@ -33,20 +34,30 @@ def w(session, tmp_path):
     world = build_world(session, tmp_path / "evidence")
     world.snv = add_agency(session, "Sở Nội vụ", code="snv")
     # Sở LĐTBXH leads its own quarterly task: Q1 accepted, Q2 submitted, Q3 open
-    world.own = add_task(session, world.ldtbxh, [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14)],
-                         supporting=(world.syt,), text="Quản lý người nghiện sau cai.",
-                         schedule_kind="recurring")
+    world.own = add_task(
+        session,
+        world.ldtbxh,
+        [date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14)],
+        supporting=(world.syt,),
+        text="Quản lý người nghiện sau cai.",
+        schedule_kind="recurring",
+    )
     group = AgencyGroup(name="Các sở, ban, ngành")
     session.add(group)
     session.flush()
-    session.add_all([AgencyGroupMember(group_id=group.id, agency_id=world.ldtbxh.id),
-                     AgencyGroupMember(group_id=group.id, agency_id=world.syt.id)])
+    session.add_all(
+        [
+            AgencyGroupMember(group_id=group.id, agency_id=world.ldtbxh.id),
+            AgencyGroupMember(group_id=group.id, agency_id=world.syt.id),
+        ]
+    )
     session.commit()
     q1, q2, q3 = checkpoints_of(session, world.own)
     s1 = submit_report(session, world.ldtbxh_focal, q1.id, "Quý I", [], [], date(2023, 3, 10), world.store)
     accept_submission(session, world.secretariat, s1.id, date(2023, 3, 12))
-    world.pending = submit_report(session, world.ldtbxh_focal, q2.id, "6 tháng", [], [], date(2023, 6, 10),
-                                  world.store)
+    world.pending = submit_report(
+        session, world.ldtbxh_focal, q2.id, "6 tháng", [], [], date(2023, 6, 10), world.store
+    )
     enqueue(session, "reminder:q3", "reminder", {}, audience="focal", agency_id=world.ldtbxh.id)
     session.commit()
     world.q = (q1.id, q2.id, q3.id)
@@ -80,11 +91,17 @@ def test_merge_moves_open_work_and_keeps_closed_history(session, w):
     session.commit()
     assert session.get(Checkpoint, q3).state == "submitted"
     merge = session.exec(select(AuditEvent).where(AuditEvent.action == "agency.merge")).one()
-    assert (merge.entity_id, merge.actor_label, merge.before) == (old.id, "admin", {"active": True,
-                                                                                   "successor_id": None})
+    assert (merge.entity_id, merge.actor_label, merge.before) == (
+        old.id,
+        "admin",
+        {"active": True, "successor_id": None},
+    )
     assert merge.after["successor_id"] == new.id and merge.after["user_ids"] == [moved.id]
-    reassigned = session.exec(select(AuditEvent.entity_id, AuditEvent.before, AuditEvent.after)
-                              .where(AuditEvent.action == "checkpoint.reassign")).all()
+    reassigned = session.exec(
+        select(AuditEvent.entity_id, AuditEvent.before, AuditEvent.after).where(
+            AuditEvent.action == "checkpoint.reassign"
+        )
+    ).all()
     assert sorted(r[0] for r in reassigned) == [q2, q3]
     assert all(b == {"agency_id": old.id} and a["agency_id"] == new.id for _, b, a in reassigned)
 
@@ -96,7 +113,8 @@ def test_merge_chains_resolve_to_the_survivor(session, w):
     session.commit()
     assert session.get(Agency, w.ldtbxh.id).successor_id == survivor.id
     assert {cp.agency_id for cp in session.exec(select(Checkpoint).where(Checkpoint.id.in_(w.q[1:])))} == {
-        survivor.id}
+        survivor.id
+    }
 
 
 def test_merge_refusals(session, w):

@@ -1,4 +1,5 @@
 """Evidence: type by content, size limit, content-addressed atomic storage, safe names, links, withdrawal."""
+
 import os
 from datetime import date
 
@@ -135,9 +136,14 @@ def test_display_names_are_sanitised():
 def test_only_http_links():
     assert check_link(" https://sonla.gov.vn/bao-cao?id=1 ") == "https://sonla.gov.vn/bao-cao?id=1"
     assert check_link("http://10.0.0.1/x") == "http://10.0.0.1/x"
-    for bad, why in [("javascript:alert(1)", "only http"), ("ftp://x.vn/a", "only http"),
-                     ("file:///etc/passwd", "only http"), ("http://", "no host"),
-                     ("https://a.vn/có dấu cách", "spaces"), ("", "empty")]:
+    for bad, why in [
+        ("javascript:alert(1)", "only http"),
+        ("ftp://x.vn/a", "only http"),
+        ("file:///etc/passwd", "only http"),
+        ("http://", "no host"),
+        ("https://a.vn/có dấu cách", "spaces"),
+        ("", "empty"),
+    ]:
         with pytest.raises(InvalidInput, match=why):
             check_link(bad)
 
@@ -145,8 +151,16 @@ def test_only_http_links():
 @pytest.fixture
 def submitted(session, tmp_path):
     w = build_world(session, tmp_path / "evidence")
-    sub = submit_report(session, w.syt_focal, w.six_months.id, "Báo cáo 6 tháng",
-                        [("bc.pdf", pdf_bytes())], ["https://syt.sonla.gov.vn/bc"], TODAY, w.store)
+    sub = submit_report(
+        session,
+        w.syt_focal,
+        w.six_months.id,
+        "Báo cáo 6 tháng",
+        [("bc.pdf", pdf_bytes())],
+        ["https://syt.sonla.gov.vn/bc"],
+        TODAY,
+        w.store,
+    )
     session.commit()
     ev = session.exec(select(Evidence).where(Evidence.submission_id == sub.id, Evidence.kind == "file")).one()
     return w, sub, ev
@@ -169,7 +183,10 @@ def test_focal_point_withdraws_evidence_it_stays_stored(session, submitted):
     assert w.store.exists(ev.sha256)  # never deleted
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "evidence.withdraw")).one()
     assert (event.actor_label, event.entity_type, event.entity_id) == (
-        "syt.dm", "checkpoint", w.six_months.id)
+        "syt.dm",
+        "checkpoint",
+        w.six_months.id,
+    )
     assert event.before["withdrawn_at"] is None and event.after["evidence_id"] == ev.id
     with pytest.raises(Conflict, match="already withdrawn"):
         withdraw_evidence(session, w.syt_focal, ev.id, TODAY)

@@ -1,4 +1,5 @@
 """Extension requests: the lead's focal point asks, the secretariat decides; the original due date stays."""
+
 import threading
 from datetime import date
 
@@ -25,7 +26,11 @@ def test_approved_extension_moves_the_due_date_not_the_original(session, w):
     req = request_extension(session, w.syt_focal, w.six_months.id, NEW_DUE, "  Chờ số liệu quý II  ", TODAY)
     session.commit()
     assert (req.status, req.previous_due, req.requested_due, req.reason) == (
-        "pending", date(2023, 6, 14), NEW_DUE, "Chờ số liệu quý II")
+        "pending",
+        date(2023, 6, 14),
+        NEW_DUE,
+        "Chờ số liệu quý II",
+    )
     assert session.get(Checkpoint, w.six_months.id).version == 1  # asking changes nothing yet
     decide_extension(session, w.secretariat, req.id, True, "Đồng ý", date(2023, 6, 6))
     session.commit()
@@ -38,7 +43,11 @@ def test_approved_extension_moves_the_due_date_not_the_original(session, w):
     assert req.decided_at is not None and req.decided_at.tzinfo is not None
     notice = session.exec(select(OutboxMessage)).one()
     assert (notice.dedupe_key, notice.template, notice.audience, notice.agency_id) == (
-        f"notice:extension:{req.id}", "notice_extension", "focal", w.syt.id)
+        f"notice:extension:{req.id}",
+        "notice_extension",
+        "focal",
+        w.syt.id,
+    )
     assert notice.context["approved"] is True and notice.context["due_date"] == "2023-06-30"
     assert notice.context["previous_due"] == "2023-06-14"
     # on-time figures keep the original date: a report on 20/06 inside the extension is still late
@@ -46,9 +55,11 @@ def test_approved_extension_moves_the_due_date_not_the_original(session, w):
     accept_submission(session, w.secretariat, sub.id, date(2023, 6, 21))
     session.commit()
     assert checkpoint_status(session, cp.id, date(2023, 7, 1)) == "done_late"
-    actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity_id == cp.id,
-                                                           AuditEvent.entity_type == "checkpoint")
-                           .order_by(AuditEvent.id)).all()
+    actions = session.exec(
+        select(AuditEvent.action)
+        .where(AuditEvent.entity_id == cp.id, AuditEvent.entity_type == "checkpoint")
+        .order_by(AuditEvent.id)
+    ).all()
     assert actions == ["extension.request", "extension.approve", "submission.submit", "submission.accept"]
 
 

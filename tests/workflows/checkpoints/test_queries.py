@@ -1,4 +1,5 @@
 """Checkpoint reads: visibility, lists filtered by the SQL status, supported ones, history without N+1."""
+
 from datetime import date
 
 import pytest
@@ -40,7 +41,10 @@ def test_visibility(session, w):
 def test_lists_filter_by_the_computed_status(session, w):
     rows = list_checkpoints(session, w.secretariat, JULY)
     assert [(r.agency_name, r.status) for r in rows] == [
-        ("Sở Tư pháp", "overdue"), ("Sở Y tế", "overdue"), ("Sở Y tế", "in_progress_on_time")]
+        ("Sở Tư pháp", "overdue"),
+        ("Sở Y tế", "overdue"),
+        ("Sở Y tế", "in_progress_on_time"),
+    ]
     assert rows[1].task_ref == w.task.ref and rows[1].checkpoint.due_date == date(2023, 6, 14)
     mine = list_checkpoints(session, w.syt_focal, JULY, status="overdue")
     assert [r.checkpoint.id for r in mine] == [w.six_months.id]
@@ -49,8 +53,10 @@ def test_lists_filter_by_the_computed_status(session, w):
     assert list_checkpoints(session, w.syt_focal, JULY, status="overdue") == []
     both = list_checkpoints(session, w.syt_head, JULY, status=["submitted", "overdue"])
     assert [r.status for r in both] == ["submitted"]
-    assert [r.checkpoint.id for r in list_checkpoints(session, w.leader, JULY, agency_id=w.syt.id,
-                                                      due_from=date(2023, 7, 1))] == [w.year.id]
+    assert [
+        r.checkpoint.id
+        for r in list_checkpoints(session, w.leader, JULY, agency_id=w.syt.id, due_from=date(2023, 7, 1))
+    ] == [w.year.id]
     page = list_checkpoints(session, w.secretariat, JULY, limit=2, offset=2)
     assert [r.checkpoint.id for r in page] == [w.year.id]
 
@@ -67,7 +73,9 @@ def test_list_refusals(session, w):
 def test_supporting_agency_sees_the_checkpoints_it_supports(session, w):
     rows = supported_checkpoints(session, w.ldtbxh_focal, JULY)
     assert [(r.agency_name, r.status) for r in rows] == [
-        ("Sở Y tế", "overdue"), ("Sở Y tế", "in_progress_on_time")]
+        ("Sở Y tế", "overdue"),
+        ("Sở Y tế", "in_progress_on_time"),
+    ]
     assert list_checkpoints(session, w.ldtbxh_focal, JULY) == []  # it leads nothing
     assert supported_checkpoints(session, w.syt_focal, JULY) == []
     assert len(supported_checkpoints(session, w.secretariat, JULY, agency_id=w.ldtbxh.id)) == 2
@@ -93,8 +101,16 @@ def test_history_loads_in_a_fixed_number_of_queries(session, engine, w):
         entries = checkpoint_history(session, w.secretariat, w.six_months.id).submissions
         pending = [e.submission for e in entries if e.submission.status == "pending"][0]
         return_submission(session, w.secretariat, pending.id, f"lần {n}", JULY)
-        submit_report(session, w.syt_focal, w.six_months.id, f"r{n}",
-                      [("a.pdf", pdf_bytes(f"a{n}")), ("b.pdf", pdf_bytes(f"b{n}"))], [], JULY, w.store)
+        submit_report(
+            session,
+            w.syt_focal,
+            w.six_months.id,
+            f"r{n}",
+            [("a.pdf", pdf_bytes(f"a{n}")), ("b.pdf", pdf_bytes(f"b{n}"))],
+            [],
+            JULY,
+            w.store,
+        )
         add_contribution(session, w.ldtbxh_focal, w.six_months.id, f"c{n}", [], [], JULY, w.store)
     session.commit()
     session.expunge_all()

@@ -1,4 +1,5 @@
 """The secretariat reviews: accept or return with a reason, every round kept, notices in the outbox."""
+
 from datetime import date
 
 import pytest
@@ -21,8 +22,16 @@ def w(session, tmp_path):
 
 @pytest.fixture
 def sub(session, w):
-    s = submit_report(session, w.syt_focal, w.six_months.id, "Báo cáo 6 tháng", [("bc.pdf", pdf_bytes())],
-                      [], SUBMITTED_ON, w.store)
+    s = submit_report(
+        session,
+        w.syt_focal,
+        w.six_months.id,
+        "Báo cáo 6 tháng",
+        [("bc.pdf", pdf_bytes())],
+        [],
+        SUBMITTED_ON,
+        w.store,
+    )
     session.commit()
     return s
 
@@ -32,15 +41,26 @@ def test_accept_dates_the_checkpoint_by_the_submission(session, w, sub):
     session.commit()
     cp = session.get(Checkpoint, w.six_months.id)
     assert (cp.state, cp.submitted_on, cp.accepted_on, cp.version) == (
-        "accepted", SUBMITTED_ON, REVIEWED_ON, 3)
+        "accepted",
+        SUBMITTED_ON,
+        REVIEWED_ON,
+        3,
+    )
     assert session.get(Submission, sub.id).status == "accepted"
-    assert (review.decision, review.reviewed_on, review.reviewer_id) == ("accept", REVIEWED_ON,
-                                                                         w.secretariat.user_id)
+    assert (review.decision, review.reviewed_on, review.reviewer_id) == (
+        "accept",
+        REVIEWED_ON,
+        w.secretariat.user_id,
+    )
     # submitted before 14/06 and accepted after it: still on time
     assert checkpoint_status(session, cp.id, REVIEWED_ON) == "done_on_time"
     notice = session.exec(select(OutboxMessage)).one()
     assert (notice.dedupe_key, notice.template, notice.audience, notice.agency_id) == (
-        f"notice:accepted:{sub.id}", "notice_accepted", "focal", w.syt.id)
+        f"notice:accepted:{sub.id}",
+        "notice_accepted",
+        "focal",
+        w.syt.id,
+    )
     assert notice.context["task_ref"] == w.task.ref and notice.context["due_date"] == "2023-06-14"
     assert notice.context["agency_name"] == "Sở Y tế" and notice.context["reviewer"] == "ca.ptm"
     assert notice.context["period_label"] == cp.period_label and notice.context["checkpoint_id"] == cp.id
@@ -67,13 +87,16 @@ def test_return_needs_a_reason_and_reopens_the_checkpoint(session, w, sub):
 
 def test_every_round_is_kept(session, w, sub):
     return_submission(session, w.secretariat, sub.id, "Bổ sung số liệu", REVIEWED_ON)
-    second = submit_report(session, w.syt_focal, w.six_months.id, "Đã bổ sung", [], [], date(2023, 6, 25),
-                           w.store)
+    second = submit_report(
+        session, w.syt_focal, w.six_months.id, "Đã bổ sung", [], [], date(2023, 6, 25), w.store
+    )
     accept_submission(session, w.admin, second.id, date(2023, 6, 26))
     session.commit()
     history = checkpoint_history(session, w.secretariat, w.six_months.id)
-    assert [(e.submission.round, e.submission.status, [r.decision for r in e.reviews])
-            for e in history.submissions] == [(1, "returned", ["return"]), (2, "accepted", ["accept"])]
+    assert [
+        (e.submission.round, e.submission.status, [r.decision for r in e.reviews])
+        for e in history.submissions
+    ] == [(1, "returned", ["return"]), (2, "accepted", ["accept"])]
     assert history.submissions[0].reviews[0].reason == "Bổ sung số liệu"
     assert len(history.submissions[0].evidence) == 1
     cp = history.checkpoint
@@ -101,8 +124,9 @@ def test_only_the_secretariat_and_admin_review(session, w, sub):
 
 
 def test_decided_submissions_and_contributions_are_not_reviewed(session, w, sub):
-    contribution = add_contribution(session, w.ldtbxh_focal, w.six_months.id, "Số liệu", [], [],
-                                    SUBMITTED_ON, w.store)
+    contribution = add_contribution(
+        session, w.ldtbxh_focal, w.six_months.id, "Số liệu", [], [], SUBMITTED_ON, w.store
+    )
     with pytest.raises(Conflict, match="contributions"):
         accept_submission(session, w.secretariat, contribution.id, REVIEWED_ON)
     accept_submission(session, w.secretariat, sub.id, REVIEWED_ON)

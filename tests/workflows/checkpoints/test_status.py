@@ -1,4 +1,5 @@
 """The status taxonomy on every state and date boundary."""
+
 from datetime import date
 
 from sqlmodel import select

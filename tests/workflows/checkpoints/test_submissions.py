@@ -1,4 +1,5 @@
 """Reports and contributions: who may submit, what a submission records, atomic files, optimistic locking."""
+
 import os
 import threading
 import time
@@ -36,9 +37,17 @@ def count(session, model) -> int:
 
 def test_lead_focal_point_submits_a_report_with_evidence(session, w):
     pdf = pdf_bytes()
-    sub = submit_report(session, w.syt_focal, w.six_months.id, "  Đã điều trị 1.250 bệnh nhân.  ",
-                        [("../Báo cáo.pdf", pdf), ("bang.docx", docx_bytes())],
-                        ["https://syt.sonla.gov.vn/bc-6t"], TODAY, w.store, expected_version=1)
+    sub = submit_report(
+        session,
+        w.syt_focal,
+        w.six_months.id,
+        "  Đã điều trị 1.250 bệnh nhân.  ",
+        [("../Báo cáo.pdf", pdf), ("bang.docx", docx_bytes())],
+        ["https://syt.sonla.gov.vn/bc-6t"],
+        TODAY,
+        w.store,
+        expected_version=1,
+    )
     session.commit()
     cp = session.get(Checkpoint, w.six_months.id)
     assert (cp.state, cp.submitted_on, cp.version) == ("submitted", TODAY, 2)
@@ -48,7 +57,8 @@ def test_lead_focal_point_submits_a_report_with_evidence(session, w):
     assert [(e.kind, e.filename, e.content_type) for e in rows] == [
         ("file", "Báo cáo.pdf", "application/pdf"),
         ("file", "bang.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("link", "", None)]
+        ("link", "", None),
+    ]
     assert rows[2].url == "https://syt.sonla.gov.vn/bc-6t"
     assert w.store.path_of(rows[0].sha256).read_bytes() == pdf and rows[0].size == len(pdf)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "submission.submit")).one()
@@ -72,11 +82,27 @@ def test_bad_input_changes_nothing(session, w):
     with pytest.raises(InvalidInput, match="write a progress note or attach"):
         submit_report(session, w.syt_focal, w.six_months.id, "   ", [], [], TODAY, w.store)
     with pytest.raises(InvalidInput, match="'virus.pdf' is a program"):
-        submit_report(session, w.syt_focal, w.six_months.id, "x",
-                      [("ok.pdf", pdf_bytes()), ("virus.pdf", b"MZ\x90\x00rest")], [], TODAY, w.store)
+        submit_report(
+            session,
+            w.syt_focal,
+            w.six_months.id,
+            "x",
+            [("ok.pdf", pdf_bytes()), ("virus.pdf", b"MZ\x90\x00rest")],
+            [],
+            TODAY,
+            w.store,
+        )
     with pytest.raises(InvalidInput, match="only http"):
-        submit_report(session, w.syt_focal, w.six_months.id, "x", [("ok.pdf", pdf_bytes())],
-                      ["javascript:alert(1)"], TODAY, w.store)
+        submit_report(
+            session,
+            w.syt_focal,
+            w.six_months.id,
+            "x",
+            [("ok.pdf", pdf_bytes())],
+            ["javascript:alert(1)"],
+            TODAY,
+            w.store,
+        )
     session.rollback()
     cp = session.get(Checkpoint, w.six_months.id)
     assert (cp.state, cp.version) == ("open", 1)
@@ -99,15 +125,24 @@ def test_submitted_or_accepted_checkpoint_takes_no_new_report(session, w):
 
 
 def test_supporting_agency_contributes_without_changing_the_checkpoint(session, w):
-    sub = add_contribution(session, w.ldtbxh_focal, w.six_months.id, "Số liệu cai nghiện tại cơ sở",
-                           [("so-lieu.pdf", pdf_bytes("ldtbxh"))], [], TODAY, w.store)
+    sub = add_contribution(
+        session,
+        w.ldtbxh_focal,
+        w.six_months.id,
+        "Số liệu cai nghiện tại cơ sở",
+        [("so-lieu.pdf", pdf_bytes("ldtbxh"))],
+        [],
+        TODAY,
+        w.store,
+    )
     session.commit()
     cp = session.get(Checkpoint, w.six_months.id)
     assert (cp.state, cp.version) == ("open", 1)
     assert (sub.kind, sub.status, sub.agency_id, sub.round) == ("contribution", "noted", w.ldtbxh.id, 1)
     history = checkpoint_history(session, w.syt_focal, cp.id)  # shows on the lead's checkpoint
     assert [(e.submission.kind, e.agency_name, len(e.evidence)) for e in history.submissions] == [
-        ("contribution", "Sở Lao động - Thương binh và Xã hội", 1)]
+        ("contribution", "Sở Lao động - Thương binh và Xã hội", 1)
+    ]
     assert history.names[sub.author_id] == "ldtbxh.dm"
     with pytest.raises(PermissionDenied, match="lead agency submits a report"):
         add_contribution(session, w.syt_focal, cp.id, "x", [], [], TODAY, w.store)
@@ -138,8 +173,9 @@ def test_interruption_between_file_write_and_commit(engine, w):
 
     with pytest.raises(Interrupted):
         with unit_of_work(engine) as s:
-            sub = submit_report(s, w.syt_focal, w.year.id, "lost", [("b.pdf", interrupted)], [],
-                                TODAY, w.store)
+            sub = submit_report(
+                s, w.syt_focal, w.year.id, "lost", [("b.pdf", interrupted)], [], TODAY, w.store
+            )
             assert sub.id is not None and w.store.exists(w.store.check_file("b", interrupted).sha256)
             raise Interrupted  # e.g. the process is told to stop before the commit
 
@@ -164,8 +200,16 @@ def test_sweep_removes_stale_temp_files_of_a_crashed_writer(session, w):
     leftover.write_bytes(b"%PDF-half")
     old = time.time() - 7200
     os.utime(leftover, (old, old))
-    submit_report(session, w.syt_focal, w.six_months.id, "x", [("a.pdf", pdf_bytes("referenced later"))], [],
-                  TODAY, w.store)
+    submit_report(
+        session,
+        w.syt_focal,
+        w.six_months.id,
+        "x",
+        [("a.pdf", pdf_bytes("referenced later"))],
+        [],
+        TODAY,
+        w.store,
+    )
     session.commit()
     assert sweep_orphan_files(session, w.store, now=time.time() + 7200) == [f"{sha[:2]}/{leftover.name}"]
     assert stored_files(w.store) == [w.store.path_of(sha)]
@@ -178,8 +222,9 @@ def test_stale_form_gets_a_conflict_and_nothing_is_lost(session, w):
     submit_report(session, w.syt_focal, w.six_months.id, "v1", [], [], TODAY, w.store, expected_version=1)
     session.commit()
     with pytest.raises(Conflict, match=r"checkpoint changed since you loaded it \(version 1"):
-        submit_report(session, w.syt_focal, w.six_months.id, "stale", [], [], TODAY, w.store,
-                      expected_version=1)
+        submit_report(
+            session, w.syt_focal, w.six_months.id, "stale", [], [], TODAY, w.store, expected_version=1
+        )
 
 
 def test_two_sessions_edit_the_same_checkpoint_second_gets_conflict(engine, w):
@@ -187,12 +232,30 @@ def test_two_sessions_edit_the_same_checkpoint_second_gets_conflict(engine, w):
     with Session(engine, expire_on_commit=False) as a, Session(engine, expire_on_commit=False) as b:
         # both load the form at version 1
         assert a.get(Checkpoint, w.six_months.id).version == b.get(Checkpoint, w.six_months.id).version == 1
-        submit_report(a, w.syt_focal, w.six_months.id, "first", [("1.pdf", first_pdf)], [], TODAY, w.store,
-                      expected_version=1)
+        submit_report(
+            a,
+            w.syt_focal,
+            w.six_months.id,
+            "first",
+            [("1.pdf", first_pdf)],
+            [],
+            TODAY,
+            w.store,
+            expected_version=1,
+        )
         a.commit()
         with pytest.raises(Conflict, match="version 1"):
-            submit_report(b, w.syt_focal, w.six_months.id, "second", [("2.pdf", second_pdf)], [], TODAY,
-                          w.store, expected_version=1)
+            submit_report(
+                b,
+                w.syt_focal,
+                w.six_months.id,
+                "second",
+                [("2.pdf", second_pdf)],
+                [],
+                TODAY,
+                w.store,
+                expected_version=1,
+            )
         b.rollback()
     with Session(engine) as s:
         cp = s.get(Checkpoint, w.six_months.id)
@@ -216,8 +279,9 @@ def test_concurrent_writer_blocks_then_gets_conflict(engine, w):
         def second_writer():
             with Session(engine) as b:
                 try:
-                    submit_report(b, w.syt_focal, w.six_months.id, "B", [], [], TODAY, w.store,
-                                  expected_version=1)
+                    submit_report(
+                        b, w.syt_focal, w.six_months.id, "B", [], [], TODAY, w.store, expected_version=1
+                    )
                     b.commit()
                     outcome["b"] = "committed"
                 except Conflict as exc:
@@ -232,4 +296,3 @@ def test_concurrent_writer_blocks_then_gets_conflict(engine, w):
     with Session(engine) as s:
         assert s.exec(select(Submission.note)).all() == ["A"]
         assert s.get(Checkpoint, w.six_months.id).version == 2
-

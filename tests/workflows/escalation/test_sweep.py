@@ -1,4 +1,5 @@
 """Escalation ladder: rung boundaries, once per rung and due date, outbox in the same transaction."""
+
 import threading
 import time
 from datetime import date, timedelta
@@ -94,23 +95,47 @@ def test_approved_extension_restarts_the_ladder(session, engine):
     fired = _sweep(engine, new_due + timedelta(days=1))
     assert [(f.rung, f.due_date) for f in fired] == [("overdue", new_due)]
     keys = session.exec(select(OutboxMessage.dedupe_key).order_by(OutboxMessage.id)).all()
-    assert keys == [f"escalation:{cp.id}:overdue:2023-06-14", f"escalation:{cp.id}:reminder:2023-07-04",
-                    f"escalation:{cp.id}:overdue:2023-07-04"]
+    assert keys == [
+        f"escalation:{cp.id}:overdue:2023-06-14",
+        f"escalation:{cp.id}:reminder:2023-07-04",
+        f"escalation:{cp.id}:overdue:2023-07-04",
+    ]
 
 
 def test_outbox_row_carries_what_the_mail_needs(session, engine):
     cp = _one_checkpoint(session)
     (fired,) = _sweep(engine, D + timedelta(days=1))
     msg = session.exec(select(OutboxMessage)).one()
-    assert (msg.template, msg.audience, msg.agency_id, msg.status) == ("escalation_overdue", "focal,head",
-                                                                       cp.agency_id, "pending")
+    assert (msg.template, msg.audience, msg.agency_id, msg.status) == (
+        "escalation_overdue",
+        "focal,head",
+        cp.agency_id,
+        "pending",
+    )
     assert fired.audience == "focal,head" and fired.agency_id == cp.agency_id
     ctx = msg.context
-    assert {k: ctx[k] for k in ("checkpoint_id", "agency_name", "task_ref", "period_label", "due_date",
-                                "due_date_vn", "days_late", "rung")} == {
-        "checkpoint_id": cp.id, "agency_name": "Sở Y tế", "task_ref": "II.1-1",
-        "period_label": "Hạn 14/06/2023", "due_date": "2023-06-14", "due_date_vn": "14/06/2023",
-        "days_late": 1, "rung": "overdue"}
+    assert {
+        k: ctx[k]
+        for k in (
+            "checkpoint_id",
+            "agency_name",
+            "task_ref",
+            "period_label",
+            "due_date",
+            "due_date_vn",
+            "days_late",
+            "rung",
+        )
+    } == {
+        "checkpoint_id": cp.id,
+        "agency_name": "Sở Y tế",
+        "task_ref": "II.1-1",
+        "period_label": "Hạn 14/06/2023",
+        "due_date": "2023-06-14",
+        "due_date_vn": "14/06/2023",
+        "days_late": 1,
+        "rung": "overdue",
+    }
     assert ctx["task_text"].startswith("Tổ chức tuyên truyền") and len(ctx["task_text"]) <= 300
     assert ctx["task_text"].endswith("…") and len(ctx["task_title"]) <= 120
 
@@ -130,9 +155,15 @@ def test_per_plan_ladder(session, engine):
     own = add_plan(session, number="2/KH-TEST")
     own_cp = checkpoints_of(session, add_task(session, syt, [D], plan=own))[0]
     admin = Actor.of(add_user(session, "tm", "secretariat"))
-    set_plan_ladder(session, admin, own.id, [
-        {"rung": "reminder", "offset_days": -3, "audience": "focal"},
-        {"rung": "overdue", "offset_days": 2, "audience": "head,secretariat"}])
+    set_plan_ladder(
+        session,
+        admin,
+        own.id,
+        [
+            {"rung": "reminder", "offset_days": -3, "audience": "focal"},
+            {"rung": "overdue", "offset_days": 2, "audience": "head,secretariat"},
+        ],
+    )
     session.commit()
 
     def fired(day):
@@ -153,17 +184,20 @@ def _rung(name, offset, audience):
     return {"rung": name, "offset_days": offset, "audience": audience}
 
 
-@pytest.mark.parametrize("ladder, fault", [
-    ([], "non-empty list"),
-    ([{"rung": "overdue", "offset_days": 1}], "exactly the keys"),
-    ([_rung("reminder", 1, "focal"), _rung("reminder", 2, "head")], "appears twice"),
-    ([_rung("reminder", 5, "focal"), _rung("overdue", 5, "head")], "must be greater"),
-    ([_rung("overdue", True, "focal")], "whole number"),
-    ([_rung("overdue", 1, "mayor")], "audience 'mayor'"),
-    ([{"rung": "nhac_han", "offset_days": 1, "audience": "focal"}], "must be one of reminder, overdue"),
-    ([_rung("overdue", 1, "focal+head")], "joined by ','"),
-    ([_rung("overdue", 1, "focal,head,secretariat")], "longer than 20 characters"),
-])
+@pytest.mark.parametrize(
+    "ladder, fault",
+    [
+        ([], "non-empty list"),
+        ([{"rung": "overdue", "offset_days": 1}], "exactly the keys"),
+        ([_rung("reminder", 1, "focal"), _rung("reminder", 2, "head")], "appears twice"),
+        ([_rung("reminder", 5, "focal"), _rung("overdue", 5, "head")], "must be greater"),
+        ([_rung("overdue", True, "focal")], "whole number"),
+        ([_rung("overdue", 1, "mayor")], "audience 'mayor'"),
+        ([{"rung": "nhac_han", "offset_days": 1, "audience": "focal"}], "must be one of reminder, overdue"),
+        ([_rung("overdue", 1, "focal+head")], "joined by ','"),
+        ([_rung("overdue", 1, "focal,head,secretariat")], "longer than 20 characters"),
+    ],
+)
 def test_invalid_ladder_is_refused_and_plan_unchanged(session, ladder, fault):
     plan = add_plan(session)
     admin = Actor.of(add_user(session, "tm", "secretariat"))
@@ -216,9 +250,12 @@ def test_concurrent_sweeps_on_postgres_fire_each_rung_once(pg_url):
     deadline = time.monotonic() + 60  # generous: CI machines are loaded
     with engine.connect() as watch:
         while time.monotonic() < deadline and b.is_alive():
-            waiting = watch.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()")).scalar()
+            waiting = watch.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            ).scalar()
             if waiting:
                 break
             time.sleep(0.05)
@@ -245,8 +282,12 @@ def test_concurrent_sweeps_on_postgres_fire_each_rung_once(pg_url):
     with Session(engine) as s:
         assert _count(s, Escalation) == expected + expected_next
         assert _count(s, OutboxMessage) == expected + expected_next
-        dup = s.execute(text("SELECT count(*) FROM (SELECT checkpoint_id, rung, due_date FROM escalation "
-                             "GROUP BY 1, 2, 3 HAVING count(*) > 1) d")).scalar()
+        dup = s.execute(
+            text(
+                "SELECT count(*) FROM (SELECT checkpoint_id, rung, due_date FROM escalation "
+                "GROUP BY 1, 2, 3 HAVING count(*) > 1) d"
+            )
+        ).scalar()
         assert dup == 0
     engine.dispose()
 
@@ -270,12 +311,33 @@ def test_a_large_first_sweep_queues_every_mail(session, engine):
     plan = add_plan(session)
     section_id = session.exec(select(Section.id).where(Section.plan_id == plan.id)).one()
     n = 1200  # more than one outbox INSERT chunk
-    session.execute(insert(Task), [dict(plan_id=plan.id, section_id=section_id, ref=f"II.1-{i}", title="t",
-                                        text="Nhiệm vụ", span_start=0, span_end=1, schedule_kind="once",
-                                        lead_agency_id=syt.id, due_dates=[], position=i) for i in range(n)])
+    session.execute(
+        insert(Task),
+        [
+            dict(
+                plan_id=plan.id,
+                section_id=section_id,
+                ref=f"II.1-{i}",
+                title="t",
+                text="Nhiệm vụ",
+                span_start=0,
+                span_end=1,
+                schedule_kind="once",
+                lead_agency_id=syt.id,
+                due_dates=[],
+                position=i,
+            )
+            for i in range(n)
+        ],
+    )
     task_ids = session.exec(select(Task.id)).all()
-    session.execute(insert(Checkpoint), [dict(task_id=t, agency_id=syt.id, opens_on=D, due_date=D,
-                                              original_due_date=D, period_label="") for t in task_ids])
+    session.execute(
+        insert(Checkpoint),
+        [
+            dict(task_id=t, agency_id=syt.id, opens_on=D, due_date=D, original_due_date=D, period_label="")
+            for t in task_ids
+        ],
+    )
     session.commit()
     assert len(_sweep(engine, D + timedelta(days=1))) == n
     assert _count(session, Escalation) == n and _count(session, OutboxMessage) == n

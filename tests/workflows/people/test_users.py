@@ -1,4 +1,5 @@
 """Accounts: admin-only creation, agency binding by role, argon2 login, password changes, deactivation."""
+
 import pytest
 from sqlmodel import select
 
@@ -23,9 +24,18 @@ def world(session):
 
 def test_admin_creates_a_focal_point_who_can_sign_in(session, world):
     syt, admin, _ = world
-    user = create_user(session, admin, UserCreate(username="syt.dm2", full_name="Nguyễn Thị Lan",
-                                                  email="lan@syt.test", role="focal", agency_id=syt.id,
-                                                  password=PW))
+    user = create_user(
+        session,
+        admin,
+        UserCreate(
+            username="syt.dm2",
+            full_name="Nguyễn Thị Lan",
+            email="lan@syt.test",
+            role="focal",
+            agency_id=syt.id,
+            password=PW,
+        ),
+    )
     session.commit()
     assert user.password_hash.startswith("$argon2id$") and PW not in user.password_hash
     assert authenticate(session, "syt.dm2", PW).id == user.id
@@ -44,13 +54,16 @@ def test_only_an_admin_creates_users(session, world):
     assert create_user(session, SYSTEM, data).username == "x.user"  # the CLI's bootstrap path
 
 
-@pytest.mark.parametrize("role,bound,message", [
-    ("focal", False, "must belong to an agency"),
-    ("head", False, "must belong to an agency"),
-    ("secretariat", True, "must not be bound"),
-    ("leader", True, "must not be bound"),
-    ("chief", False, "unknown role"),
-])
+@pytest.mark.parametrize(
+    "role,bound,message",
+    [
+        ("focal", False, "must belong to an agency"),
+        ("head", False, "must belong to an agency"),
+        ("secretariat", True, "must not be bound"),
+        ("leader", True, "must not be bound"),
+        ("chief", False, "unknown role"),
+    ],
+)
 def test_agency_binding_follows_the_role(session, world, role, bound, message):
     syt, admin, _ = world
     data = UserCreate(username="someone", role=role, agency_id=syt.id if bound else None, password=PW)
@@ -62,14 +75,16 @@ def test_agency_binding_follows_the_role(session, world, role, bound, message):
 def test_duplicate_username_and_bad_input_are_refused(session, world):
     syt, admin, _ = world
     with pytest.raises(Conflict, match="taken"):
-        create_user(session, admin, UserCreate(username="syt.focal", role="focal", agency_id=syt.id,
-                                               password=PW))
+        create_user(
+            session, admin, UserCreate(username="syt.focal", role="focal", agency_id=syt.id, password=PW)
+        )
     with pytest.raises(InvalidInput, match="agency 999 does not exist"):
         create_user(session, admin, UserCreate(username="user1", role="head", agency_id=999, password=PW))
     with pytest.raises(InvalidInput, match="no spaces"):
         create_user(session, admin, UserCreate(username="có dấu cách", role="admin", password=PW))
-    short = UserCreate.model_construct(username="user2", role="admin", agency_id=None, password="ngan",
-                                       full_name="", email=None)
+    short = UserCreate.model_construct(
+        username="user2", role="admin", agency_id=None, password="ngan", full_name="", email=None
+    )
     with pytest.raises(InvalidInput, match="at least 8"):
         create_user(session, admin, short)
 
@@ -110,6 +125,9 @@ def test_deactivated_user_cannot_sign_in(session, world):
         deactivate(session, admin, admin.user_id)
     with pytest.raises(PermissionDenied):
         deactivate(session, focal, admin.user_id)
-    trail = session.exec(select(AuditEvent.action).where(AuditEvent.entity_id == focal.user_id,
-                                                         AuditEvent.entity_type == "user")).all()
+    trail = session.exec(
+        select(AuditEvent.action).where(
+            AuditEvent.entity_id == focal.user_id, AuditEvent.entity_type == "user"
+        )
+    ).all()
     assert trail == ["user.deactivate"]

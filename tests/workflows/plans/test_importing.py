@@ -1,4 +1,5 @@
 """Importing the seed plan, re-importing it, and importing a revised version."""
+
 from datetime import date
 from pathlib import Path
 
@@ -49,15 +50,23 @@ def test_seed_import_stores_tasks_assignments_and_checkpoints(session, seed_text
     assert count(session, Section) >= len(parsed.sections)
     assert count(session, PlanIssue) == len(parsed.unresolved)
     assert count(session, TaskSupport) == sum(len(set(t.supporting)) for t in parsed.tasks)
-    methadone = [c for c in checkpoints_of_agency(session, "Sở Y tế")
-                 if "Methadone" in session.get(Task, c.task_id).text
-                 and "Định kỳ 06" in session.get(Task, c.task_id).text]
+    methadone = [
+        c
+        for c in checkpoints_of_agency(session, "Sở Y tế")
+        if "Methadone" in session.get(Task, c.task_id).text
+        and "Định kỳ 06" in session.get(Task, c.task_id).text
+    ]
     assert sorted(c.due_date for c in methadone) == [date(2023, 6, 14), date(2023, 12, 14)]
     labels = [c.period_label for c in sorted(methadone, key=lambda c: c.due_date)]
     assert labels == ["6 tháng/2023", "Năm 2023"]
     mai_son = {c.due_date for c in checkpoints_of_agency(session, "UBND huyện Mai Sơn")}
-    assert {date(2023, 2, 14), date(2023, 3, 14), date(2023, 6, 14), date(2023, 9, 14),
-            date(2023, 12, 14)} <= mai_son
+    assert {
+        date(2023, 2, 14),
+        date(2023, 3, 14),
+        date(2023, 6, 14),
+        date(2023, 9, 14),
+        date(2023, 12, 14),
+    } <= mai_son
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "plan.import")).one()
 
 
@@ -70,8 +79,10 @@ def test_reimporting_the_same_document_changes_nothing(session, seed_text, regis
 
 
 REMOVED = "- Sở Văn hóa, Thể thao và Du lịch\nthực hiện tốt chức năng quản lý nhà nước"
-ADDED = ("- Sở Ngoại vụ chủ trì, phối hợp với Bộ Chỉ huy Bộ đội Biên phòng tỉnh tổng kết hợp tác "
-         "phòng, chống ma túy với các tỉnh Bắc Lào (xong trong quý II/2023).\n")
+ADDED = (
+    "- Sở Ngoại vụ chủ trì, phối hợp với Bộ Chỉ huy Bộ đội Biên phòng tỉnh tổng kết hợp tác "
+    "phòng, chống ma túy với các tỉnh Bắc Lào (xong trong quý II/2023).\n"
+)
 
 
 def revise(text: str) -> str:
@@ -86,12 +97,20 @@ def revise(text: str) -> str:
 def test_revised_version_adds_and_withdraws_by_ref_keeping_submissions(session, seed_text, registry):
     do_import(session, seed_text, registry)
     doomed = session.exec(select(Task).where(Task.text.startswith(REMOVED[2:]))).one()
-    (cp,) = session.exec(select(Checkpoint).where(Checkpoint.task_id == doomed.id)
-                         .order_by(Checkpoint.due_date)).all()[:1]
+    (cp,) = session.exec(
+        select(Checkpoint).where(Checkpoint.task_id == doomed.id).order_by(Checkpoint.due_date)
+    ).all()[:1]
     vhttdl = session.get(Agency, doomed.lead_agency_id)
     author = add_user(session, "vh-focal", "focal", vhttdl)
-    session.add(Submission(checkpoint_id=cp.id, agency_id=vhttdl.id, author_id=author.id,
-                           note="Đã triển khai", submitted_on=date(2023, 3, 10)))
+    session.add(
+        Submission(
+            checkpoint_id=cp.id,
+            agency_id=vhttdl.id,
+            author_id=author.id,
+            note="Đã triển khai",
+            submitted_on=date(2023, 3, 10),
+        )
+    )
     cp.state, cp.submitted_on = "submitted", date(2023, 3, 10)
     session.commit()
     tasks_before = count(session, Task)
@@ -99,8 +118,10 @@ def test_revised_version_adds_and_withdraws_by_ref_keeping_submissions(session, 
     report = do_import(session, revise(seed_text), registry)
 
     assert doomed.ref in report.withdrawn
-    assert len(report.added) == 1 and "Sở Ngoại vụ" in session.exec(
-        select(Task).where(Task.ref == report.added[0])).one().text
+    assert (
+        len(report.added) == 1
+        and "Sở Ngoại vụ" in session.exec(select(Task).where(Task.ref == report.added[0])).one().text
+    )
     session.refresh(doomed)
     assert doomed.withdrawn and count(session, Task) == tasks_before + 1
     assert count(session, Submission) == 1
@@ -110,8 +131,7 @@ def test_revised_version_adds_and_withdraws_by_ref_keeping_submissions(session, 
 
 
 def test_unknown_lead_is_kept_under_its_written_name(session, registry):
-    text = SEED.read_text(encoding="utf-8").replace(
-        "- Sở Nội vụ: (1)", "- Sở Khoa học và Công nghệ X: (1)")
+    text = SEED.read_text(encoding="utf-8").replace("- Sở Nội vụ: (1)", "- Sở Khoa học và Công nghệ X: (1)")
     do_import(session, text, registry)
     kept = session.exec(select(Agency).where(Agency.registered.is_(False))).all()
     assert any("Khoa học và Công nghệ X" in a.name for a in kept)

@@ -1,4 +1,5 @@
 """The desk's long lists hold their first rows only; their totals still count every row."""
+
 from datetime import date
 
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
@@ -22,10 +23,13 @@ def test_lists_are_capped_and_totals_count_everything(session, settings):
     focal = Actor.of(add_user(session, "focal_syt", "focal", syt))
     secretariat = Actor.of(add_user(session, "thuongtruc", "secretariat"))
     plan = add_plan(session)
-    overdue = [add_task(session, syt, [date(2023, 6, 10 + i)], text=f"Việc quá hạn {i}.", plan=plan)
-               for i in range(3)]  # 15–21 days late on TODAY: the secretariat rung
-    reported = [add_task(session, syt, [date(2023, 7, 20)], text=f"Việc đã báo cáo {i}.", plan=plan)
-                for i in range(3)]
+    overdue = [
+        add_task(session, syt, [date(2023, 6, 10 + i)], text=f"Việc quá hạn {i}.", plan=plan)
+        for i in range(3)
+    ]  # 15–21 days late on TODAY: the secretariat rung
+    reported = [
+        add_task(session, syt, [date(2023, 7, 20)], text=f"Việc đã báo cáo {i}.", plan=plan) for i in range(3)
+    ]
     store = EvidenceStore.from_settings(settings)
     for n, task in enumerate(reported):
         (cp,) = checkpoints_of(session, task)
@@ -45,6 +49,9 @@ def test_lists_are_capped_and_totals_count_everything(session, settings):
 
     view = desk(session, secretariat, TODAY)  # the default cap is far above these counts
     assert (view.review_total, view.extension_total, view.escalation_totals) == (3, 3, {"secretariat": 3})
-    assert [r.submitted_on for r in view.review_queue] == [date(2023, 6, 20), date(2023, 6, 21),
-                                                          date(2023, 6, 22)]
+    assert [r.submitted_on for r in view.review_queue] == [
+        date(2023, 6, 20),
+        date(2023, 6, 21),
+        date(2023, 6, 22),
+    ]
     assert len(view.extensions) == 3 and len(view.escalations["secretariat"]) == 3

@@ -1,4 +1,5 @@
 """Rollups: counts per status, due/done shares and the oldest overdue item, per agency/section/plan."""
+
 from datetime import date
 from types import SimpleNamespace
 
@@ -44,19 +45,22 @@ def _world(session):
     s221 = _section(session, plan, "II.2.1", 3)
     s3 = _section(session, plan, "III", 4)
     cps = {
-        "on_time": _cp(session, syt, date(2023, 3, 14), s21, state="accepted",
-                       submitted_on=date(2023, 3, 10)),
+        "on_time": _cp(
+            session, syt, date(2023, 3, 14), s21, state="accepted", submitted_on=date(2023, 3, 10)
+        ),
         "late": _cp(session, syt, date(2023, 6, 14), s21, state="accepted", submitted_on=date(2023, 6, 18)),
         "overdue_old": _cp(session, syt, date(2023, 5, 1), s22),
         "overdue_new": _cp(session, syt, date(2023, 6, 1), s221),
         "ahead": _cp(session, syt, date(2023, 9, 14), s221),
-        "early_done": _cp(session, syt, date(2023, 9, 14), s221, state="accepted",
-                          submitted_on=date(2023, 6, 10)),
+        "early_done": _cp(
+            session, syt, date(2023, 9, 14), s221, state="accepted", submitted_on=date(2023, 6, 10)
+        ),
         "waived": _cp(session, syt, date(2023, 3, 14), s21, state="waived"),
         "withdrawn": _cp(session, syt, date(2023, 4, 1), s21, withdrawn=True),
         "extended": _cp(session, syt, date(2023, 5, 20), s22, due_date=date(2023, 7, 1)),
-        "submitted": _cp(session, syt, date(2023, 6, 10), s3, state="submitted",
-                         submitted_on=date(2023, 6, 9)),
+        "submitted": _cp(
+            session, syt, date(2023, 6, 10), s3, state="submitted", submitted_on=date(2023, 6, 9)
+        ),
         "b_returned": _cp(session, cat, date(2023, 7, 14), s21, state="returned"),
         "b_overdue": _cp(session, cat, date(2023, 6, 19), s3),
     }
@@ -70,13 +74,24 @@ def test_agency_rollup_counts_shares_and_oldest_overdue(session):
     w = _world(session)
     a, b = agency_rollup(session, TODAY, plan_id=w.plan.id)  # ordered by name: Công an tỉnh, Sở Y tế
     assert (a.key, a.label, b.key, b.label) == (w.cat.id, "Công an tỉnh", w.syt.id, "Sở Y tế")
-    assert b.counts == {"not_due": 0, "in_progress_on_time": 2, "overdue": 2, "submitted": 1,
-                        "done_on_time": 2, "done_late": 1, "returned": 0, "waived": 2}
+    assert b.counts == {
+        "not_due": 0,
+        "in_progress_on_time": 2,
+        "overdue": 2,
+        "submitted": 1,
+        "done_on_time": 2,
+        "done_late": 1,
+        "returned": 0,
+        "waived": 2,
+    }
     # due: on_time, late, overdue_old, overdue_new, early_done, extended (original date passed), submitted
     assert (b.total, b.due, b.done, b.done_on_time) == (10, 7, 3, 2)
     assert (b.completion_pct, b.on_time_pct) == (42.9, 28.6)
     assert (b.oldest_overdue.checkpoint_id, b.oldest_overdue.due_date, b.oldest_overdue.days_late) == (
-        w.cps["overdue_old"].id, date(2023, 5, 1), 50)
+        w.cps["overdue_old"].id,
+        date(2023, 5, 1),
+        50,
+    )
     assert a.counts["returned"] == 1 and a.counts["overdue"] == 1 and a.due == 1
     assert a.completion_pct == 0.0 and a.oldest_overdue.days_late == 1
 
@@ -118,8 +133,11 @@ def test_plan_rollup(session):
     (only,) = plan_rollup(session, TODAY, plan_id=w.plan.id)
     assert only.due == 8 and only.done == 3
     assert only.oldest_overdue.checkpoint_id == w.cps["overdue_old"].id
-    assert only.as_dict()["oldest_overdue"] == {"checkpoint_id": w.cps["overdue_old"].id,
-                                               "due_date": "2023-05-01", "days_late": 50}
+    assert only.as_dict()["oldest_overdue"] == {
+        "checkpoint_id": w.cps["overdue_old"].id,
+        "due_date": "2023-05-01",
+        "days_late": 50,
+    }
 
 
 def test_agency_area_matrix(session):

@@ -1,4 +1,5 @@
 """Prefect flows: logic through `.fn` (no server), plus one run and the deployments under a test server."""
+
 from datetime import date
 from pathlib import Path
 
@@ -110,9 +111,13 @@ def test_deployments_on_a_prefect_server(prefect_server):
         client.create_work_pool(WorkPoolCreate(name="plantrack", type="process"))
         deployments = {d.name: d for d in map(client.read_deployment, deploy_all())}
         flow_names = {d.name: client.read_flow(d.flow_id).name for d in deployments.values()}
-    assert flow_names == {"hourly": "escalation-sweep", "every-minute": "outbox-delivery",
-                          "monday-0700": "head-digests", "daily-0700": "secretariat-digest",
-                          "on-demand": "plan-import"}
+    assert flow_names == {
+        "hourly": "escalation-sweep",
+        "every-minute": "outbox-delivery",
+        "monday-0700": "head-digests",
+        "daily-0700": "secretariat-digest",
+        "on-demand": "plan-import",
+    }
 
     def schedule(name):
         (s,) = deployments[name].schedules
@@ -139,5 +144,7 @@ def test_digest_flows_queue_once_per_period(env, engine, one_checkpoint):
     with Session(engine) as s:
         query = select(OutboxMessage.audience, OutboxMessage.recipients).order_by(OutboxMessage.id)
         rows = s.exec(query).all()
-    assert [tuple(r) for r in rows] == [("secretariat", ["phongthammuu@catinh.sonla.example"]),
-                                        ("head", ["head@syt.test"])]
+    assert [tuple(r) for r in rows] == [
+        ("secretariat", ["phongthammuu@catinh.sonla.example"]),
+        ("head", ["head@syt.test"]),
+    ]

@@ -1,4 +1,5 @@
 """Scheduler wiring: one leader among processes, the four jobs on the right cron in Vietnam time."""
+
 import subprocess
 import sys
 import threading
@@ -79,11 +80,13 @@ def test_another_process_is_refused_while_the_leader_lives(backend):
     settings, engine = backend
     handle = start_scheduler(settings, engine)
     assert handle.leading
-    probe = ("import sys; from pathlib import Path; from models.config import Settings; "
-             "from models.db import make_engine; from workflows.runtime.scheduler import start_scheduler; "
-             "s = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], scheduler_enabled=True); "
-             "h = start_scheduler(s, make_engine(s.db_url)); print('leader' if h.leading else 'follower'); "
-             "h.shutdown()")
+    probe = (
+        "import sys; from pathlib import Path; from models.config import Settings; "
+        "from models.db import make_engine; from workflows.runtime.scheduler import start_scheduler; "
+        "s = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], scheduler_enabled=True); "
+        "h = start_scheduler(s, make_engine(s.db_url)); print('leader' if h.leading else 'follower'); "
+        "h.shutdown()"
+    )
     args = [sys.executable, "-c", probe, str(settings.data_dir), settings.db_url]
     try:
         out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
