@@ -15,6 +15,7 @@ from swagger_ui_bundle import swagger_ui_path
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.pages import router as pages_router
+from api.pages.errors import render_error
 from api.routes import router as api_router
 from api.security import load_secret_key
 from models.config import Settings, get_settings
@@ -94,7 +95,7 @@ def create_app(
     app.state.engine = engine
     app.state.today = today
     app.state.secret_key = load_secret_key(settings)
-    install_error_handlers(app)
+    install_error_handlers(app, render_error)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD)
     STATIC_DIR.mkdir(exist_ok=True)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from api.errors import CsrfFailed, NotAuthenticated
+from api.exceptions import CsrfFailed, NotAuthenticated
 from api.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -69,12 +69,9 @@ async def csrf_guard(request: Request) -> None:
             value = (await request.form()).get(CSRF_FIELD)
             supplied = value if isinstance(value, str) else None
     if not supplied:
-        raise CsrfFailed(
-            f"CSRF token missing: send the form field {CSRF_FIELD!r} "
-            f"or the header {CSRF_HEADER!r} with cookie-authenticated requests"
-        )
+        raise CsrfFailed("csrf.missing")
     if not csrf_valid(request, session, supplied):
-        raise CsrfFailed("CSRF token does not match this session; reload the page and try again")
+        raise CsrfFailed("csrf.mismatch")
 
 
 def _identify(request: Request, session: Session) -> User | None:
@@ -82,7 +79,7 @@ def _identify(request: Request, session: Session) -> User | None:
     if token is not None:
         user = user_for_token(session, token)
         if user is None:
-            raise NotAuthenticated("invalid or expired bearer token")
+            raise NotAuthenticated("auth.bad_token")
         return user
     data = read_session(request)
     if data is None:
@@ -123,7 +120,7 @@ def require_roles(*roles: str) -> Callable[[User], User]:
 
     def dependency(user: CurrentUser) -> User:
         if user.role not in roles:
-            raise PermissionDenied(f"role {user.role!r} may not do this (needs {', '.join(roles)})")
+            raise PermissionDenied("role.not_allowed", role=user.role, needs=", ".join(roles))
         return user
 
     dependency.__name__ = f"require_{'_or_'.join(roles)}"

@@ -1,5 +1,10 @@
-"""Map domain errors and request errors to HTTP: JSON under /api/, the pages' error view elsewhere."""
+"""Map refusals to HTTP: JSON `{"detail", "code"}` under /api/, the pages' Vietnamese error view elsewhere.
 
+The error view is handed in by the app (`install_error_handlers(app, error_page)`), so this module
+never imports the pages.
+"""
+
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -8,67 +13,66 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from api.exceptions import NotAuthenticated
+from workflows.kernel.errors import DomainError
+from workflows.kernel.messages import render
 
-
-class NotAuthenticated(Exception):
-    """No valid session cookie or bearer token (API → 401, pages → redirect to /login)."""
-
-    def __init__(self, message: str = "not authenticated"):
-        super().__init__(message)
-
-
-class CsrfFailed(Exception):
-    """A cookie-authenticated unsafe request without the session's CSRF token (→ 403)."""
-
-
-DOMAIN_STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, InvalidInput: 422}
+# (request, HTTP status, Vietnamese message or None for the status's default) → the error page
+ErrorPage = Callable[[Request, int, str | None], Response]
 
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
-    """JSON `{"detail": …}` for the API; the pages' Vietnamese error view for browsers."""
-    if not is_api(request):
-        try:
-            from api.pages.errors import render_error
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("api.pages"):
-                raise
-        else:
-            response = render_error(request, status, message)
-            if headers:
-                response.headers.update(headers)
-            return response
-    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    message_vi: str | None = None,
+    headers: dict | None = None,
+) -> Response:
+    """JSON `{"detail", "code"}` for the API; the Vietnamese error page for browsers."""
+    page: ErrorPage | None = getattr(request.app.state, "error_page", None)
+    if not is_api(request) and page is not None:
+        response = page(request, status, message_vi)
+        if headers:
+            response.headers.update(headers)
+        return response
+    return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
 
 
-def _domain(status: int):
-    async def handler(request: Request, exc: Exception) -> Response:
-        return error_response(request, status, str(exc))
+def coded_response(
+    request: Request, status: int, code: str, headers: dict | None = None, **params
+) -> Response:
+    """`error_response` for a catalogue code: English detail, Vietnamese page."""
+    return error_response(
+        request, status, code, render(code, "en", params), render(code, "vi", params), headers
+    )
 
-    return handler
+
+async def _domain(request: Request, exc: DomainError) -> Response:
+    return error_response(request, exc.http_status, exc.code, str(exc), exc.message("vi"))
 
 
 async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
     if is_api(request):
-        return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return JSONResponse(
+            {"detail": str(exc), "code": exc.code}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-async def _csrf_failed(request: Request, exc: CsrfFailed) -> Response:
-    return error_response(request, 403, str(exc))
-
-
 async def _validation(request: Request, exc: RequestValidationError) -> Response:
     if is_api(request):
-        return JSONResponse({"detail": _jsonable_errors(exc.errors())}, status_code=422)
+        return JSONResponse(
+            {"detail": _jsonable_errors(exc.errors()), "code": "request.invalid"}, status_code=422
+        )
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
-    return error_response(request, 422, f"{where}: {first.get('msg', 'invalid input')}".strip(": "))
+    return coded_response(request, 422, "request.invalid", where=where or "?", reason=first.get("msg", "?"))
 
 
 def _jsonable_errors(errors) -> list[dict]:
@@ -86,26 +90,25 @@ async def _data_error(request: Request, exc: DataError) -> Response:
     # the database refused a value the schema let through (NUL bytes, out-of-range numbers):
     # the client's input, not a server fault
     reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-    return error_response(request, 422, f"invalid value: {reason}")
+    return coded_response(request, 422, "request.value_invalid", reason=reason)
 
 
 async def _overflow(request: Request, exc: OverflowError) -> Response:
-    return error_response(request, 422, f"number out of range: {exc}")
+    return coded_response(request, 422, "request.number_range", reason=str(exc))
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if is_api(request) and not isinstance(exc.detail, str):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-    return error_response(request, exc.status_code, detail, headers=exc.headers)
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return error_response(request, exc.status_code, f"http.{exc.status_code}", detail, None, exc.headers)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register every mapping on `app`."""
-    for exc_type, status in DOMAIN_STATUS.items():
-        app.add_exception_handler(exc_type, _domain(status))
+def install_error_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+    """Register every mapping on `app`; `error_page` renders refusals for browsers."""
+    app.state.error_page = error_page
     app.add_exception_handler(NotAuthenticated, _not_authenticated)
-    app.add_exception_handler(CsrfFailed, _csrf_failed)
+    app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(DataError, _data_error)

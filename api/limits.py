@@ -3,6 +3,8 @@
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import coded_response
+
 
 class BodySizeLimit:
     """Pure ASGI middleware: 413 when Content-Length, or the streamed body, exceeds `max_bytes`."""
@@ -20,10 +22,10 @@ class BodySizeLimit:
             try:
                 declared = int(length)
             except ValueError:
-                await self._reply(scope, send, 400, "invalid Content-Length header")
+                await self._reply(scope, send, 400, "request.content_length", {})
                 return
             if declared > self.max_bytes:
-                await self._reply(scope, send, 413, self._message(declared))
+                await self._reply(scope, send, 413, "request.too_large", self._sizes(declared))
                 return
             await self.app(scope, receive, send)
             return
@@ -35,7 +37,7 @@ class BodySizeLimit:
                 break
             total += len(message.get("body", b""))
             if total > self.max_bytes:
-                await self._reply(scope, send, 413, self._message(None))
+                await self._reply(scope, send, 413, "request.too_large", self._sizes(None))
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
@@ -50,20 +52,23 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    def _message(self, declared: int | None) -> str:
-        limit_mb = self.max_bytes / (1024 * 1024)
-        size = f" ({declared} bytes)" if declared is not None else ""
-        return f"request body too large{size}: the limit is {self.max_bytes} bytes (~{limit_mb:.0f} MB)"
+    def _sizes(self, declared: int | None) -> dict:
+        """The catalogue parameters of `request.too_large`."""
+        return {
+            "size": f" ({declared} bytes)" if declared is not None else "",
+            "size_vi": f" ({declared / (1024 * 1024):.1f} MB)" if declared is not None else "",
+            "max": self.max_bytes,
+            "max_mb": f"{self.max_bytes / (1024 * 1024):.0f}",
+        }
 
     @staticmethod
-    async def _reply(scope: Scope, send: Send, status: int, detail: str) -> None:
+    async def _reply(scope: Scope, send: Send, status: int, code: str, params: dict) -> None:
         """JSON under /api/, the pages' error view elsewhere (the body is never read)."""
-        from api.errors import error_response
 
         async def no_body() -> Message:
             return {"type": "http.disconnect"}
 
         request = Request(scope, no_body)
-        response = error_response(request, status, detail)
+        response = coded_response(request, status, code, **params)
         response.headers["connection"] = "close"
         await response(scope, no_body, send)

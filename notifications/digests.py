@@ -76,7 +76,7 @@ def render_secretariat_digest(digest: SecretariatDigest, settings: Settings) -> 
 def preview_head_digest(session: Session, settings: Settings, agency_id: int, today: date) -> PreviewMail:
     """The head digest of one agency as it would go out on `today` (rendered even when empty)."""
     if session.get(Agency, agency_id) is None:
-        raise NotFound(f"agency {agency_id} not found")
+        raise NotFound("not_found", what="agency", id=agency_id)
     digest = head_digest(session, agency_id, today, include_empty=True)
     mail = render_head_digest(digest, settings)
     recipients = resolve_recipients(session, settings, [("head", agency_id)])[("head", agency_id)]

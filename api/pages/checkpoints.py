@@ -10,7 +10,6 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
-from api.pages.messages import FormError, vi_error
 from api.pages.templating import Page, PageDep, safe_next
 from models import Agency, Plan, Section, Submission, SubmissionKind, SubmissionStatus, Task
 from models.checkpoint import CheckpointState
@@ -29,12 +28,11 @@ from workflows.checkpoints.queries import (
 from workflows.checkpoints.review import accept_submission, return_submission
 from workflows.checkpoints.status import Status, days_late
 from workflows.checkpoints.submissions import add_contribution, submit_report
-from workflows.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from workflows.kernel.errors import DomainError, InvalidInput, NotFound
 from workflows.reporting.inbox import task_periods
 
 router = APIRouter()
 REVIEWERS = (Role.secretariat, Role.admin)
-ERROR_STATUS = {Conflict: 409, InvalidInput: 422, PermissionDenied: 403}
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -141,7 +139,7 @@ def _refused(page: Page, checkpoint_id: int, exc: DomainError, form: dict) -> Re
     page.session.rollback()
     if isinstance(exc, NotFound):
         raise exc
-    return _page(page, checkpoint_id, ERROR_STATUS.get(type(exc), 422), vi_error(exc), form)
+    return _page(page, checkpoint_id, exc.http_status, exc.message("vi"), form)
 
 
 @router.get("/checkpoints/{checkpoint_id}")
@@ -168,7 +166,7 @@ def _version(raw: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise FormError("Biểu mẫu bị hỏng (phiên bản hồ sơ không hợp lệ); vui lòng tải lại trang.")
+        raise InvalidInput("form.version_broken")
     return int(raw)
 
 
@@ -238,7 +236,7 @@ def parse_day(text: str) -> date:
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         return date.fromisoformat(text)
     except ValueError:
-        raise FormError(f"«{text}» không phải ngày hợp lệ (nhập theo dạng dd/mm/yyyy).") from None
+        raise InvalidInput("form.date_invalid", text=text) from None
 
 
 @router.post("/checkpoints/{checkpoint_id}/extension")
@@ -251,7 +249,7 @@ def ask_extension(
     form = _form(requested_due=requested_due, ext_reason=reason)
     try:
         if not requested_due.strip():
-            raise FormError("Vui lòng chọn hạn mới đề nghị.")
+            raise InvalidInput("extension.date_missing")
         new_due = parse_day(requested_due)
         request_extension(page.session, page.actor, checkpoint_id, new_due, reason, page.today)
     except DomainError as exc:
@@ -262,20 +260,17 @@ def ask_extension(
     )
 
 
-def _visible_checkpoint(page: Page, checkpoint_id: int | None, what: str) -> int:
+def _visible_checkpoint(page: Page, checkpoint_id: int | None, record: tuple[str, int]) -> int:
     """The checkpoint a record hangs on, if the actor may see it; else the record is "not found"
     with the very words a missing id gets (guessing ids reveals nothing)."""
-    try:
-        if checkpoint_id is None:
-            raise NotFound(what)
-        return get_checkpoint(page.session, page.actor, checkpoint_id).id
-    except NotFound:
-        raise NotFound(f"{what} not found") from None
+    if checkpoint_id is None:
+        raise NotFound("not_found", what=record[0], id=record[1])
+    return get_checkpoint(page.session, page.actor, checkpoint_id, via=record).id
 
 
 def _submission_checkpoint(page: Page, submission_id: int) -> int:
     sub = page.session.get(Submission, submission_id)
-    return _visible_checkpoint(page, sub.checkpoint_id if sub else None, f"submission {submission_id}")
+    return _visible_checkpoint(page, sub.checkpoint_id if sub else None, ("submission", submission_id))
 
 
 @router.post("/submissions/{submission_id}/accept")
@@ -324,11 +319,11 @@ def decide(
 ) -> Response:
     req = page.session.get(ExtensionRequest, request_id)
     checkpoint_id = _visible_checkpoint(
-        page, req.checkpoint_id if req else None, f"extension request {request_id}"
+        page, req.checkpoint_id if req else None, ("extension request", request_id)
     )
     try:
         if decision not in ("approve", "refuse"):
-            raise FormError("Vui lòng chọn «Đồng ý gia hạn» hoặc «Không đồng ý».")
+            raise InvalidInput("extension.decision_missing")
         decide_extension(page.session, page.actor, request_id, decision == "approve", note, page.today)
     except DomainError as exc:
         return _refused(page, checkpoint_id, exc, _form())
@@ -345,7 +340,7 @@ def _disposition(filename: str) -> str:
 def download(page: PageDep, evidence_id: int) -> Response:
     ev = page.session.get(Evidence, evidence_id)
     sub = page.session.get(Submission, ev.submission_id) if ev else None
-    _visible_checkpoint(page, sub.checkpoint_id if sub else None, f"evidence {evidence_id}")
+    _visible_checkpoint(page, sub.checkpoint_id if sub else None, ("evidence", evidence_id))
     if ev.kind != "file":
         return RedirectResponse(ev.url, status_code=303)
     with EvidenceStore.from_settings(page.settings).open_evidence(ev.sha256) as fh:

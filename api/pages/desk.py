@@ -27,7 +27,7 @@ def desk_page(page: PageDep, plan_id: int | None = None) -> Response:
     plans = plans_newest_first(page.session)
     plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
     if plan_id and plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     view = desk(page.session, page.actor, page.today, plan.id if plan else None)
     matrix = agency_area_matrix(page.session, page.today, plan.id) if plan else None
     totals = {r.key: r for r in agency_rollup(page.session, page.today, plan.id)} if plan else {}
@@ -41,6 +41,6 @@ def digest_preview(page: PageDep, agency_id: int) -> Response:
     require_role(page.actor, Role.secretariat, Role.admin)
     agency = page.session.get(Agency, agency_id)
     if agency is None:
-        raise NotFound(f"agency {agency_id} not found")
+        raise NotFound("not_found", what="agency", id=agency_id)
     preview = preview_head_digest(page.session, page.settings, agency_id, page.today)
     return page.render("digest.html", agency=agency, preview=preview)

@@ -4,7 +4,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from api.pages.messages import vi
 from api.pages.templating import render
 from api.security import read_session
 from models.agency import Agency
@@ -47,23 +46,9 @@ def _signed_in(request: Request) -> tuple[User | None, str | None]:
         return None, None
 
 
-_VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
-
-
-def _is_vietnamese(message: str) -> bool:
-    """The pages' own refusals are written in Vietnamese (capitalised, with diacritics); the rules'
-    are English sentences starting in lower case."""
-    return bool(message) and message[0].isupper() and any(ch in _VI_LETTERS for ch in message.lower())
-
-
-def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    """An error page in Vietnamese: a title for the status and the precise reason."""
-    detail = vi(message) or (message if _is_vietnamese(message) else None)
-    technical = None
-    if detail is None:
-        detail = DEFAULT_MESSAGES.get(status, TITLES.get(status, "Có lỗi xảy ra") + ".")
-        generic = message in ("", "Not Found", "Method Not Allowed", "Internal Server Error")
-        technical = None if generic else message  # untranslated: keep the precise English detail
+def render_error(request: Request, status: int, message: str | None) -> HTMLResponse:
+    """An error page in Vietnamese: a title for the status and the precise reason (from the catalogue)."""
+    detail = message or DEFAULT_MESSAGES.get(status, TITLES.get(status, "Có lỗi xảy ra") + ".")
     user, agency_name = _signed_in(request)
     return render(
         request,
@@ -72,7 +57,6 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
             "status": status,
             "title": TITLES.get(status, "Có lỗi xảy ra"),
             "message": detail,
-            "technical": technical,
             "role": user.role if user else None,
         },
         status=status,

@@ -3,7 +3,6 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.pages.messages import FormError
 from api.pages.templating import Page, PageDep
 from models import Plan
 from workflows.kernel.actors import require_role
@@ -32,16 +31,11 @@ def exports_page(page: PageDep) -> Response:
 def _rows(page: Page, plan_id: int | None, quarter: str | None):
     require_role(page.actor, *EXPORT_ROLES)
     if plan_id is None:
-        raise FormError("Vui lòng chọn kế hoạch (tham số plan_id).")
+        raise InvalidInput("plan.choose")
     plan = page.session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
-    try:
-        year, q = parse_quarter(quarter or "", plan.issued_on.year)
-    except InvalidInput:
-        raise FormError(
-            f"Quý «{quarter or ''}» không hợp lệ; ghi theo dạng 2023-Q2, Q2/2023 hoặc 2."
-        ) from None
+        raise NotFound("not_found", what="plan", id=plan_id)
+    year, q = parse_quarter(quarter or "", plan.issued_on.year)
     rows = quarterly_rows(page.session, page.actor, plan.id, year, q, page.today)
     slug = plan.number.replace("/", "-")
     return rows, quarter_label(year, q), f"bao-cao-{slug}-{year}-Q{q}"

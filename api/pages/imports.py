@@ -8,13 +8,12 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 from sqlmodel import select
 
-from api.pages.messages import FormError, vi_error
 from api.pages.templating import Page, PageDep
 from models import Plan
 from models.user import Role
 from workflows.agencies.registry import load_registry
 from workflows.kernel.actors import require_role
-from workflows.kernel.errors import DomainError
+from workflows.kernel.errors import DomainError, InvalidInput
 from workflows.plans.documents import PlanDocumentError, read_plan_document
 from workflows.plans.importing import import_plan
 from workflows.plans.parsed import ParsedPlan, PlanFormatError
@@ -41,11 +40,19 @@ def import_form(page: PageDep) -> Response:
     return _form(page)
 
 
+class Unreadable(Exception):
+    """A file or text the preview cannot use; `message` says why in Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def _parse(text: str) -> ParsedPlan:
     try:
         return parse_plan(text, load_registry())
     except PlanFormatError as exc:
-        raise FormError("Không đọc được kế hoạch: " + vi_error(exc)) from None
+        raise Unreadable("Không đọc được kế hoạch: " + exc.message("vi")) from None
 
 
 def _existing(page: Page, parsed: ParsedPlan) -> Plan | None:
@@ -65,14 +72,14 @@ def preview(page: PageDep, file: Annotated[UploadFile | None, File()] = None) ->
     name = (file.filename if file is not None else "") or ""
     try:
         if not name and not data:
-            raise FormError("Vui lòng chọn tệp kế hoạch (.txt, .docx hoặc .pdf) để tải lên.")
+            raise Unreadable(InvalidInput("document.missing_file").message("vi"))
         try:
             text = read_plan_document(data, name, max_bytes=page.settings.max_upload_bytes)
         except PlanDocumentError as exc:
-            raise FormError(f"Không đọc được tệp «{name}»: {vi_error(exc)}") from None
+            raise Unreadable(f"Không đọc được tệp «{name}»: {exc.message('vi')}") from None
         parsed = _parse(text)
-    except FormError as exc:
-        return _form(page, str(exc), status=422)
+    except Unreadable as exc:
+        return _form(page, exc.message, status=422)
     return _preview(page, parsed, text, name)
 
 
@@ -107,14 +114,14 @@ def publish(
         # base64 carries the previewed text byte for byte (a textarea would turn line breaks into CRLF)
         text = _decode(text_b64)
         if not text or hashlib.sha256(text.encode()).hexdigest() != sha:
-            raise FormError(
-                "Nội dung kế hoạch gửi lên không khớp với bản đã xem trước; vui lòng tải tệp lên lại."
-            )
+            raise InvalidInput("plan.preview_mismatch")
         parsed = _parse(text)
         report = import_plan(page.session, page.actor, parsed, text, load_registry(), page.today)
-    except (FormError, DomainError) as exc:
+    except Unreadable as exc:
+        return _form(page, exc.message, status=422)
+    except DomainError as exc:
         page.session.rollback()
-        return _form(page, vi_error(exc), status=422)
+        return _form(page, exc.message("vi"), status=422)
     if report.is_noop:
         message = f"Kế hoạch {parsed.plan.number} đã có và không thay đổi."
     elif report.created:

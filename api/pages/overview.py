@@ -21,10 +21,10 @@ LIST_LIMIT = 500
 
 @router.get("/agencies/{agency_id}")
 def agency_page(page: PageDep, agency_id: int, status: str | None = None) -> Response:
-    require_agency_visible(page.actor, {agency_id}, f"agency {agency_id}")
+    require_agency_visible(page.actor, {agency_id}, ("agency", agency_id))
     agency = page.session.get(Agency, agency_id)
     if agency is None:
-        raise NotFound(f"agency {agency_id} not found")
+        raise NotFound("not_found", what="agency", id=agency_id)
     wanted = status if status in set(Status) else None
     rollups = agency_rollup(page.session, page.today, agency_ids=[agency_id])
     rows = list_checkpoints(
@@ -55,7 +55,7 @@ def plans_page(page: PageDep) -> Response:
 def plan_page(page: PageDep, plan_id: int) -> Response:
     plan = page.session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     sections = section_rollup(page.session, page.today, plan_id)
     tasks = plan_tasks(page.session, page.actor, page.today, plan_id)
     by_section: dict[str, list] = {}
@@ -93,7 +93,7 @@ def dashboard(page: PageDep, plan_id: int | None = None) -> Response:
     plans = plans_newest_first(page.session)
     plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
     if plan_id and plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     ctx = {
         "plans": plans,
         "plan": plan,

@@ -384,7 +384,7 @@ def _check_ids(request: Request) -> None:
     for key, value in [*request.path_params.items(), *request.query_params.items()]:
         if key.endswith("_id") and str(value).isdigit() and int(value) > MAX_ID:
             what = {"request": "extension request"}.get(key[:-3], key[:-3])
-            raise NotFound(f"{what} {value} not found")
+            raise NotFound("not_found", what=what, id=value)
 
 
 PageDep = Annotated[Page, Depends(get_page)]

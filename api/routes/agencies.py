@@ -38,5 +38,5 @@ def list_agencies(
 def get_agency(agency_id: IdPath, _user: CurrentUser, session: SessionDep) -> AgencyPublic:
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise NotFound(f"agency {agency_id} not found")
+        raise NotFound("not_found", what="agency", id=agency_id)
     return _public(agency)

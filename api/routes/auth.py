@@ -8,7 +8,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import NotAuthenticated
+from api.exceptions import NotAuthenticated
 from api.schemas import LoginIn, SessionOut, TokenOut
 from api.security import end_session, issue_token, start_session
 from models.user import User, UserPublic
@@ -17,7 +17,6 @@ from workflows.people.users import authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-BAD_CREDENTIALS = "incorrect username or password"
 _CREDENTIALS_BODY = {
     "requestBody": {
         "required": True,
@@ -40,7 +39,7 @@ async def _credentials(request: Request) -> LoginIn:
             data = json.loads(await request.body() or b"null")
         return LoginIn.model_validate(data)
     except (ValueError, ValidationError) as exc:
-        raise InvalidInput("send username and password (strings) as a form or a JSON object") from exc
+        raise InvalidInput("auth.bad_body") from exc
 
 
 async def _authenticated(request: Request, session: Session) -> User:
@@ -48,7 +47,7 @@ async def _authenticated(request: Request, session: Session) -> User:
     # argon2 verification takes tens of ms: keep it off the event loop
     user = await run_in_threadpool(authenticate, session, creds.username, creds.password)
     if user is None:
-        raise NotAuthenticated(BAD_CREDENTIALS)
+        raise NotAuthenticated("auth.bad_credentials")
     return user
 
 

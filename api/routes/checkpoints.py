@@ -64,7 +64,7 @@ def list_checkpoints(
     due_to: date | None = None,
 ) -> Page[CheckpointOut]:
     if due_from and due_to and due_from > due_to:
-        raise InvalidInput(f"due_from {due_from} is after due_to {due_to}")
+        raise InvalidInput("list.due_range", due_from=due_from, due_to=due_to)
     st = status_expr(today).label("status")
     stmt = (
         select(Checkpoint, st, Task.ref, Task.title, Agency.name, Task.plan_id)

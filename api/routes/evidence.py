@@ -20,12 +20,9 @@ def visible_evidence(session: Session, actor: Actor, evidence_id: int) -> Eviden
     """The evidence row; 404 — with the words of a missing id — unless its checkpoint is visible."""
     ev = session.get(Evidence, evidence_id)
     sub = session.get(Submission, ev.submission_id) if ev else None
-    try:
-        if sub is None:
-            raise NotFound("missing")
-        checkpoints.get_checkpoint(session, actor, sub.checkpoint_id)
-    except NotFound:
-        raise NotFound(f"evidence {evidence_id} not found") from None
+    if sub is None:
+        raise NotFound("not_found", what="evidence", id=evidence_id)
+    checkpoints.get_checkpoint(session, actor, sub.checkpoint_id, via=("evidence", evidence_id))
     return ev
 
 
@@ -41,10 +38,10 @@ def visible_evidence(session: Session, actor: Actor, evidence_id: int) -> Eviden
 def download(evidence_id: IdPath, actor: ActorDep, session: SessionDep, store: StoreDep) -> FileResponse:
     ev = visible_evidence(session, actor, evidence_id)
     if ev.kind != "file" or not ev.sha256:
-        raise NotFound(f"evidence {evidence_id} is a link ({ev.url}), not a stored file")
+        raise NotFound("evidence.is_link", id=evidence_id, url=ev.url)
     path = store.path_of(ev.sha256)
     if not path.is_file():
-        raise NotFound(f"the file of evidence {evidence_id} is missing from the store")
+        raise NotFound("evidence.file_missing", id=evidence_id)
     # always an attachment with a sniffed type and nosniff: an upload can never render as a page
     return FileResponse(
         path,

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/plans", tags=["plans"])
 def get_plan_or_404(session: Session, plan_id: int) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     return plan
 
 

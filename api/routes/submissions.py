@@ -19,7 +19,7 @@ router = APIRouter(prefix="/submissions", tags=["submissions"])
 def submission_checkpoint_id(session: Session, submission_id: int) -> int:
     sub = session.get(Submission, submission_id)
     if sub is None:
-        raise NotFound(f"submission {submission_id} not found")
+        raise NotFound("not_found", what="submission", id=submission_id)
     return sub.checkpoint_id
 
 
@@ -29,7 +29,9 @@ def visible_submission(session: Session, actor: Actor, submission_id: int) -> Su
         checkpoint_id = submission_checkpoint_id(session, submission_id)
         history = checkpoints.checkpoint_history(session, actor, checkpoint_id)
     except NotFound:
-        raise NotFound(f"submission {submission_id} not found") from None  # same words as a missing id
+        raise NotFound(
+            "not_found", what="submission", id=submission_id
+        ) from None  # same words as a missing id
     entry = next(e for e in history.submissions if e.submission.id == submission_id)
     return submission_out(entry, history.names)
 

@@ -33,5 +33,5 @@ def list_tasks(
 def get_task(task_id: IdPath, _user: CurrentUser, session: SessionDep) -> TaskDetail:
     task = session.get(Task, task_id)
     if task is None:
-        raise NotFound(f"task {task_id} not found")
+        raise NotFound("not_found", what="task", id=task_id)
     return task_details(session, [task])[0]

@@ -34,7 +34,11 @@ def test_bad_credentials_give_one_message(client, world):
     wrong = client.post("/api/v1/auth/token", data={"username": "focal_syt", "password": "sai-mat-khau"})
     unknown = client.post("/api/v1/auth/token", data={"username": "nobody", "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"detail": "incorrect username or password"}
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {"detail": "incorrect username or password", "code": "auth.bad_credentials"}
+    )
     assert (
         client.post(
             "/api/v1/auth/token", content=b"{not json", headers={"content-type": "application/json"}

@@ -68,7 +68,7 @@ def test_plan_sections_tree_and_tasks(client, world, engine):
 def test_not_found_and_bad_ids(client, world):
     h = world.headers("admin")
     r = client.get("/api/v1/plans/999999", headers=h)
-    assert r.status_code == 404 and r.json() == {"detail": "plan 999999 not found"}
+    assert r.status_code == 404 and r.json() == {"detail": "plan 999999 not found", "code": "not_found"}
     assert client.get("/api/v1/tasks/999999", headers=h).status_code == 404
     assert client.get("/api/v1/agencies/0", headers=h).status_code == 422
     assert client.get(f"/api/v1/agencies/{10**20}", headers=h).status_code == 422

@@ -43,7 +43,7 @@ class MergeResult:
 def _agency(session: Session, agency_id: int) -> Agency:
     agency = session.get(Agency, agency_id, populate_existing=True)
     if agency is None:
-        raise NotFound(f"agency {agency_id} not found")
+        raise NotFound("not_found", what="agency", id=agency_id)
     return agency
 
 
@@ -53,12 +53,12 @@ def merge_agency(
     """Merge `agency_id` into `successor_id` (admin only)."""
     require_role(actor, Role.admin, "system")
     if agency_id == successor_id:
-        raise InvalidInput("an agency cannot be merged into itself")
+        raise InvalidInput("agency.merge_self")
     old, new = _agency(session, agency_id), _agency(session, successor_id)
     if not old.active:
-        raise Conflict(f"{old.name!r} is already inactive (successor {old.successor_id})")
+        raise Conflict("agency.already_inactive", name=old.name, successor=old.successor_id)
     if not new.active:
-        raise InvalidInput(f"{new.name!r} is inactive; merge into its successor {new.successor_id}")
+        raise InvalidInput("agency.successor_inactive", name=new.name, successor=new.successor_id)
     session.flush()
 
     moving = session.exec(
@@ -78,10 +78,7 @@ def merge_agency(
     )
     clashes = [cp.id for cp in moving if (cp.task_id, cp.original_due_date) in held]
     if clashes:
-        raise Conflict(
-            f"{new.name!r} already has checkpoints for the same task and due date as "
-            f"checkpoints {clashes}; resolve them before merging"
-        )
+        raise Conflict("agency.merge_clash", name=new.name, clashes=clashes)
     cp_ids = [cp.id for cp in moving]
     if cp_ids:
         session.execute(
@@ -203,15 +200,15 @@ def rename_agency(session: Session, actor: Actor, agency_id: int, new_name: str,
     agency = _agency(session, agency_id)
     new_name = " ".join((new_name or "").split())
     if not new_name:
-        raise InvalidInput("the new name is empty")
+        raise InvalidInput("agency.name_empty")
     if len(new_name) > 255:
-        raise InvalidInput("the new name is longer than 255 characters")
+        raise InvalidInput("agency.name_too_long")
     if new_name == agency.name:
-        raise InvalidInput(f"the agency is already called {new_name!r}")
+        raise InvalidInput("agency.name_same", name=new_name)
     others = session.exec(select(Agency.id, Agency.name).where(Agency.id != agency.id)).all()
     taken = [aid for aid, name in others if name.casefold() == new_name.casefold()]
     if taken:
-        raise Conflict(f"agency {taken[0]} is already called {new_name!r}")
+        raise Conflict("agency.name_taken", id=taken[0], name=new_name)
     before = {"name": agency.name, "aliases": list(agency.aliases)}
     aliases = [a for a in agency.aliases if a.casefold() != new_name.casefold()]
     if agency.name not in aliases:

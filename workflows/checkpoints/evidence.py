@@ -31,7 +31,6 @@ ODT = "application/vnd.oasis.opendocument.text"
 JPEG = "image/jpeg"
 PNG = "image/png"
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", ODT: ".odt", JPEG: ".jpg", PNG: ".png"}
-ACCEPTED = "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), JPEG or PNG"
 MB = 1024 * 1024
 SHA256 = re.compile(r"[0-9a-f]{64}")
 TEMP_PREFIX = ".tmp-"
@@ -80,17 +79,15 @@ def _office_type(data: bytes) -> str | None:
     return None
 
 
-def _refusal(name: str, data: bytes) -> str:
-    """Why a file is refused, as precisely as its first bytes allow."""
+def _refusal(data: bytes) -> str:
+    """The code saying why a file is refused, as precisely as its first bytes allow."""
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        why = "is an old Word/Excel 97-2003 file (.doc/.xls); save it as DOCX, XLSX or PDF"
-    elif data.startswith(b"PK\x03\x04"):
-        why = "is a ZIP archive that is not a DOCX, XLSX or ODT document"
-    elif data.startswith(b"MZ") or data.startswith(b"\x7fELF"):
-        why = "is a program, not a document"
-    else:
-        why = f"is not a {ACCEPTED} file (judged by its content, not its name)"
-    return f"{name!r} {why}"
+        return "evidence.old_office"
+    if data.startswith(b"PK\x03\x04"):
+        return "evidence.foreign_zip"
+    if data.startswith(b"MZ") or data.startswith(b"\x7fELF"):
+        return "evidence.program"
+    return "evidence.unknown_type"
 
 
 def safe_filename(name: str | None, content_type: str | None = None) -> str:
@@ -110,16 +107,16 @@ def check_link(url: str) -> str:
     """An http(s) URL with a host, stripped; anything else → InvalidInput."""
     url = (url or "").strip()
     if not url:
-        raise InvalidInput("the link is empty")
+        raise InvalidInput("link.empty")
     if len(url) > MAX_LINK:
-        raise InvalidInput(f"the link is {len(url)} characters long; the limit is {MAX_LINK}")
+        raise InvalidInput("link.too_long", n=len(url), max=MAX_LINK)
     if any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in url):
-        raise InvalidInput(f"the link {url[:80]!r} contains spaces or control characters")
+        raise InvalidInput("link.spaces", url=url[:80])
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
-        raise InvalidInput(f"only http(s) links are accepted, not {url[:80]!r}")
+        raise InvalidInput("link.scheme", url=url[:80])
     if not parts.hostname:
-        raise InvalidInput(f"the link {url[:80]!r} has no host")
+        raise InvalidInput("link.no_host", url=url[:80])
     return url
 
 
@@ -142,12 +139,14 @@ class EvidenceStore:
         """Refuse empty, oversized or unaccepted files; nothing is written."""
         shown = safe_filename(name)
         if not data:
-            raise InvalidInput(f"{shown!r} is empty")
+            raise InvalidInput("evidence.empty_file", name=shown)
         if len(data) > self.max_bytes:
-            raise InvalidInput(f"{shown!r}: file is {_mb(len(data))}; the limit is {_mb(self.max_bytes)}")
+            raise InvalidInput(
+                "evidence.too_large", name=shown, size=_mb(len(data)), limit=_mb(self.max_bytes)
+            )
         content_type = sniff_type(data)
         if content_type is None:
-            raise InvalidInput(_refusal(shown, data))
+            raise InvalidInput(_refusal(data), name=shown)
         return CheckedFile(
             safe_filename(name, content_type), content_type, len(data), hashlib.sha256(data).hexdigest(), data
         )
@@ -155,7 +154,7 @@ class EvidenceStore:
     def path_of(self, sha: str) -> Path:
         """Where a file lives; the hash is validated so it can never walk out of the root."""
         if not isinstance(sha, str) or not SHA256.fullmatch(sha):
-            raise InvalidInput("an evidence file is named by 64 lowercase hex characters")
+            raise InvalidInput("evidence.bad_sha")
         return self.root / sha[:2] / sha
 
     def put(self, data: bytes) -> str:
@@ -187,7 +186,7 @@ class EvidenceStore:
         try:
             return path.open("rb")
         except FileNotFoundError:
-            raise NotFound(f"evidence file {sha} not found") from None
+            raise NotFound("not_found", what="evidence file", id=sha) from None
 
     def exists(self, sha: str) -> bool:
         return self.path_of(sha).is_file()
@@ -229,16 +228,14 @@ def withdraw_evidence(session: Session, actor: Actor, evidence_id: int, today: d
     while the submission is not accepted, or the secretariat/admin at any time."""
     ev = session.get(Evidence, evidence_id)
     if ev is None:
-        raise NotFound(f"evidence {evidence_id} not found")
+        raise NotFound("not_found", what="evidence", id=evidence_id)
     sub = session.get(Submission, ev.submission_id)
-    cp = get_checkpoint(session, actor, sub.checkpoint_id, f"evidence {evidence_id}")
+    cp = get_checkpoint(session, actor, sub.checkpoint_id, ("evidence", evidence_id))
     if actor.role not in (Role.secretariat, Role.admin):
         if actor.role != Role.focal or actor.agency_id != sub.agency_id:
-            raise PermissionDenied(
-                "only the submitting agency's focal point or the secretariat may withdraw evidence"
-            )
+            raise PermissionDenied("evidence.withdraw_not_allowed")
         if sub.status == SubmissionStatus.accepted:
-            raise Conflict("the submission was accepted; ask the secretariat to withdraw its evidence")
+            raise Conflict("evidence.withdraw_accepted")
     # guarded: two withdrawals racing leave one event
     done = session.execute(
         update(Evidence)
@@ -247,7 +244,7 @@ def withdraw_evidence(session: Session, actor: Actor, evidence_id: int, today: d
         .execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
-        raise Conflict(f"evidence {evidence_id} is already withdrawn")
+        raise Conflict("evidence.already_withdrawn", id=evidence_id)
     session.refresh(ev)
     audit.record(
         session,

@@ -25,16 +25,15 @@ def request_extension(
     require_focal_of(actor, cp.agency_id)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("give a reason for the extension")
+        raise InvalidInput("extension.reason_missing")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is {len(reason)} characters long; the limit is {MAX_REASON}")
+        raise InvalidInput("extension.reason_too_long", n=len(reason), max=MAX_REASON)
     if requested_due <= cp.due_date:
         raise InvalidInput(
-            f"the new due date {requested_due:%d/%m/%Y} must be after the current one "
-            f"({cp.due_date:%d/%m/%Y})"
+            "extension.not_later", new=f"{requested_due:%d/%m/%Y}", current=f"{cp.due_date:%d/%m/%Y}"
         )
     if cp.state in CLOSED:
-        raise Conflict(f"checkpoint {cp.id} is {cp.state}; nothing to extend")
+        raise Conflict("extension.closed", id=cp.id, state=cp.state)
     lock_checkpoint(session, cp.id)  # two requests racing: the second waits, then sees the first
     pending = session.exec(
         select(ExtensionRequest.id).where(
@@ -42,7 +41,7 @@ def request_extension(
         )
     ).first()
     if pending is not None:
-        raise Conflict(f"extension request {pending} for this checkpoint is still pending")
+        raise Conflict("extension.pending", id=pending)
     req = ExtensionRequest(
         checkpoint_id=cp.id,
         requested_by=actor.user_id,
@@ -76,23 +75,24 @@ def decide_extension(
     """Approve (the due date moves; the original stays for on-time figures) or refuse."""
     req = session.get(ExtensionRequest, request_id)
     if req is None:
-        raise NotFound(f"extension request {request_id} not found")
-    cp = get_checkpoint(session, actor, req.checkpoint_id, f"extension request {request_id}")
+        raise NotFound("not_found", what="extension request", id=request_id)
+    cp = get_checkpoint(session, actor, req.checkpoint_id, ("extension request", request_id))
     require_role(actor, Role.secretariat, Role.admin)
     note = (note or "").strip()
     if len(note) > MAX_REASON:
-        raise InvalidInput(f"the note is {len(note)} characters long; the limit is {MAX_REASON}")
+        raise InvalidInput("extension.note_too_long", n=len(note), max=MAX_REASON)
     session.refresh(req)
     if req.status != "pending":
-        raise Conflict(f"extension request {req.id} was already {req.status}")
+        raise Conflict("extension.already_decided", id=req.id, state=req.status)
     before = {"status": req.status, "due_date": cp.due_date, "version": cp.version}
     if approve:
         if cp.state in CLOSED:
-            raise Conflict(f"checkpoint {cp.id} is {cp.state}; refuse the request instead")
+            raise Conflict("extension.approve_closed", id=cp.id, state=cp.state)
         if req.requested_due <= cp.due_date:
             raise Conflict(
-                f"the checkpoint is already due {cp.due_date:%d/%m/%Y}, not before "
-                f"the requested {req.requested_due:%d/%m/%Y}"
+                "extension.already_later",
+                current=f"{cp.due_date:%d/%m/%Y}",
+                new=f"{req.requested_due:%d/%m/%Y}",
             )
         # the escalation ladder keys on due_date, so it restarts from the new date
         change_checkpoint(session, cp, None, due_date=req.requested_due)
@@ -104,7 +104,7 @@ def decide_extension(
         .execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
-        raise Conflict(f"extension request {req.id} was decided by someone else meanwhile")
+        raise Conflict("extension.decided_meanwhile", id=req.id)
     session.refresh(req)
     audit.record(
         session,

@@ -64,10 +64,12 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     return or_(Checkpoint.agency_id == actor.agency_id, Checkpoint.task_id.in_(supported))
 
 
-def get_checkpoint(session: Session, actor: Actor, checkpoint_id: int, what: str | None = None) -> Checkpoint:
+def get_checkpoint(
+    session: Session, actor: Actor, checkpoint_id: int, via: tuple[str, object] | None = None
+) -> Checkpoint:
     """The checkpoint, freshly read; NotFound when it does not exist or the actor may not see it.
 
-    Reached through a child record, pass `what` ("submission 7"): the refusal then reads exactly
+    Reached through a child record, pass `via` (("submission", 7)): the refusal then reads exactly
     like that record's own "not found", so it reveals nothing.
     """
     cp = session.exec(
@@ -76,7 +78,8 @@ def get_checkpoint(session: Session, actor: Actor, checkpoint_id: int, what: str
         .execution_options(populate_existing=True)
     ).first()
     if cp is None:
-        raise NotFound(f"{what or f'checkpoint {checkpoint_id}'} not found")
+        what, record_id = via or ("checkpoint", checkpoint_id)
+        raise NotFound("not_found", what=what, id=record_id)
     return cp
 
 
@@ -99,17 +102,14 @@ def change_checkpoint(session: Session, cp: Checkpoint, expected_version: int | 
         .execution_options(synchronize_session=False)
     )
     if session.execute(stmt).rowcount != 1:
-        raise Conflict(f"checkpoint changed since you loaded it (version {expected}); reload and try again")
+        raise Conflict("checkpoint.stale", expected=expected)
     session.refresh(cp)
 
 
 def require_version(cp: Checkpoint, expected_version: int | None) -> None:
     """Refuse a form loaded at another version (checked before the rule's own state checks)."""
     if expected_version is not None and expected_version != cp.version:
-        raise Conflict(
-            f"checkpoint changed since you loaded it (version {expected_version}; it is now "
-            f"at version {cp.version}); reload and try again"
-        )
+        raise Conflict("checkpoint.stale_version", expected=expected_version, current=cp.version)
 
 
 def lock_checkpoint(session: Session, checkpoint_id: int) -> None:
@@ -131,15 +131,15 @@ def _statuses(status: str | Iterable[str] | None) -> list[str] | None:
     wanted = [status] if isinstance(status, str) else list(status)
     unknown = [s for s in wanted if s not in set(Status)]
     if unknown:
-        raise InvalidInput(f"unknown status {', '.join(unknown)}; one of {', '.join(Status)}")
+        raise InvalidInput("list.unknown_status", unknown=", ".join(unknown), allowed=", ".join(Status))
     return wanted
 
 
 def _page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        raise InvalidInput("list.limit", max=MAX_PAGE)
     if offset < 0:
-        raise InvalidInput("offset must not be negative")
+        raise InvalidInput("list.offset")
 
 
 def _rows(
@@ -181,7 +181,7 @@ def list_checkpoints(
     """Checkpoints an agency leads (agency users: their own), filtered by computed status and due date."""
     if not actor.sees_all:
         agency_id = actor.agency_id if agency_id is None else agency_id
-        require_agency_visible(actor, {agency_id}, f"agency {agency_id}")
+        require_agency_visible(actor, {agency_id}, ("agency", agency_id))
     where = [] if agency_id is None else [Checkpoint.agency_id == agency_id]
     return _rows(session, today, where, status, due_from, due_to, limit, offset)
 
@@ -200,8 +200,8 @@ def supported_checkpoints(
     """Other agencies' checkpoints on tasks that `agency_id` supports (phối hợp)."""
     agency_id = actor.agency_id if agency_id is None else agency_id
     if agency_id is None:
-        raise InvalidInput("name the supporting agency (agency_id)")
-    require_agency_visible(actor, {agency_id}, f"agency {agency_id}")
+        raise InvalidInput("list.supporting_agency")
+    require_agency_visible(actor, {agency_id}, ("agency", agency_id))
     supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
     where = [Checkpoint.task_id.in_(supported), Checkpoint.agency_id != agency_id]
     return _rows(session, today, where, status, due_from, due_to, limit, offset)

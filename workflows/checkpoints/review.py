@@ -49,9 +49,9 @@ def return_submission(
     sub, cp = _reviewable(session, actor, submission_id, expected_version)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("say why the report is returned (the reason is sent to the agency)")
+        raise InvalidInput("review.reason_missing")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is {len(reason)} characters long; the limit is {MAX_REASON}")
+        raise InvalidInput("review.reason_too_long", n=len(reason), max=MAX_REASON)
     return _decide(
         session,
         actor,
@@ -70,15 +70,15 @@ def _reviewable(
 ) -> tuple[Submission, Checkpoint]:
     sub = session.get(Submission, submission_id)
     if sub is None:
-        raise NotFound(f"submission {submission_id} not found")
-    cp = get_checkpoint(session, actor, sub.checkpoint_id, f"submission {submission_id}")
+        raise NotFound("not_found", what="submission", id=submission_id)
+    cp = get_checkpoint(session, actor, sub.checkpoint_id, ("submission", submission_id))
     require_role(actor, Role.secretariat, Role.admin)
     if sub.kind != SubmissionKind.report:
-        raise Conflict("contributions of supporting agencies are not reviewed")
+        raise Conflict("review.contribution")
     require_version(cp, expected_version)
     session.refresh(sub)  # another reviewer may have decided since this session read it
     if sub.status != SubmissionStatus.pending or cp.state != CheckpointState.submitted:
-        raise Conflict(f"submission {sub.id} was already {sub.status}; only a pending report can be reviewed")
+        raise Conflict("review.already_decided", id=sub.id, state=sub.status)
     return sub, cp
 
 

@@ -35,13 +35,13 @@ def _checked_input(
     """Validate everything before anything is written (bad input leaves no trace)."""
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise InvalidInput(f"the note is {len(note)} characters long; the limit is {MAX_NOTE}")
+        raise InvalidInput("submission.note_too_long", n=len(note), max=MAX_NOTE)
     if len(files) + len(links) > MAX_ITEMS:
-        raise InvalidInput(f"at most {MAX_ITEMS} files and links per submission")
+        raise InvalidInput("submission.too_many_items", max=MAX_ITEMS)
     checked = [store.check_file(name, data) for name, data in files]
     urls = [check_link(url) for url in links]
     if not note and not checked and not urls:
-        raise InvalidInput("write a progress note or attach at least one file or link")
+        raise InvalidInput("submission.empty")
     return note, checked, urls
 
 
@@ -69,11 +69,9 @@ def submit_report(
     note, checked, urls = _checked_input(store, note, files, links)
     require_version(cp, expected_version)
     if cp.state not in SUBMITTABLE:
-        raise Conflict(
-            f"checkpoint {cp.id} is {cp.state}; only an open or returned checkpoint can be submitted"
-        )
+        raise Conflict("submission.not_open", id=cp.id, state=cp.state)
     if session.get(Task, cp.task_id).withdrawn:
-        raise Conflict(f"the task of checkpoint {cp.id} was withdrawn from the plan")
+        raise Conflict("submission.task_withdrawn", id=cp.id)
     before = {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version}
     rounds = session.exec(
         select(func.count())
@@ -127,14 +125,14 @@ def add_contribution(
     """A supporting agency's focal point adds input to the lead's checkpoint (state unchanged)."""
     cp = get_checkpoint(session, actor, checkpoint_id)
     if actor.role != Role.focal:
-        raise PermissionDenied("only a focal point of a supporting agency may add a contribution")
+        raise PermissionDenied("contribution.not_focal")
     if actor.agency_id == cp.agency_id:
-        raise PermissionDenied("the lead agency submits a report; contributions are for supporting agencies")
+        raise PermissionDenied("contribution.is_lead")
     if actor.agency_id not in supporting_agency_ids(session, cp.task_id):
-        raise PermissionDenied("your agency does not support this task")
+        raise PermissionDenied("contribution.not_supporting")
     note, checked, urls = _checked_input(store, note, files, links)
     if cp.state in CLOSED:
-        raise Conflict(f"checkpoint {cp.id} is {cp.state}; it takes no more contributions")
+        raise Conflict("contribution.closed", id=cp.id, state=cp.state)
     previous = session.exec(
         select(func.count())
         .select_from(Submission)

@@ -63,40 +63,27 @@ RUNG_NAMES = tuple(r.rung for r in DEFAULT_LADDER)
 def validate_ladder(raw: Any) -> tuple[Rung, ...]:
     """Check a ladder given as JSON data; raise InvalidInput naming the first fault."""
     if not isinstance(raw, list) or not raw:
-        raise InvalidInput("a ladder is a non-empty list of {rung, offset_days, audience}")
+        raise InvalidInput("ladder.not_a_list")
     rungs: list[Rung] = []
     for i, item in enumerate(raw, 1):
         if not isinstance(item, dict) or set(item) != {"rung", "offset_days", "audience"}:
-            raise InvalidInput(f"rung {i}: expected exactly the keys rung, offset_days, audience")
+            raise InvalidInput("ladder.keys", i=i)
         name, offset, audience = item["rung"], item["offset_days"], item["audience"]
         if name not in RUNG_NAMES:
-            raise InvalidInput(
-                f"rung {i}: name {name!r} must be one of {', '.join(RUNG_NAMES)} "
-                "(the rungs with mail templates)"
-            )
+            raise InvalidInput("ladder.rung_name", i=i, name=name, allowed=", ".join(RUNG_NAMES))
         if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 366:
-            raise InvalidInput(
-                f"rung {name!r}: offset_days {offset!r} must be a whole number of days "
-                "within a year of the due date"
-            )
+            raise InvalidInput("ladder.offset", name=name, offset=offset)
         parts = audience.split(",") if isinstance(audience, str) else []
         if not parts or any(p not in AUDIENCES for p in parts) or len(set(parts)) != len(parts):
             raise InvalidInput(
-                f"rung {name!r}: audience {audience!r} must be one or more of "
-                f"{', '.join(sorted(AUDIENCES))} joined by ','"
+                "ladder.audience", name=name, audience=audience, allowed=", ".join(sorted(AUDIENCES))
             )
         if len(audience) > AUDIENCE_WIDTH:
-            raise InvalidInput(
-                f"rung {name!r}: audience {audience!r} is longer than {AUDIENCE_WIDTH} "
-                "characters (the outbox column); name fewer roles"
-            )
+            raise InvalidInput("ladder.audience_width", name=name, audience=audience, max=AUDIENCE_WIDTH)
         if any(r.rung == name for r in rungs):
-            raise InvalidInput(f"rung {name!r} appears twice")
+            raise InvalidInput("ladder.duplicate", name=name)
         if rungs and offset <= rungs[-1].offset_days:
-            raise InvalidInput(
-                f"rung {name!r}: offset {offset} must be greater than the previous "
-                f"rung's ({rungs[-1].offset_days})"
-            )
+            raise InvalidInput("ladder.order", name=name, offset=offset, previous=rungs[-1].offset_days)
         rungs.append(Rung(name, offset, audience))
     return tuple(rungs)
 
@@ -108,7 +95,7 @@ def ladder_of(plan: Plan) -> tuple[Rung, ...]:
     try:
         return validate_ladder(plan.ladder)
     except InvalidInput as exc:
-        raise InvalidInput(f"plan {plan.id} ({plan.number}) has an invalid escalation ladder: {exc}") from exc
+        raise InvalidInput("ladder.stored_invalid", id=plan.id, number=plan.number, reason=str(exc)) from exc
 
 
 def windows(ladder: tuple[Rung, ...], today: date) -> list[RungWindow]:
@@ -128,7 +115,7 @@ def set_plan_ladder(session: Session, actor: Actor, plan_id: int, raw: list[dict
     require_role(actor, "secretariat", "admin")
     plan = session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     ladder = DEFAULT_LADDER if raw is None else validate_ladder(raw)
     before = plan.ladder
     plan.ladder = None if raw is None else [r.as_dict() for r in ladder]

@@ -31,16 +31,16 @@ SYSTEM = Actor(user_id=None, role="system", label="system")
 def require_role(actor: Actor, *roles: str) -> None:
     """Refuse unless the actor has one of `roles`."""
     if actor.role not in roles:
-        raise PermissionDenied(f"role {actor.role!r} may not do this (needs {', '.join(roles)})")
+        raise PermissionDenied("role.not_allowed", role=actor.role, needs=", ".join(roles))
 
 
-def require_agency_visible(actor: Actor, agency_ids: set[int], what: str) -> None:
+def require_agency_visible(actor: Actor, agency_ids: set[int], record: tuple[str, object]) -> None:
     """404 for an agency user asking about another agency's record (no existence leak)."""
     if not actor.sees_all and actor.agency_id not in agency_ids:
-        raise NotFound(f"{what} not found")
+        raise NotFound("not_found", what=record[0], id=record[1])
 
 
 def require_focal_of(actor: Actor, agency_id: int) -> None:
     """Only a focal point of `agency_id` may act for it."""
     if actor.role != Role.focal or actor.agency_id != agency_id:
-        raise PermissionDenied("only a focal point of the responsible agency may do this")
+        raise PermissionDenied("focal.not_lead")

@@ -23,28 +23,25 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
     require_role(actor, Role.admin, "system")
     username = (data.username or "").strip()
     if not USERNAME.fullmatch(username):
-        raise InvalidInput("username must be 3–80 letters, digits or . _ @ - (no spaces)")
+        raise InvalidInput("user.username_invalid")
     if data.role not in set(Role):
-        raise InvalidInput(f"unknown role {data.role!r}; one of {', '.join(r.value for r in Role)}")
+        raise InvalidInput("user.role_unknown", role=data.role, allowed=", ".join(r.value for r in Role))
     _check_password(data.password)
     if data.role in AGENCY_ROLES:
         if data.agency_id is None:
-            raise InvalidInput(f"a {data.role} user must belong to an agency (agency_id)")
+            raise InvalidInput("user.needs_agency", role=data.role)
         agency = session.get(Agency, data.agency_id)
         if agency is None:
-            raise InvalidInput(f"agency {data.agency_id} does not exist")
+            raise InvalidInput("user.agency_missing", id=data.agency_id)
         if not agency.active:
-            raise InvalidInput(
-                f"agency {agency.name!r} is inactive (merged or renamed); "
-                f"use its successor {agency.successor_id}"
-            )
+            raise InvalidInput("user.agency_inactive", name=agency.name, successor=agency.successor_id)
     elif data.agency_id is not None:
-        raise InvalidInput(f"a {data.role} user sees every agency and must not be bound to one")
+        raise InvalidInput("user.no_agency_for_role", role=data.role)
     email = (data.email or "").strip() or None
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise InvalidInput(f"{email!r} is not an email address")
+        raise InvalidInput("user.email_invalid", email=email)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise Conflict(f"username {username!r} is taken")
+        raise Conflict("user.username_taken", username=username)
     user = User(
         username=username,
         full_name=(data.full_name or "").strip(),
@@ -57,7 +54,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent create won the race for the username
-        raise Conflict(f"username {username!r} is taken") from exc
+        raise Conflict("user.username_taken", username=username) from exc
     audit.record(
         session,
         actor,
@@ -90,9 +87,9 @@ def set_password(
     user = _get_user(session, user_id)
     if actor.role != Role.admin:
         if actor.user_id != user_id:
-            raise PermissionDenied("only an admin may set another user's password")
+            raise PermissionDenied("user.password_other")
         if current_password is None or not verify_password(user.password_hash, current_password):
-            raise PermissionDenied("the current password is wrong")
+            raise PermissionDenied("user.password_wrong")
     _check_password(new_password)
     user.password_hash = hash_password(new_password)
     session.add(user)
@@ -107,9 +104,9 @@ def deactivate(session: Session, actor: Actor, user_id: int) -> User:
     require_role(actor, Role.admin)
     user = _get_user(session, user_id)
     if user.id == actor.user_id:
-        raise InvalidInput("you cannot deactivate your own account")
+        raise InvalidInput("user.deactivate_self")
     if not user.active:
-        raise Conflict(f"user {user.username!r} is already inactive")
+        raise Conflict("user.already_inactive", username=user.username)
     user.active = False
     session.add(user)
     session.flush()
@@ -120,12 +117,12 @@ def deactivate(session: Session, actor: Actor, user_id: int) -> User:
 def _get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"user {user_id} not found")
+        raise NotFound("not_found", what="user", id=user_id)
     return user
 
 
 def _check_password(password: str | None) -> None:
     if password is None or len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput("user.password_short", min=MIN_PASSWORD)
     if len(password) > 200:
-        raise InvalidInput("the password is longer than 200 characters")
+        raise InvalidInput("user.password_long")

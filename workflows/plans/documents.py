@@ -24,6 +24,8 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from workflows.kernel.errors import InvalidInput
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # XML inside a .docx compresses ~10-20x; this bounds what a small "zip bomb" could expand to.
 MAX_DOCX_EXPANSION = 10
@@ -43,10 +45,6 @@ _SPACE_FIXES = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff")) | dict.
 )
 # C0/C1 controls except tab, newline, carriage return, vertical tab and form feed.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_SAVE_AS_UTF8 = (
-    "legacy Vietnamese encodings (TCVN3/ABC, VNI, Windows-1258) cannot be detected reliably; "
-    "open the file in an editor and save it as UTF-8"
-)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -70,8 +68,8 @@ _SKIPPED_TAGS = frozenset(
 )
 
 
-class PlanDocumentError(ValueError):
-    """A file that cannot be a plan; message says precisely why (English)."""
+class PlanDocumentError(InvalidInput):
+    """A file that cannot be a plan; its code says precisely why."""
 
 
 def read_plan_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -86,7 +84,7 @@ def read_plan_document(data: bytes, filename: str, *, max_bytes: int = DEFAULT_M
     """Convert .txt/.docx/.pdf bytes to parser text."""
     _check_size(len(data), max_bytes)
     if not data.strip():
-        raise PlanDocumentError("empty document")
+        raise PlanDocumentError("document.empty")
     kind = _sniff(data)
     _check_extension(kind, Path(filename).suffix.lower())
     if kind == "pdf":
@@ -101,7 +99,7 @@ def read_plan_document(data: bytes, filename: str, *, max_bytes: int = DEFAULT_M
 def _check_size(size: int, max_bytes: int) -> None:
     """Refuse files above the size cap."""
     if size > max_bytes:
-        raise PlanDocumentError(f"file too large: {size} bytes, the limit is {max_bytes} bytes")
+        raise PlanDocumentError("document.too_large", size=size, max=max_bytes)
 
 
 def _sniff(data: bytes) -> str:
@@ -112,22 +110,18 @@ def _sniff(data: bytes) -> str:
     if data.startswith(_ZIP_MAGICS):
         return "zip"
     if data.startswith(_OLE2_MAGIC):
-        raise PlanDocumentError(
-            "legacy Word 97-2003 (.doc) or other OLE2 Office file is not supported; save it as .docx"
-        )
+        raise PlanDocumentError("document.legacy_doc")
     if data.lstrip().startswith(_RTF_MAGIC):
-        raise PlanDocumentError("RTF documents are not supported; save the file as .docx")
+        raise PlanDocumentError("document.rtf")
     return "text"
 
 
 def _check_extension(kind: str, suffix: str) -> None:
     """Refuse a .pdf/.docx name whose content is not a PDF/ZIP at all."""
     if suffix == ".pdf" and kind == "text":
-        raise PlanDocumentError("file is named .pdf but its content does not start with %PDF- (not a PDF)")
+        raise PlanDocumentError("document.pdf_named")
     if suffix == ".docx" and kind == "text":
-        raise PlanDocumentError(
-            "file is named .docx but is not a ZIP archive, so it is not a Word .docx document"
-        )
+        raise PlanDocumentError("document.docx_named")
 
 
 # --- plain text -------------------------------------------------------------------------------
@@ -148,38 +142,30 @@ def _decode(data: bytes) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise PlanDocumentError(
-                    f"not {codec.upper()} text despite its byte-order mark: {exc.reason}"
-                ) from exc
+                raise PlanDocumentError("document.bad_bom", codec=codec.upper(), reason=exc.reason) from exc
     data = data.removeprefix(_UTF8_BOM)
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise PlanDocumentError(
-            f"binary content: NUL byte at offset {nul} (not a text file, or UTF-16 without a byte-order mark)"
-        )
+        raise PlanDocumentError("document.nul_byte", at=nul)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = data[exc.start]
-        raise PlanDocumentError(
-            f"not UTF-8 text: invalid byte 0x{bad:02x} at offset {exc.start}; {_SAVE_AS_UTF8}"
-        ) from None
+        raise PlanDocumentError("document.not_utf8", byte=f"0x{bad:02x}", at=exc.start) from None
 
 
 def _refuse_control_chars(text: str) -> None:
     """Refuse text where control characters (other than tab/newline/page breaks) are frequent."""
     controls = sum(1 for _ in _CONTROL_CHARS.finditer(text))
     if controls > CONTROL_CHAR_MAX_SHARE * len(text):
-        raise PlanDocumentError(
-            f"binary content: {controls} control characters in {len(text)} characters (not a text file)"
-        )
+        raise PlanDocumentError("document.controls", controls=controls, length=len(text))
 
 
 def _refuse_markup(text: str) -> None:
     """Refuse HTML/XML saved under a text name (old portals serve 'Word' files that are HTML)."""
     head = text.lstrip("\ufeff \t\r\n")[:200].lower()
     if head.startswith(("<!doctype html", "<html", "<?xml")):
-        raise PlanDocumentError("HTML/XML markup, not plain text; open it in Word and save it as .docx")
+        raise PlanDocumentError("document.markup")
 
 
 # --- Word .docx -------------------------------------------------------------------------------
@@ -193,9 +179,7 @@ def _docx_text(data: bytes, max_bytes: int) -> str:
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError/ValueError/lxml errors
-        raise PlanDocumentError(
-            f"damaged or unsupported Word document: {type(exc).__name__}: {exc}"
-        ) from None
+        raise PlanDocumentError("document.bad_docx", reason=f"{type(exc).__name__}: {exc}") from None
     return "\n".join(_block_lines(body))
 
 
@@ -207,26 +191,24 @@ def _check_docx_container(data: bytes, max_bytes: int) -> None:
             names = {info.filename for info in infos}
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise PlanDocumentError(f"damaged ZIP archive: {exc}") from None
+        raise PlanDocumentError("document.bad_zip", reason=str(exc)) from None
     if "word/document.xml" not in names:
-        raise PlanDocumentError(_foreign_zip_message(names, mimetype))
+        raise _foreign_zip(names, mimetype)
     expanded = sum(info.file_size for info in infos)
     if expanded > MAX_DOCX_EXPANSION * max_bytes:
-        raise PlanDocumentError(
-            f"Word document expands to {expanded} bytes, over the limit of {MAX_DOCX_EXPANSION * max_bytes}"
-        )
+        raise PlanDocumentError("document.zip_bomb", size=expanded, max=MAX_DOCX_EXPANSION * max_bytes)
 
 
-def _foreign_zip_message(names: set[str], mimetype: bytes) -> str:
+def _foreign_zip(names: set[str], mimetype: bytes) -> PlanDocumentError:
     """Say what a ZIP without word/document.xml most likely is."""
     if "xl/workbook.xml" in names:
-        return "ZIP archive is an Excel workbook (.xlsx), not a Word document (no word/document.xml)"
+        return PlanDocumentError("document.xlsx")
     if "ppt/presentation.xml" in names:
-        return "ZIP archive is a PowerPoint presentation (.pptx), not a Word document (no word/document.xml)"
+        return PlanDocumentError("document.pptx")
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         kind = mimetype.decode("ascii", "replace").rsplit(".", 1)[-1]
-        return f"ZIP archive is an OpenDocument {kind} file (.odt/.ods), not .docx; save it as .docx"
-    return "ZIP archive is not a Word .docx document (no word/document.xml)"
+        return PlanDocumentError("document.opendocument", kind=kind)
+    return PlanDocumentError("document.foreign_zip")
 
 
 def _block_lines(container) -> list[str]:
@@ -294,7 +276,7 @@ def _pdf_text(data: bytes) -> str:
     pages = _pdf_page_texts(data)
     text = "\n".join(_drop_page_number(page, number) for number, page in enumerate(pages, 1))
     if not text.strip():
-        raise PlanDocumentError("PDF has no text layer (scanned?); OCR is not supported")
+        raise PlanDocumentError("document.pdf_no_text")
     return text
 
 
@@ -310,15 +292,15 @@ def _pdf_page_texts(data: bytes) -> list[str]:
     except PlanDocumentError:
         raise
     except DependencyError as exc:
-        raise PlanDocumentError(f"PDF needs a missing decryption library: {exc}") from None
+        raise PlanDocumentError("document.pdf_crypto", reason=str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - pypdf raises many exception types on malformed files
-        raise PlanDocumentError(f"damaged PDF: {type(exc).__name__}: {exc}") from None
+        raise PlanDocumentError("document.pdf_damaged", reason=f"{type(exc).__name__}: {exc}") from None
 
 
 def _unlock(reader) -> None:
     """Open PDFs that only carry an owner password (common for 'no copy' government PDFs)."""
     if reader.is_encrypted and not reader.decrypt(""):
-        raise PlanDocumentError("PDF is password-protected; remove the password and upload it again")
+        raise PlanDocumentError("document.pdf_password")
 
 
 _PAGE_NUMBER = re.compile(r"(?:-\s*)?(?:trang\s+)?(\d{1,4})(?:\s*/\s*\d{1,4})?(?:\s*-)?", re.IGNORECASE)
@@ -352,5 +334,5 @@ def _finish(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_SPACE_FIXES)
     lines = [line.rstrip() for line in text.split("\n")]
     if not any(lines):
-        raise PlanDocumentError("empty document")
+        raise PlanDocumentError("document.empty")
     return "\n".join(lines).strip("\n") + "\n"

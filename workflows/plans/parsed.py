@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from workflows.kernel.errors import InvalidInput
 
-class PlanFormatError(ValueError):
+
+class PlanFormatError(InvalidInput):
     """The text is not a plan the parser can read (empty, no number, no sections, ...)."""
 
 

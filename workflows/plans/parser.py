@@ -75,7 +75,7 @@ MALFORMED_ROW = "table row has a different number of cells than its header"
 def parse_plan(text: str, registry: Registry) -> ParsedPlan:
     """Parse a plan text into its structured form (raises PlanFormatError for a non-plan)."""
     if not isinstance(text, str) or not text.strip():
-        raise PlanFormatError("plan text is empty")
+        raise PlanFormatError("plan.empty")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return _PlanParser(text, registry).run()
@@ -98,7 +98,7 @@ class _PlanParser:
         doc = parse_structure(self.text)
         meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text))
         if not doc.sections:
-            raise PlanFormatError("no sections found: expected headings such as 'I. MỤC TIÊU' or '1. …'")
+            raise PlanFormatError("plan.no_sections")
         year_m = re.search(r"nam\s+(\d{4})", fold(meta.title))
         year = int(year_m.group(1)) if year_m else meta.issued_on.year
         self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)

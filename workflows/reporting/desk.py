@@ -378,7 +378,7 @@ def plan_tasks(session: Session, actor: Actor, today: date, plan_id: int) -> lis
     `visible` says whether the actor may open it (its own, a supported task, or sees all).
     """
     if session.get(Plan, plan_id) is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     supported = set()
     if not actor.sees_all and actor.agency_id is not None:
         supported = set(

@@ -89,7 +89,7 @@ def parse_quarter(text: str, default_year: int) -> tuple[int, int]:
     """'2023-Q2', 'Q2/2023', 'Q2' or '2' → (2023, 2); refuses anything else."""
     m = _QUARTER.match(text or "")
     if not m or (m.group(1) and m.group(3)):
-        raise InvalidInput(f"quarter {text!r} is not like 2023-Q2, Q2/2023 or 2")
+        raise InvalidInput("export.quarter_invalid", text=text)
     return int(m.group(1) or m.group(3) or default_year), int(m.group(2))
 
 
@@ -110,7 +110,7 @@ def quarterly_rows(
     """Checkpoints of `plan_id` originally due in the quarter, with status and evidence counts."""
     require_role(actor, *EXPORT_ROLES)
     if session.get(Plan, plan_id) is None:
-        raise NotFound("plan not found")
+        raise NotFound("not_found", what="plan", id=plan_id)
     first, last = quarter_bounds(year, quarter)
     evidence = (
         select(Submission.checkpoint_id, func.count(Evidence.id).label("n"))

@@ -60,12 +60,12 @@ def inbox_agency_id(actor: Actor, agency_id: int | None) -> int:
     """The agency whose inbox `actor` may read: their own, or any for those who see all."""
     if not actor.sees_all:
         if actor.agency_id is None:
-            raise InvalidInput("this account belongs to no agency")
+            raise InvalidInput("account.no_agency")
         if agency_id is not None and agency_id != actor.agency_id:
-            raise NotFound("agency not found")
+            raise NotFound("not_found", what="agency", id=agency_id)
         return actor.agency_id
     if agency_id is None:
-        raise InvalidInput("choose an agency")
+        raise InvalidInput("agency.choose")
     return agency_id
 
 
@@ -80,7 +80,7 @@ def agency_inbox(
     agency_id = inbox_agency_id(actor, agency_id)
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise NotFound("agency not found")
+        raise NotFound("not_found", what="agency", id=agency_id)
     inbox = Inbox(agency_id=agency.id, agency_name=agency.name)
     soon = today + timedelta(days=horizon_days)
     still_open = status_expr(today).in_(OPEN_STATUSES)

@@ -27,7 +27,7 @@ def _today(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(f"today {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise InvalidInput("form.today_invalid", text=value) from exc
 
 
 def _only_os_errors(task, task_run, state) -> bool:

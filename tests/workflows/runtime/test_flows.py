@@ -69,7 +69,7 @@ def test_plan_file_read_retries_only_on_os_errors(tmp_path):
     from workflows.plans.documents import PlanDocumentError
 
     assert flows._only_os_errors(None, None, Failed(data=FileNotFoundError("share offline")))
-    assert not flows._only_os_errors(None, None, Failed(data=PlanDocumentError("not a plan")))
+    assert not flows._only_os_errors(None, None, Failed(data=PlanDocumentError("document.empty")))
     plan = tmp_path / "kh.txt"
     plan.write_text("KẾ HOẠCH\nThực hiện công tác phòng, chống ma túy năm 2023\n", encoding="utf-8")
     assert "phòng, chống ma túy" in flows.read_plan_text.fn(str(plan))

@@ -27,15 +27,15 @@ def parse_meta(text: str, body_start: int) -> PlanMeta:
     folded = fold(header)
     m = NUMBER_RE.search(folded)
     if not m:
-        raise PlanFormatError("no plan number found: expected a header line like 'Số: 23/KH-UBND'")
+        raise PlanFormatError("plan.no_number")
     number = re.sub(r"\s+", "", header[m.start(1) : m.end(1)])
     d = DATE_RE.search(folded)
     if not d:
-        raise PlanFormatError("no date of issue found: expected 'ngày DD tháng MM năm YYYY' in the header")
+        raise PlanFormatError("plan.no_date")
     try:
         issued = date(int(d.group(3)), int(d.group(2)), int(d.group(1)))
     except ValueError as exc:
-        raise PlanFormatError(f"invalid date of issue {d.group(0)!r}: {exc}") from None
+        raise PlanFormatError("plan.bad_date", text=d.group(0), reason=str(exc)) from None
     return PlanMeta(
         number=number, issuer=_issuer(header, folded), issued_on=issued, title=_title(text, header)
     )
