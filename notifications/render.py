@@ -15,6 +15,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from workflows.kernel.text import excerpt
+
 TEMPLATES = Path(__file__).parent / "templates"
 BRAND = "Sơn La – PCMT"  # subject tag: province and the plan's field (phòng, chống ma túy)
 
@@ -82,15 +84,6 @@ def vndate(value: Any) -> str:
     """'2023-02-14' or date(2023, 2, 14) → '14/02/2023' (empty for no date)."""
     d = _as_date(value)
     return f"{d:%d/%m/%Y}" if d else ""
-
-
-def excerpt(value: Any, limit: int = 240) -> str:
-    """The plan's own words, cut at a word boundary to about `limit` characters."""
-    words = " ".join(str(value or "").split())
-    if len(words) <= limit:
-        return words
-    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;:.–-")
-    return cut + " …"
 
 
 def pct(value: Any) -> str:

@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
 from models.agency import Agency
 from models.plan import Plan
-from workflows.agencies.registry import normalize
 from workflows.checkpoints.status import STATUS_LABELS_VI, Status
 from workflows.escalation.ladder import RUNG_NAMES
+from workflows.kernel.text import normalize
 from workflows.reporting.rollups import agency_rollup, plan_rollup
 from workflows.runtime.jobs import run_escalation_sweep
 

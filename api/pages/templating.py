@@ -24,6 +24,7 @@ from workflows.checkpoints.status import STATUS_LABELS_VI, Status
 from workflows.kernel.actors import Actor
 from workflows.kernel.clock import VN
 from workflows.kernel.errors import NotFound
+from workflows.kernel.text import excerpt
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 FLASH_COOKIE = "plantrack_flash"
@@ -58,15 +59,6 @@ def vn_date(value: date | datetime | None) -> str:
 
 def vn_datetime(value: datetime | None) -> str:
     return "—" if value is None else value.astimezone(VN).strftime("%d/%m/%Y %H:%M")
-
-
-def excerpt(text: str | None, limit: int = 240) -> str:
-    """The start of the plan's own words, cut at a word boundary."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + " …"
 
 
 UNRESOLVED_REASONS = {

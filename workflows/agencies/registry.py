@@ -2,63 +2,24 @@
 
 Matching is tolerant of case, diacritics (incl. đ/Đ), tone-mark placement ("Uỷ"/"Ủy",
 "hoá"/"hóa"), spacing, punctuation and hyphen/dash variants: every name is compared in its
-``normalize``-d form. ``fold`` is the length-preserving variant the plan parser uses to find names
-inside a text while keeping exact character offsets.
+``normalize``-d form (`workflows/kernel/text.py`, with ``fold``, the length-preserving variant
+the plan parser uses to find names inside a text while keeping exact character offsets).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-DEFAULT_REGISTRY_PATH = Path(__file__).resolve().parents[2] / "seed_plans" / "agencies_sonla.yaml"
+from workflows.kernel.text import normalize
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-
-
-def _build_fold_table() -> dict[int, str]:
-    """Map every Latin letter with diacritics to its lowercase ASCII base, dashes to '-'."""
-    table: dict[int, str] = {}
-    for code in range(0x00C0, 0x2000):
-        ch = chr(code)
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        if base != ch and len(base) == 1 and "a" <= base <= "z":
-            table[code] = base
-    for ch in "đĐðÐ":
-        table[ord(ch)] = "d"
-    for ch in _DASHES:
-        table[ord(ch)] = "-"
-    for code in range(ord("A"), ord("Z") + 1):
-        table[code] = chr(code).lower()
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_WORD = re.compile(r"[a-z0-9]+")
 # Characters allowed between the words of a name when it is found inside a text.
 NAME_SEPARATOR = r"[\s,\-&./]+"
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip diacritics character by character; the result has the same length."""
-    return text.translate(_FOLD_TABLE)
-
-
-def normalize(text: str) -> str:
-    """Comparison key of a name: folded, punctuation dropped, single spaces."""
-    folded = fold(unicodedata.normalize("NFC", text))
-    return _NON_ALNUM.sub(" ", folded).strip()
-
-
-def name_pattern(name: str) -> str:
-    """Regex (over folded text) that finds ``name`` with any spacing/punctuation between words."""
-    return NAME_SEPARATOR.join(re.escape(w) for w in _WORD.findall(normalize(name)))
+DEFAULT_REGISTRY_PATH = Path(__file__).resolve().parents[2] / "seed_plans" / "agencies_sonla.yaml"
 
 
 @dataclass(frozen=True)

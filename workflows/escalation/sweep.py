@@ -28,6 +28,7 @@ from models.plan import Plan, Task
 from models.types import AwareDateTime, utcnow
 from workflows.escalation.ladder import DEFAULT_LADDER, Rung, ladder_of, windows
 from workflows.kernel.outbox import enqueue_many
+from workflows.kernel.text import excerpt
 
 CLIMBING_STATES = (CheckpointState.open.value, CheckpointState.returned.value)
 EXCERPT_CHARS = 300
@@ -147,8 +148,8 @@ def _queue_mail(session: Session, inserted: list["_Inserted"], today: date) -> l
                     "agency_name": d.name,
                     "plan_number": d.number,
                     "task_ref": d.ref,
-                    "task_title": _excerpt(d.title, TITLE_CHARS),
-                    "task_text": _excerpt(d.text, EXCERPT_CHARS),
+                    "task_title": excerpt(d.title, TITLE_CHARS),
+                    "task_text": excerpt(d.text, EXCERPT_CHARS),
                     "period_label": d.period_label,
                     "due_date": i.due_date.isoformat(),
                     "due_date_vn": i.due_date.strftime("%d/%m/%Y"),
@@ -168,8 +169,3 @@ class _Inserted:
     checkpoint_id: int
     due_date: date
     rung: Rung
-
-
-def _excerpt(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

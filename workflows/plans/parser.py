@@ -43,7 +43,8 @@ import re
 import unicodedata
 from collections import Counter
 
-from workflows.agencies.registry import Registry, fold
+from workflows.agencies.registry import Registry
+from workflows.kernel.text import fold
 from workflows.plans.parsed import (
     ParsedIndicator,
     ParsedPlan,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from workflows.agencies.registry import Registry, fold, load_registry, normalize
+from workflows.agencies.registry import Registry, load_registry
+from workflows.kernel.text import fold, normalize
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workflows.agencies.registry import fold
+from workflows.kernel.text import fold
 from workflows.plans.parsed import Schedule
 from workflows.plans.parsing.text import collapse
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from workflows.agencies.registry import fold
+from workflows.kernel.text import fold
 from workflows.plans.parsed import PlanFormatError, PlanMeta
 from workflows.plans.parsing.text import collapse
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workflows.agencies.registry import normalize
+from workflows.kernel.text import normalize
 from workflows.plans.parsing.text import collapse
 
 COLUMN_NAMES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from workflows.agencies.registry import normalize
+from workflows.kernel.text import normalize
 
 _WS = re.compile(r"\s+")
 _CLAUSE_END = re.compile(r";|:\s|\.\s+(?=\S)|\s\(\d{1,2}\)\s")

@@ -1,0 +1,47 @@
+"""Text helpers every domain uses: folding for comparison, excerpts of the plan's own words."""
+
+import re
+import unicodedata
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Map every Latin letter with diacritics to its lowercase ASCII base, dashes to '-'."""
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x2000):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        if base != ch and len(base) == 1 and "a" <= base <= "z":
+            table[code] = base
+    for ch in "đĐðÐ":
+        table[ord(ch)] = "d"
+    for ch in _DASHES:
+        table[ord(ch)] = "-"
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code).lower()
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics character by character; the result has the same length."""
+    return text.translate(_FOLD_TABLE)
+
+
+def normalize(text: str) -> str:
+    """Comparison key of a name: folded, punctuation dropped, single spaces."""
+    folded = fold(unicodedata.normalize("NFC", text))
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def excerpt(value: object, limit: int = 240) -> str:
+    """The plan's own words on one line, cut at a word boundary to at most `limit` characters."""
+    words = " ".join(str(value or "").split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–-")
+    return cut + " …"
