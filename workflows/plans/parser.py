@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 
 from workflows.agencies.registry import Registry, fold
 from workflows.plans.parsed import (
@@ -56,6 +57,7 @@ from workflows.plans.parsed import (
 from workflows.plans.parsing.assignments import NO_LEAD, SEP, TERM, VAGUE, Assigner, Party, Subject
 from workflows.plans.parsing.deadlines import Calendar, date_of_cell, find_calendar, schedule_for
 from workflows.plans.parsing.indicators import parse_indicators
+from workflows.plans.parsing.layout import Layout, normalise
 from workflows.plans.parsing.meta import parse_meta
 from workflows.plans.parsing.structure import Block, Section, parse_structure
 from workflows.plans.parsing.tables import Cell, find_tables
@@ -78,7 +80,27 @@ def parse_plan(text: str, registry: Registry) -> ParsedPlan:
         raise PlanFormatError("plan.empty")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _PlanParser(text, registry).run()
+    layout = normalise(text)
+    parsed = _PlanParser(layout.text, registry).run()
+    return parsed if layout.identity else _to_source(parsed, layout)
+
+
+def _to_source(parsed: ParsedPlan, layout: Layout) -> ParsedPlan:
+    """Spans and texts of a parse of the logical text, moved back onto the source."""
+    src = layout.source
+
+    def move(span: tuple[int, int]) -> tuple[int, int]:
+        return layout.source_span(*span)
+
+    tasks = []
+    for t in parsed.tasks:
+        s, e = move(t.span)
+        tasks.append(replace(t, span=(s, e), text=src[s:e]))
+    unresolved = []
+    for u in parsed.unresolved:
+        s, e = move(u.span)
+        unresolved.append(replace(u, span=(s, e), text=src[s:e]))
+    return replace(parsed, tasks=tuple(tasks), unresolved=tuple(unresolved))
 
 
 class _PlanParser:
