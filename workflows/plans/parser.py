@@ -44,6 +44,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
+from workflows.agencies.gazetteer import issuer_province, registry_for
 from workflows.agencies.registry import Registry, fold
 from workflows.plans.parsed import (
     ParsedIndicator,
@@ -71,6 +72,7 @@ UNITS_RE = re.compile(r"(?<![a-z])cac\s+don\s+vi(?![a-z])")
 OBJECTIVES_RE = re.compile(r"muc\s+tieu|muc\s+dich|yeu\s+cau")
 IMPLEMENTATION_RE = re.compile(r"to\s+chuc\s+thuc\s+hien")
 INDICATORS_RE = re.compile(r"chi\s+tieu")
+NATIONAL_RE = re.compile(r"chinh\s+phu|thu\s+tuong|quoc\s+hoi|(?<![a-z])bo\s")
 MALFORMED_ROW = "table row has a different number of cells than its header"
 
 
@@ -118,9 +120,11 @@ class _PlanParser:
     def run(self) -> ParsedPlan:
         """Header, structure, duties, tables, then the final ordering."""
         doc = parse_structure(self.text)
-        meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text))
+        self.warnings: list[str] = []
+        meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text), self.warnings)
         if not doc.sections:
             raise PlanFormatError("plan.no_sections")
+        self._use_registry(meta.issuer)
         year_m = re.search(r"nam\s+(\d{4})", fold(meta.title))
         year = int(year_m.group(1)) if year_m else meta.issued_on.year
         self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)
@@ -145,7 +149,24 @@ class _PlanParser:
             tasks=tuple(self._unique(sorted(self.tasks, key=lambda t: t.span[0]))),
             indicators=tuple(indicators),
             unresolved=tuple(sorted(self.unresolved, key=lambda u: (u.span[0], u.span[1]))),
+            warnings=tuple(self.warnings),
         )
+
+    def _use_registry(self, issuer: str) -> None:
+        """A plan of another province (or a national one) is read with the gazetteer's registry.
+
+        The given registry names one province's bodies; applied to another province's plan it would
+        turn "UBND tỉnh" into the wrong province. The local registry wins for its own province.
+        """
+        own = self.registry.province
+        prov = issuer_province(issuer)
+        if prov is not None and (not own or fold(prov.short) != fold(own)):
+            self.registry = registry_for(prov.short)
+        elif prov is None and NATIONAL_RE.search(fold(issuer)):
+            self.registry = registry_for(None)
+        else:
+            return
+        self.assigner = Assigner(self.text, self.folded, self.registry)
 
     # -- sections ---------------------------------------------------------------------------------
     def _role(self, section: Section, sections: list[Section]) -> str:
