@@ -61,7 +61,7 @@ def kind_of(text: str) -> str | None:
         return "position"
     if COLLECTIVE.match(f):
         return "collective"
-    if HEAD.match(f):
+    if HEAD.match(f) and text.strip()[0].isupper():  # "Ban …" names a body, "bản" does not
         if _plural_tail(f) or (text.strip()[0].islower() and not _capitalised_after_head(text)):
             return "collective"
         return "body"

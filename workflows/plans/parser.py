@@ -137,9 +137,7 @@ class _PlanParser:
             if role == "indicators":
                 indicators.extend(parse_indicators(self.text, self.folded, [block], year))
                 continue
-            if block.section.ref not in heading_leads:
-                heading_leads[block.section.ref] = self._heading_leads(block.section)
-            self._block(block, heading_leads[block.section.ref], role == "implementation")
+            self._block(block, self._inherited(block.section, doc.sections, heading_leads), role == "implementation")
         sections = [ParsedSection(s.ref, s.title) for s in doc.sections]
         sections.extend(self._tables())
         self._finish_no_lead()
@@ -183,9 +181,31 @@ class _PlanParser:
         return "implementation" if IMPLEMENTATION_RE.search(title) else "duties"
 
     def _heading_leads(self, section: Section) -> list[Party]:
-        """Agencies a heading itself names as the addressee ("1.1. Sở Y tế")."""
+        """Agencies a heading itself names as the addressee ("1.1. Sở Y tế", "2. Đề nghị MTTQ")."""
         subj = self.assigner.subject(*section.span)
-        return [] if subj.vague else [p for p in subj.leads if p.known]
+        if subj.vague and not subj.leads:
+            return []
+        if not self._names_whole_heading(section, subj):
+            return [p for p in subj.leads if p.known]
+        return subj.leads
+
+    def _names_whole_heading(self, section: Section, subj: Subject) -> bool:
+        """Is the heading nothing but its addressees ("Sở, ban, ngành liên quan")?"""
+        rest = self.folded[subj.end : section.span[1]]
+        return bool(subj.leads) and len(rest.split()) <= 2
+
+    def _inherited(self, section: Section, sections: list[Section], cache: dict[str, list[Party]]):
+        """Leads of the nearest heading, this one or an ancestor, that names its addressee."""
+        by_ref = {s.ref: s for s in sections}
+        ref = section.ref
+        while ref:
+            if ref not in cache:
+                sec = by_ref.get(ref)
+                cache[ref] = self._heading_leads(sec) if sec else []
+            if cache[ref]:
+                return cache[ref]
+            ref = ref.rpartition(".")[0]
+        return []
 
     # -- duties -----------------------------------------------------------------------------------
     def _block(self, block: Block, inherited: list[Party], implementation: bool) -> None:
@@ -297,7 +317,7 @@ class _PlanParser:
         """Every agency that leads or supports a task so far, in registry order, then unknown ones."""
         codes = {p.code for p in self.parties}
         known = [Party(a.name, a.code) for a in self.registry.agencies.values() if a.code in codes]
-        unknown = {p.code: p for p in self.parties if not p.known}
+        unknown = {p.code: p for p in self.parties if not p.known and p.kind != "collective"}
         return known + list(unknown.values())
 
     # -- unresolved ----------------------------------------------------------------------------
