@@ -70,7 +70,9 @@ def kind_of(text: str) -> str | None:
 
 def _plural_tail(f: str) -> bool:
     """A head followed by a list of kinds ("sở, ban, ngành", "ubnd xã, phường")."""
-    return bool(re.search(r"(?<![a-z])(?:cac|nhung)(?![a-z])|,\s*(?:ban|nganh|phuong|xa|dia\s+phuong)(?![a-z])", f))
+    m = HEAD.match(f)
+    rest = f[m.end() :] if m else f
+    return bool(re.match(r"\s+(?:cac|nhung)(?![a-z])|\s*,\s*(?:ban|nganh|phuong|xa|dia\s+phuong|don\s+vi)(?![a-z])", rest))
 
 
 def _capitalised_after_head(text: str) -> bool:

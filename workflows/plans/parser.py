@@ -44,6 +44,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
+from workflows.agencies import names
 from workflows.agencies.gazetteer import issuer_province, registry_for
 from workflows.agencies.registry import Registry, fold
 from workflows.plans.parsed import (
@@ -73,6 +74,8 @@ OBJECTIVES_RE = re.compile(r"muc\s+tieu|muc\s+dich|yeu\s+cau")
 IMPLEMENTATION_RE = re.compile(r"to\s+chuc\s+thuc\s+hien")
 INDICATORS_RE = re.compile(r"chi\s+tieu")
 NATIONAL_RE = re.compile(r"chinh\s+phu|thu\s+tuong|quoc\s+hoi|(?<![a-z])bo\s")
+PREFIX_RE = re.compile(r"(?:de\s+nghi|giao)\s+")
+HEADING_NAME_WORDS = 16
 MALFORMED_ROW = "table row has a different number of cells than its header"
 
 
@@ -125,8 +128,7 @@ class _PlanParser:
         if not doc.sections:
             raise PlanFormatError("plan.no_sections")
         self._use_registry(meta.issuer)
-        year_m = re.search(r"nam\s+(\d{4})", fold(meta.title))
-        year = int(year_m.group(1)) if year_m else meta.issued_on.year
+        year = meta.issued_on.year  # the document's own date, not a year its title names
         self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)
         indicators: list[ParsedIndicator] = []
         heading_leads: dict[str, list[Party]] = {}
@@ -183,11 +185,22 @@ class _PlanParser:
     def _heading_leads(self, section: Section) -> list[Party]:
         """Agencies a heading itself names as the addressee ("1.1. Sở Y tế", "2. Đề nghị MTTQ")."""
         subj = self.assigner.subject(*section.span)
-        if subj.vague and not subj.leads:
-            return []
+        if not subj.leads:
+            return self._heading_as_name(section)
         if not self._names_whole_heading(section, subj):
             return [p for p in subj.leads if p.known]
         return subj.leads
+
+    def _heading_as_name(self, section: Section) -> list[Party]:
+        """A heading that is an addressee and nothing else ("Ban Quản lý các khu công nghiệp")."""
+        s, e = section.span
+        prefix = PREFIX_RE.match(self.folded, s, e)
+        s = prefix.end() if prefix else s
+        name = collapse(self.text[s:e]).rstrip(".:;")
+        kind = names.kind_of(name)
+        if not kind or len(name.split()) > HEADING_NAME_WORDS or TERM.search(fold(name)):
+            return []
+        return [Party(name, slug(name), known=False, kind=kind)]
 
     def _names_whole_heading(self, section: Section, subj: Subject) -> bool:
         """Is the heading nothing but its addressees ("Sở, ban, ngành liên quan")?"""
@@ -381,10 +394,12 @@ class _PlanParser:
             chunk_end = nxt.start() if nxt else end
             cs, ce = trim(self.text, pos, chunk_end)
             if ce > cs and not VAGUE.fullmatch(self.folded, cs, ce):
-                if self.assigner.looks_like_agency(cs, ce):
+                kind = names.kind_of(self.text[cs:ce])
+                if self.assigner.looks_like_agency(cs, ce) or kind:
                     name = collapse(self.text[cs:ce])
-                    out.append(Party(name, slug(name), known=False))
-                    self.unresolved.append(self.assigner.unknown(cs, ce))
+                    out.append(Party(name, slug(name), known=False, kind=kind or "body"))
+                    if kind in (None, "body"):
+                        self.unresolved.append(self.assigner.unknown(cs, ce))
                 elif lead:
                     self.unresolved.append(
                         Unresolved(
