@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from workflows.agencies import names
 from workflows.agencies.gazetteer import issuer_province, registry_for
@@ -119,6 +119,9 @@ class _PlanParser:
         self.unresolved: list[Unresolved] = []
         self.no_lead: list[tuple[int, int, str, str, bool]] = []
         self.calendar: Calendar | None = None
+        self.governed: dict[int, FieldSet] = {}
+        self.heading_done: set[str] = set()
+        self.fieldset: FieldSet | None = None
 
     def run(self) -> ParsedPlan:
         """Header, structure, duties, tables, then the final ordering."""
@@ -132,14 +135,25 @@ class _PlanParser:
         self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)
         indicators: list[ParsedIndicator] = []
         heading_leads: dict[str, list[Party]] = {}
+        self.governed, owners = self._govern(doc)
         for block in doc.blocks:
             role = self._role(block.section, doc.sections)
             if block.kind in ("note", "sub") or role == "objectives":
                 continue
+            if block.field:
+                continue
+            if block.section.ref in owners and block.section.ref not in self.heading_done:
+                self.heading_done.add(block.section.ref)
+                self._heading_task(block.section, owners[block.section.ref])
             if role == "indicators":
                 indicators.extend(parse_indicators(self.text, self.folded, [block], year))
                 continue
             self._block(block, self._inherited(block.section, doc.sections, heading_leads), role == "implementation")
+        for ref, fs in owners.items():
+            if ref not in self.heading_done:
+                sec = next(x for x in doc.sections if x.ref == ref)
+                if self._role(sec, doc.sections) != "objectives":
+                    self._heading_task(sec, fs)
         sections = [ParsedSection(s.ref, s.title) for s in doc.sections]
         sections.extend(self._tables())
         self._finish_no_lead()
@@ -229,6 +243,9 @@ class _PlanParser:
         subj = self.assigner.subject(start, pre_end)
         self.unresolved.extend(subj.issues)
         leads = subj.leads
+        outer, self.fieldset = self.fieldset, self.governed.get(id(block), self.fieldset)
+        if not leads and self.fieldset is not None and self.fieldset.leads:
+            leads = self.fieldset.leads
         if not leads and not subj.addressed and not subj.vague:
             leads = inherited
         if implementation and (subj.vague or (not leads and UNITS_RE.search(self.folded, start, end))):
@@ -239,7 +256,12 @@ class _PlanParser:
         else:
             self._sentence_tasks(base, block.section, start, end, subj, leads)
         for child in block.children:
+            if child.field:
+                for grandchild in child.children:
+                    self._block(grandchild, leads, implementation)
+                continue
             self._block(child, leads, implementation)
+        self.fieldset = outer
 
     def _items(self, start: int, end: int) -> list[tuple[int, int, int, int]]:
         """Inline items "(1) … (2) …" in order: (number, marker start, text start, text end)."""
@@ -306,8 +328,14 @@ class _PlanParser:
             pos += 1
         return TERM.match(self.folded, pos, end) is not None
 
-    def _emit(self, ref, section, s, e, leads, support, sched: Schedule) -> None:
-        """Append one task per lead."""
+    def _emit(self, ref, section, s, e, leads, support, sched: Schedule, rule: str = "") -> None:
+        """Append one task per lead (labelled fields in force add partners and a schedule)."""
+        fs = self.fieldset
+        if fs is not None:
+            support = _merge(support, fs.support)
+            if fs.schedule is not None and not sched.phrase:
+                sched = fs.schedule
+            rule = rule or ("labelled fields" if fs.leads and leads == fs.leads else "")
         text = self.text[s:e]
         title = short_title(text)
         for lead in leads:
@@ -325,6 +353,75 @@ class _PlanParser:
             )
             self.parties.append(lead)
             self.parties.extend(support)
+
+    # -- labelled fields -------------------------------------------------------------------------
+    def _govern(self, doc) -> tuple[dict[int, FieldSet], dict[str, FieldSet]]:
+        """Which blocks each run of labelled fields governs; sections whose fields govern no item.
+
+        In a list of siblings, a run of field lines governs the items since the previous run (fields
+        written after their items); with none there, the items after it (fields before the items);
+        with none either, the container itself: the section heading or the parent bullet.
+        """
+        governed: dict[int, FieldSet] = {}
+        owners: dict[str, FieldSet] = {}
+        top: dict[str, list[Block]] = {}
+        for b in doc.blocks:
+            if b.kind in ("bullet", "para") or (b.kind == "note" and b.field):
+                top.setdefault(b.section.ref, []).append(b)
+        containers = [(ref, blocks, None) for ref, blocks in top.items()]
+        containers += [(None, b.children, b) for b in doc.blocks if any(c.field for c in b.children)]
+        for ref, siblings, parent in containers:
+            runs, items, pending = [], [], []
+            for b in siblings:
+                if b.field:
+                    if not runs or runs[-1][1] is not pending:
+                        runs.append(([], pending))
+                        pending = []
+                    runs[-1][0].append(b)
+                else:
+                    pending.append(b)
+                    items.append(b)
+            after = pending
+            for k, (fields, before) in enumerate(runs):
+                fs = self._fieldset(fields)
+                following = runs[k + 1][1] if k + 1 < len(runs) else after
+                target = before or (following if k == len(runs) - 1 and not before else [])
+                for b in target:
+                    governed[id(b)] = fs
+                if not target:
+                    if parent is not None:
+                        governed[id(parent)] = fs
+                    elif ref is not None:
+                        owners[ref] = fs
+        return governed, owners
+
+    def _fieldset(self, fields: list[Block]) -> FieldSet:
+        """Leads, partners, schedule and content span of a run of field lines."""
+        fs = FieldSet()
+        for f in fields:
+            s, e = trim(self.text, f.value, f.end)
+            if f.field == "lead":
+                subj = self.assigner.subject(s, e)
+                fs.leads = subj.leads or self._cell_parties(Cell(s, e), lead=True)
+            elif f.field == "support":
+                fs.support = self._cell_parties(Cell(s, e), lead=False)
+            elif f.field == "due" and e > s:
+                sched = date_of_cell(self.text[s:e], self.calendar)
+                fs.schedule = sched if sched.phrase else None
+            elif f.field == "content":
+                fs.content = (f.start, f.end)
+        return fs
+
+    def _heading_task(self, section: Section, fs: FieldSet) -> None:
+        """A heading whose labelled fields govern no item is itself the duty."""
+        s, e = fs.content or section.span
+        s, e = trim(self.text, s, e)
+        if not fs.leads:
+            self._record_no_lead(s, e, section, Subject([], s))
+            return
+        outer, self.fieldset = self.fieldset, fs
+        self._emit(section.ref, section, s, e, fs.leads, [], schedule_for(self.text[s:e], self.calendar))
+        self.fieldset = outer
 
     def _reporting_units(self) -> list[Party]:
         """Every agency that leads or supports a task so far, in registry order, then unknown ones."""
@@ -432,6 +529,16 @@ class _PlanParser:
                 )
             out.append(t)
         return out
+
+
+@dataclass
+class FieldSet:
+    """What a run of labelled field lines says: leads, partners, schedule, content span."""
+
+    leads: list[Party] = field(default_factory=list)
+    support: list[Party] = field(default_factory=list)
+    schedule: Schedule | None = None
+    content: tuple[int, int] | None = None
 
 
 def _base_ref(block: Block) -> str:
