@@ -371,16 +371,16 @@ class _PlanParser:
         containers = [(ref, blocks, None) for ref, blocks in top.items()]
         containers += [(None, b.children, b) for b in doc.blocks if any(c.field for c in b.children)]
         for ref, siblings, parent in containers:
-            runs, items, pending = [], [], []
+            runs, pending, prev_field = [], [], False
             for b in siblings:
                 if b.field:
-                    if not runs or runs[-1][1] is not pending:
+                    if not prev_field:
                         runs.append(([], pending))
                         pending = []
                     runs[-1][0].append(b)
                 else:
                     pending.append(b)
-                    items.append(b)
+                prev_field = bool(b.field)
             after = pending
             for k, (fields, before) in enumerate(runs):
                 fs = self._fieldset(fields)
