@@ -167,7 +167,9 @@ def registry_for(province_name: str | None) -> Registry:
             names = {_fill(a, p.level) for a in aliases}
             names |= {f"{_fill(name, p.level)} {p.short}"} if "{level}" in name else set()
             names |= {f"{name} {p.level} {p.short}"} if "{level}" not in name else set()
-            agencies.append({"code": code, "name": _fill(name, p.level), "kind": kind, "aliases": sorted(names)})
+            agencies.append(
+                {"code": code, "name": _fill(name, p.level), "kind": kind, "aliases": sorted(names)}
+            )
     seen = {normalize(a["name"]) for a in agencies} | {normalize(x) for a in agencies for x in a["aliases"]}
     for other in provinces():
         if p is not None and other.code == p.code:
@@ -176,7 +178,11 @@ def registry_for(province_name: str | None) -> Registry:
         alias = f"Ủy ban nhân dân {other.level} {other.short}"
         if normalize(label) not in seen:
             agencies.append(
-                {"code": f"ubnd-{normalize(other.short).replace(' ', '-')}", "name": label, "kind": "province",
-                 "aliases": [alias]}
+                {
+                    "code": f"ubnd-{normalize(other.short).replace(' ', '-')}",
+                    "name": label,
+                    "kind": "province",
+                    "aliases": [alias],
+                }
             )
     return Registry.from_dict({"province": p.name if p else "", "agencies": agencies, "groups": []})

@@ -148,7 +148,9 @@ class _PlanParser:
             if role == "indicators":
                 indicators.extend(parse_indicators(self.text, self.folded, [block], year))
                 continue
-            self._block(block, self._inherited(block.section, doc.sections, heading_leads), role == "implementation")
+            self._block(
+                block, self._inherited(block.section, doc.sections, heading_leads), role == "implementation"
+            )
         for ref, fs in owners.items():
             if ref not in self.heading_done:
                 sec = next(x for x in doc.sections if x.ref == ref)

@@ -142,7 +142,9 @@ HEAD = re.compile(r"(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEADS) + r"
 PLURAL = re.compile(r"(?<![a-z])(?:cac|nhung|moi)(?![a-z])")
 WITH = re.compile(r"(?<![a-z])phoi\s+hop(?:\s+chat\s+che)?\s+(?:(?:voi|cung)\s+)?")
 # A clause put before the subject ("Căn cứ Kế hoạch này, …", "Trong năm 2026, …", "Khi Bộ … có văn bản, …").
-FRONTED = re.compile(r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])")
+FRONTED = re.compile(
+    r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])"
+)
 FRONTED_COMMAS = 6
 SUPPORT_VERB = re.compile(r"\s+phoi\s+hop(?![a-z])")
 CLAUSE_START = re.compile(r"[,;]\s*")

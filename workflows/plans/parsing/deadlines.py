@@ -160,7 +160,9 @@ def schedule_for(text: str, cal: Calendar) -> Schedule:
         return Schedule("once", (due,), _phrase(text, [m]))
     m = ON_DAY.search(folded)
     if m:
-        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        d, mo, y = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        )
         return Schedule("once", (_day(year, d, mo, y),), _phrase(text, [m]))
     m = IN_MONTH.search(folded)
     if m and 1 <= int(m.group(1)) <= 12:
@@ -194,7 +196,7 @@ def _is_deadline_year(folded: str, m: re.Match) -> bool:
 
 
 def _year_schedule(text: str, m: re.Match) -> Schedule:
-    """"năm 2025" → 31/12/2025; a range "năm 2026 - 2027" → each year end; "… và các năm tiếp theo" →
+    """ "năm 2025" → 31/12/2025; a range "năm 2026 - 2027" → each year end; "… và các năm tiếp theo" →
     that year end, then every year after (recurring)."""
     first = int(m.group(2) or m.group(3))
     last = int(m.group(4)) if m.group(4) else first

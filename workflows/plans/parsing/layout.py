@@ -224,7 +224,8 @@ def _cell_table(source, lines, cleaned, i: int) -> int:
         return 0
     header = [normalize(" ".join(_joined(cleaned[k]) for k in cell)) for cell in rows[0][0]]
     if any(len(h.split()) > HEADER_WORDS for h in header) or not (
-        any(w in h for h in header for w in _LEAD_WORDS) and any(w in h for h in header for w in _CONTENT_WORDS)
+        any(w in h for h in header for w in _LEAD_WORDS)
+        and any(w in h for h in header for w in _CONTENT_WORDS)
     ):
         return 0
     return rows[-1][1]
