@@ -182,7 +182,7 @@ class _PlanParser:
             self.registry = registry_for(None)
         else:
             return
-        self.assigner = Assigner(self.text, self.folded, self.registry)
+        self.assigner = Assigner(self.text, self.folded, self.registry, collectives=True)
 
     # -- sections ---------------------------------------------------------------------------------
     def _role(self, section: Section, sections: list[Section]) -> str:

@@ -193,8 +193,11 @@ class _Item:
 class Assigner:
     """Reads leads and supporting agencies out of a text, by offsets into it."""
 
-    def __init__(self, text: str, folded: str, registry: Registry) -> None:
+    def __init__(self, text: str, folded: str, registry: Registry, collectives: bool = False) -> None:
         self.text, self.folded, self.registry = text, folded, registry
+        # Collectives and names-grammar bodies as leads: on for plans read with the gazetteer; a local
+        # registry keeps its reviewed reading (vague collectives there are expanded or unresolved).
+        self.collectives = collectives
 
     # -- lists of names ------------------------------------------------------------------------
     def names(self, pos: int, end: int) -> tuple[list[_Item], int]:
@@ -305,7 +308,12 @@ class Assigner:
             if not leads:
                 subj.phrase = (pos, stop)
             self._co_subject(subj, stop, end)
-            if not subj.leads and subj.vague and not (prefix and prefix.group("word") == "doi voi"):
+            if (
+                self.collectives
+                and not subj.leads
+                and subj.vague
+                and not (prefix and prefix.group("word") == "doi voi")
+            ):
                 self._collective(subj, pos, end)  # "Đối với X:" names a target, not an addressee
         return subj
 
@@ -354,7 +362,7 @@ class Assigner:
         if pe <= ps:
             return
         subj.phrase = (ps, pe)
-        kind = names.kind_of(self.text[ps:pe])
+        kind = names.kind_of(self.text[ps:pe]) if self.collectives else None
         if self.looks_like_agency(ps, pe) or kind:
             name = " ".join(self.text[ps:pe].split())
             subj.leads = [Party(name, slug(name), known=False, kind=kind or "body")]
