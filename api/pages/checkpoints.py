@@ -12,27 +12,18 @@ from sqlmodel import select
 
 from api.pages.templating import Page, PageDep, safe_next
 from models import Agency, Plan, Section, Submission, SubmissionKind, SubmissionStatus, Task
-from models.checkpoint import CheckpointState
 from models.extension import ExtensionRequest
 from models.submission import Evidence
-from models.user import Role
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.checkpoints.extensions import decide_extension, request_extension
-from workflows.checkpoints.queries import (
-    CLOSED,
-    checkpoint_history,
-    checkpoint_status,
-    get_checkpoint,
-    supporting_agency_ids,
-)
+from workflows.checkpoints.permissions import allowed_actions, checkpoint_facts
+from workflows.checkpoints.queries import checkpoint_history, checkpoint_status, get_checkpoint, task_periods
 from workflows.checkpoints.review import accept_submission, return_submission
-from workflows.checkpoints.status import Status, days_late
+from workflows.checkpoints.status import days_late
 from workflows.checkpoints.submissions import add_contribution, submit_report
 from workflows.kernel.errors import DomainError, InvalidInput, NotFound
-from workflows.reporting.inbox import task_periods
 
 router = APIRouter()
-REVIEWERS = (Role.secretariat, Role.admin)
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -77,17 +68,16 @@ def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
         s.get(Plan, task.plan_id),
         s.get(Agency, cp.agency_id),
     )
-    support_ids = supporting_agency_ids(s, task.id)
+    facts = checkpoint_facts(s, cp)
     supporters = (
-        sorted(s.exec(select(Agency.name).where(Agency.id.in_(support_ids))).all()) if support_ids else []
+        sorted(s.exec(select(Agency.name).where(Agency.id.in_(facts.supporters))).all())
+        if facts.supporters
+        else []
     )
-    status = Status.waived.value if task.withdrawn else checkpoint_status(s, cp.id, page.today)
+    status = checkpoint_status(s, cp.id, page.today)
     reports = [e for e in history.submissions if e.submission.kind == SubmissionKind.report]
     contributions = [e for e in history.submissions if e.submission.kind == SubmissionKind.contribution]
     pending = next((e for e in reversed(reports) if e.submission.status == SubmissionStatus.pending), None)
-    pending_extension = any(x.status == "pending" for x in history.extensions)
-    lead_focal = actor.role == Role.focal and actor.agency_id == cp.agency_id
-    open_ = cp.state not in CLOSED and not task.withdrawn
     return {
         "cp": cp,
         "task": task,
@@ -108,16 +98,7 @@ def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
             (cp.due_date - page.today).days,
         ),
         "siblings": task_periods(s, actor, page.today, task.id, cp.agency_id),
-        "can_submit": lead_focal and open_ and cp.state in (CheckpointState.open, CheckpointState.returned),
-        "can_contribute": (
-            actor.role == Role.focal
-            and actor.agency_id in support_ids
-            and actor.agency_id != cp.agency_id
-            and open_
-        ),
-        "can_request_extension": lead_focal and open_ and not pending_extension,
-        "can_review": actor.role in REVIEWERS and cp.state == CheckpointState.submitted,
-        "can_decide_extension": actor.role in REVIEWERS,
+        "can": allowed_actions(actor, facts),
         "max_upload_mb": page.settings.max_upload_mb,
         "max_upload_bytes": page.settings.max_upload_bytes,
         "next_url": f"/checkpoints/{cp.id}",

@@ -9,7 +9,8 @@ from models.user import Role
 from notifications.digests import preview_head_digest
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import NotFound
-from workflows.reporting.desk import DESK_ROLES, desk, plans_newest_first
+from workflows.plans.queries import plans_newest_first
+from workflows.reporting.desk import DESK_ROLES, desk
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup
 
 router = APIRouter()

@@ -7,7 +7,7 @@ from api.pages.templating import Page, PageDep
 from models import Plan
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import InvalidInput, NotFound
-from workflows.reporting.desk import plans_newest_first
+from workflows.plans.queries import plans_newest_first
 from workflows.reporting.exports import (
     EXPORT_ROLES,
     parse_quarter,

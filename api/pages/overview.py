@@ -11,7 +11,7 @@ from workflows.checkpoints.queries import list_checkpoints, supported_checkpoint
 from workflows.checkpoints.status import Status
 from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
-from workflows.reporting.desk import plan_tasks, plans_newest_first
+from workflows.plans.queries import plan_tasks, plans_newest_first
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
 router = APIRouter()

@@ -19,8 +19,10 @@ from notifications.digests import (
 )
 from tests.builders import add_agency, add_task
 from tests.notifications.digest_world import TODAY, build_digest_world
+from workflows.kernel.actors import SYSTEM
 from workflows.kernel.errors import NotFound
 from workflows.reporting.digests import head_digest, head_digests, secretariat_digest
+from workflows.reporting.inbox import agency_inbox
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -189,3 +191,15 @@ def test_golden_renderings(session, world, cfg, name):
         (GOLDEN / f"{name}.html").write_text(mail.html, encoding="utf-8")
     assert text == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     assert mail.html == (GOLDEN / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_a_returned_item_past_due_keeps_its_reason_in_the_digest_as_in_the_inbox(session, world):
+    later = world.syt_returned.due_date + timedelta(days=3)
+    digest = head_digest(session, world.syt.id, later)
+    inbox = agency_inbox(session, SYSTEM, later, agency_id=world.syt.id)
+    reason = "Thiếu danh sách cơ sở đã kiểm tra & kết quả xử lý vi phạm."
+    in_digest = {i.checkpoint_id: i.return_reason for i in digest.overdue}
+    in_inbox = {i.checkpoint_id: i.return_reason for i in inbox.overdue}
+    assert in_digest[world.syt_returned.id] == in_inbox[world.syt_returned.id] == reason
+    assert [i.checkpoint_id for i in digest.overdue] == [i.checkpoint_id for i in inbox.overdue]
+    assert [i.checkpoint_id for i in digest.due_soon] == [i.checkpoint_id for i in inbox.due_soon]

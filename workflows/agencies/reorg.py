@@ -21,7 +21,7 @@ from models.checkpoint import Checkpoint
 from models.outbox import OutboxMessage
 from models.plan import Task, TaskSupport
 from models.user import Role, User
-from workflows.checkpoints.queries import CLOSED
+from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel import audit
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound
@@ -62,7 +62,7 @@ def merge_agency(
     session.flush()
 
     moving = session.exec(
-        select(Checkpoint).where(Checkpoint.agency_id == old.id, Checkpoint.state.not_in(CLOSED))
+        select(Checkpoint).where(Checkpoint.agency_id == old.id, Checkpoint.state.not_in(CLOSED_STATES))
     ).all()
     task_ids = {cp.task_id for cp in moving}
     held = (

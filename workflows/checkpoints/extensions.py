@@ -6,11 +6,19 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from models.extension import ExtensionRequest
-from models.user import Role
-from workflows.checkpoints.queries import CLOSED, change_checkpoint, get_checkpoint, lock_checkpoint
+from workflows.checkpoints.guard import change_checkpoint, lock_checkpoint
+from workflows.checkpoints.permissions import (
+    checkpoint_facts,
+    refuse_if,
+    when_may_ask_extension,
+    who_may_ask_extension,
+    who_may_review,
+)
+from workflows.checkpoints.queries import get_checkpoint
 from workflows.checkpoints.review import notice_context
+from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel import audit
-from workflows.kernel.actors import Actor, require_focal_of, require_role
+from workflows.kernel.actors import Actor
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound
 from workflows.kernel.outbox import enqueue
 
@@ -22,7 +30,8 @@ def request_extension(
 ) -> ExtensionRequest:
     """Ask for a later due date; one pending request per checkpoint."""
     cp = get_checkpoint(session, actor, checkpoint_id)
-    require_focal_of(actor, cp.agency_id)
+    facts = checkpoint_facts(session, cp)
+    refuse_if(who_may_ask_extension(actor, facts))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("extension.reason_missing")
@@ -32,8 +41,7 @@ def request_extension(
         raise InvalidInput(
             "extension.not_later", new=f"{requested_due:%d/%m/%Y}", current=f"{cp.due_date:%d/%m/%Y}"
         )
-    if cp.state in CLOSED:
-        raise Conflict("extension.closed", id=cp.id, state=cp.state)
+    refuse_if(when_may_ask_extension(facts))
     lock_checkpoint(session, cp.id)  # two requests racing: the second waits, then sees the first
     pending = session.exec(
         select(ExtensionRequest.id).where(
@@ -77,7 +85,7 @@ def decide_extension(
     if req is None:
         raise NotFound("not_found", what="extension request", id=request_id)
     cp = get_checkpoint(session, actor, req.checkpoint_id, ("extension request", request_id))
-    require_role(actor, Role.secretariat, Role.admin)
+    refuse_if(who_may_review(actor))
     note = (note or "").strip()
     if len(note) > MAX_REASON:
         raise InvalidInput("extension.note_too_long", n=len(note), max=MAX_REASON)
@@ -86,7 +94,7 @@ def decide_extension(
         raise Conflict("extension.already_decided", id=req.id, state=req.status)
     before = {"status": req.status, "due_date": cp.due_date, "version": cp.version}
     if approve:
-        if cp.state in CLOSED:
+        if cp.state in CLOSED_STATES:
             raise Conflict("extension.approve_closed", id=cp.id, state=cp.state)
         if req.requested_due <= cp.due_date:
             raise Conflict(

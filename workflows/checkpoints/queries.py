@@ -1,24 +1,23 @@
-"""Checkpoint queries (who sees what, lists, history) and the one guarded write every change uses."""
+"""Checkpoint queries: who sees what, lists, one checkpoint's status, history and audit trail."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, false, func, or_, true, update
+from sqlalchemy import ColumnElement, Select, case, false, func, or_, true
 from sqlmodel import Session, select
 
 from models.agency import Agency
 from models.audit import AuditEvent
-from models.checkpoint import Checkpoint, CheckpointState
+from models.checkpoint import Checkpoint
 from models.extension import ExtensionRequest
 from models.plan import Task, TaskSupport
 from models.submission import Evidence, Review, Submission
 from models.user import User
-from workflows.checkpoints.status import Status, status_expr
+from workflows.checkpoints.status import CLOSED_STATES, Status, status_expr
 from workflows.kernel.actors import Actor, require_agency_visible
-from workflows.kernel.errors import Conflict, InvalidInput, NotFound
+from workflows.kernel.errors import InvalidInput, NotFound
 
-CLOSED = (CheckpointState.accepted, CheckpointState.waived)
 MAX_PAGE = 500
 
 
@@ -81,48 +80,6 @@ def get_checkpoint(
         what, record_id = via or ("checkpoint", checkpoint_id)
         raise NotFound("not_found", what=what, id=record_id)
     return cp
-
-
-def supporting_agency_ids(session: Session, task_id: int) -> set[int]:
-    """Agencies that support (phối hợp) a task."""
-    return set(session.exec(select(TaskSupport.agency_id).where(TaskSupport.task_id == task_id)).all())
-
-
-def change_checkpoint(session: Session, cp: Checkpoint, expected_version: int | None, **values) -> None:
-    """UPDATE … SET values, version+1 WHERE id AND version — Conflict when someone changed it first.
-
-    `cp` is the row the caller's checks were made on; a form's `expected_version` must match it.
-    """
-    require_version(cp, expected_version)
-    expected = cp.version
-    stmt = (
-        update(Checkpoint)
-        .where(Checkpoint.id == cp.id, Checkpoint.version == expected)
-        .values(**values, version=Checkpoint.version + 1, updated_at=func.now())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(stmt).rowcount != 1:
-        raise Conflict("checkpoint.stale", expected=expected)
-    session.refresh(cp)
-
-
-def require_version(cp: Checkpoint, expected_version: int | None) -> None:
-    """Refuse a form loaded at another version (checked before the rule's own state checks)."""
-    if expected_version is not None and expected_version != cp.version:
-        raise Conflict("checkpoint.stale_version", expected=expected_version, current=cp.version)
-
-
-def lock_checkpoint(session: Session, checkpoint_id: int) -> None:
-    """Take the checkpoint's row lock (PostgreSQL) / the write lock (SQLite) without changing it.
-
-    Serialises check-then-insert rules (one pending extension request) on both backends.
-    """
-    session.execute(
-        update(Checkpoint)
-        .where(Checkpoint.id == checkpoint_id)
-        .values(version=Checkpoint.version)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _statuses(status: str | Iterable[str] | None) -> list[str] | None:
@@ -262,3 +219,43 @@ def checkpoint_audit(session: Session, actor: Actor, checkpoint_id: int) -> list
             .order_by(AuditEvent.id)
         ).all()
     )
+
+
+def current_checkpoints(task_ids) -> Select:
+    """The current checkpoint of each task in `task_ids` (a select of task ids), picked in SQL.
+
+    Current = the earliest one not closed (accepted or waived); when every period is closed, the
+    latest. The plan page, the inbox's supported tasks and the API all point at this one.
+    """
+    closed = Checkpoint.state.in_(CLOSED_STATES)
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Checkpoint.task_id,
+            order_by=(
+                case((closed, 1), else_=0),
+                case((closed, None), else_=Checkpoint.due_date),
+                Checkpoint.due_date.desc(),
+                Checkpoint.id,
+            ),
+        )
+        .label("rank")
+    )
+    ranked = select(Checkpoint.id, rank).where(Checkpoint.task_id.in_(task_ids)).subquery()
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    checkpoint: Checkpoint
+    status: str
+
+
+def task_periods(session: Session, actor: Actor, today: date, task_id: int, agency_id: int) -> list[Period]:
+    """Every checkpoint one agency has on one task (its reporting periods) the actor may see, by due date."""
+    stmt = (
+        select(Checkpoint, status_expr(today))
+        .where(Checkpoint.task_id == task_id, Checkpoint.agency_id == agency_id, visible_to(actor))
+        .order_by(Checkpoint.due_date, Checkpoint.id)
+    )
+    return [Period(cp, status) for cp, status in session.execute(stmt).all()]

@@ -9,10 +9,12 @@ from models.agency import Agency
 from models.checkpoint import Checkpoint, CheckpointState
 from models.plan import Task
 from models.submission import Review, Submission, SubmissionKind, SubmissionStatus
-from models.user import Role, User
-from workflows.checkpoints.queries import change_checkpoint, get_checkpoint, require_version
+from models.user import User
+from workflows.checkpoints.guard import change_checkpoint, require_version
+from workflows.checkpoints.permissions import refuse_if, who_may_review
+from workflows.checkpoints.queries import get_checkpoint
 from workflows.kernel import audit
-from workflows.kernel.actors import Actor, require_role
+from workflows.kernel.actors import Actor
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound
 from workflows.kernel.outbox import enqueue
 
@@ -72,7 +74,7 @@ def _reviewable(
     if sub is None:
         raise NotFound("not_found", what="submission", id=submission_id)
     cp = get_checkpoint(session, actor, sub.checkpoint_id, ("submission", submission_id))
-    require_role(actor, Role.secretariat, Role.admin)
+    refuse_if(who_may_review(actor))
     if sub.kind != SubmissionKind.report:
         raise Conflict("review.contribution")
     require_version(cp, expected_version)

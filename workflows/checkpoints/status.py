@@ -1,7 +1,9 @@
 """Checkpoint status (DESIGN.md taxonomy), computed in SQL from stored state and `today`.
 
 Rules, in order:
-- `waived`: the checkpoint was waived (or its task withdrawn);
+- `waived`: the checkpoint was waived — withdrawing a task waives every checkpoint of it not yet
+  closed (`CLOSED_STATES`), so the stored state says it; an accepted checkpoint of a withdrawn
+  task stays done (the work was done and accepted);
 - `done_on_time` / `done_late`: accepted; on time when the accepted submission was made on or
   before the ORIGINAL due date (an approved extension does not make a late item on time);
 - `submitted`: awaiting the secretariat's review (even past the due date: the ball is not with
@@ -10,7 +12,8 @@ Rules, in order:
 - `returned`: sent back for rework and not yet past due;
 - `not_due`: the reporting period has not opened yet;
 - `in_progress_on_time`: the period is open and the due date not passed.
-The one CASE expression below is the only definition; single checkpoints and rollups use it.
+The one CASE expression below is the only definition: single checkpoints, lists, pages, rollups,
+exports and mail all use it, and none adds conditions of its own.
 """
 
 from datetime import date
@@ -44,6 +47,14 @@ STATUS_LABELS_VI = {
 }
 
 DONE = (Status.done_on_time, Status.done_late)
+CLOSED_STATES = (CheckpointState.accepted, CheckpointState.waived)  # nothing more is owed
+OVERDUE_STATES = (CheckpointState.open, CheckpointState.returned)  # the states `overdue` can come from
+SUBMITTABLE_STATES = (CheckpointState.open, CheckpointState.returned)
+
+
+def overdue_columns(today: date) -> list[ColumnElement[bool]]:
+    """`status_expr(today) == overdue` said in plain columns, so an index on (due_date, state) serves it."""
+    return [Checkpoint.due_date < today, Checkpoint.state.in_(OVERDUE_STATES)]
 
 
 def status_expr(today: date) -> ColumnElement[str]:

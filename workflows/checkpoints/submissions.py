@@ -8,22 +8,22 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.checkpoint import CheckpointState
-from models.plan import Task
 from models.submission import Evidence, Submission, SubmissionKind, SubmissionStatus
-from models.user import Role
 from workflows.checkpoints.evidence import SHA256, TEMP_PREFIX, CheckedFile, EvidenceStore, attach, check_link
-from workflows.checkpoints.queries import (
-    CLOSED,
-    change_checkpoint,
-    get_checkpoint,
-    require_version,
-    supporting_agency_ids,
+from workflows.checkpoints.guard import change_checkpoint, require_version
+from workflows.checkpoints.permissions import (
+    checkpoint_facts,
+    refuse_if,
+    when_may_contribute,
+    when_may_report,
+    who_may_contribute,
+    who_may_report,
 )
+from workflows.checkpoints.queries import get_checkpoint
 from workflows.kernel import audit
-from workflows.kernel.actors import Actor, require_focal_of
-from workflows.kernel.errors import Conflict, InvalidInput, PermissionDenied
+from workflows.kernel.actors import Actor
+from workflows.kernel.errors import InvalidInput
 
-SUBMITTABLE = (CheckpointState.open, CheckpointState.returned)
 MAX_NOTE = 20_000
 MAX_ITEMS = 20
 ORPHAN_GRACE = timedelta(hours=1)
@@ -65,13 +65,11 @@ def submit_report(
 ) -> Submission:
     """The lead agency's focal point reports on an open or returned checkpoint (a new round)."""
     cp = get_checkpoint(session, actor, checkpoint_id)
-    require_focal_of(actor, cp.agency_id)
+    facts = checkpoint_facts(session, cp)
+    refuse_if(who_may_report(actor, facts))
     note, checked, urls = _checked_input(store, note, files, links)
     require_version(cp, expected_version)
-    if cp.state not in SUBMITTABLE:
-        raise Conflict("submission.not_open", id=cp.id, state=cp.state)
-    if session.get(Task, cp.task_id).withdrawn:
-        raise Conflict("submission.task_withdrawn", id=cp.id)
+    refuse_if(when_may_report(facts))
     before = {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version}
     rounds = session.exec(
         select(func.count())
@@ -124,15 +122,10 @@ def add_contribution(
 ) -> Submission:
     """A supporting agency's focal point adds input to the lead's checkpoint (state unchanged)."""
     cp = get_checkpoint(session, actor, checkpoint_id)
-    if actor.role != Role.focal:
-        raise PermissionDenied("contribution.not_focal")
-    if actor.agency_id == cp.agency_id:
-        raise PermissionDenied("contribution.is_lead")
-    if actor.agency_id not in supporting_agency_ids(session, cp.task_id):
-        raise PermissionDenied("contribution.not_supporting")
+    facts = checkpoint_facts(session, cp)
+    refuse_if(who_may_contribute(actor, facts))
     note, checked, urls = _checked_input(store, note, files, links)
-    if cp.state in CLOSED:
-        raise Conflict("contribution.closed", id=cp.id, state=cp.state)
+    refuse_if(when_may_contribute(facts))
     previous = session.exec(
         select(func.count())
         .select_from(Submission)

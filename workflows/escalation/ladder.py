@@ -57,7 +57,25 @@ class RungWindow:
     hi: date
 
 
-RUNG_NAMES = tuple(r.rung for r in DEFAULT_LADDER)
+RUNG_NAMES = tuple(r.rung for r in DEFAULT_LADDER)  # also the order rungs are listed in
+# no day counts here: a plan may set its own offsets (set_plan_ladder)
+RUNG_LABELS_VI = {
+    "reminder": "Nhắc trước hạn",
+    "overdue": "Quá hạn (báo đơn vị)",
+    "secretariat": "Chuyển Thường trực",
+    "leader": "Báo cáo lãnh đạo",
+}
+
+
+def in_ladder_order(rungs):
+    """Rung names (or (rung, value) pairs) sorted in ladder order; unknown names last, by name."""
+    order = {rung: i for i, rung in enumerate(RUNG_NAMES)}
+
+    def key(item):
+        name = item if isinstance(item, str) else item[0]
+        return (order.get(name, len(order)), name)
+
+    return sorted(rungs, key=key)
 
 
 def validate_ladder(raw: Any) -> tuple[Rung, ...]:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from models.user import AGENCY_ROLES, Role, User
+from models.user import AGENCY_ROLES, User
 from workflows.kernel.errors import NotFound, PermissionDenied
 
 
@@ -38,9 +38,3 @@ def require_agency_visible(actor: Actor, agency_ids: set[int], record: tuple[str
     """404 for an agency user asking about another agency's record (no existence leak)."""
     if not actor.sees_all and actor.agency_id not in agency_ids:
         raise NotFound("not_found", what=record[0], id=record[1])
-
-
-def require_focal_of(actor: Actor, agency_id: int) -> None:
-    """Only a focal point of `agency_id` may act for it."""
-    if actor.role != Role.focal or actor.agency_id != agency_id:
-        raise PermissionDenied("focal.not_lead")

@@ -28,12 +28,11 @@ from models import (
     TaskSupport,
 )
 from workflows.agencies.registry import Registry
+from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel.actors import Actor
 from workflows.kernel.audit import record
 from workflows.plans.parsed import ParsedPlan, ParsedTask
 from workflows.plans.schedules import checkpoints_for
-
-CLOSED = (CheckpointState.accepted, CheckpointState.waived)
 
 
 @dataclass
@@ -241,7 +240,7 @@ def _sync_tasks(
         report.checkpoints_added += _sync_checkpoints(session, task, plan.issued_on, calendar, revived)
     for task in existing.values():
         if not task.withdrawn:
-            _withdraw(session, task)
+            withdraw_task(session, task)
             report.withdrawn.append(task.ref)
 
 
@@ -274,14 +273,15 @@ def _retire(session: Session, cp: Checkpoint) -> None:
     """Delete an untouched checkpoint; waive one that has submissions (history stays)."""
     if session.exec(select(Submission.id).where(Submission.checkpoint_id == cp.id)).first() is None:
         session.delete(cp)
-    elif cp.state not in CLOSED:
+    elif cp.state not in CLOSED_STATES:
         cp.state, cp.version = CheckpointState.waived, cp.version + 1
 
 
-def _withdraw(session: Session, task: Task) -> None:
+def withdraw_task(session: Session, task: Task) -> None:
+    """Take a task out of the plan: every checkpoint not yet closed is waived (history stays)."""
     task.withdrawn = True
     for cp in session.exec(
-        select(Checkpoint).where(Checkpoint.task_id == task.id, Checkpoint.state.not_in(CLOSED))
+        select(Checkpoint).where(Checkpoint.task_id == task.id, Checkpoint.state.not_in(CLOSED_STATES))
     ).all():
         cp.state, cp.version = CheckpointState.waived, cp.version + 1
 

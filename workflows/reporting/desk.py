@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from models import (
@@ -20,25 +19,22 @@ from models import (
     Escalation,
     Evidence,
     ExtensionRequest,
-    Plan,
     Section,
     Submission,
     SubmissionKind,
     SubmissionStatus,
     Task,
-    TaskSupport,
     User,
 )
 from models.user import Role
-from workflows.checkpoints.status import Status, status_expr
+from workflows.checkpoints.status import Status, overdue_columns, status_expr
+from workflows.escalation.ladder import in_ladder_order
+from workflows.escalation.queries import open_escalations
 from workflows.kernel.actors import Actor, require_role
-from workflows.kernel.errors import NotFound
-from workflows.reporting.inbox import InboxItem
-from workflows.reporting.worklists import checkpoint_items
+from workflows.reporting.worklists import CheckpointItem, checkpoint_items
 
 DESK_ROLES = (Role.secretariat, Role.admin)
 AGE_BUCKETS = (("1–7 ngày", 1, 7), ("8–30 ngày", 8, 30), ("trên 30 ngày", 31, None))
-RUNG_ORDER = ("reminder", "overdue", "secretariat", "leader")
 LIST_LIMIT = 50  # rows a desk list shows; its total is counted in SQL (national data: 10⁵ rows)
 
 
@@ -98,7 +94,7 @@ class ExtensionItem:
 
 @dataclass
 class Desk:
-    overdue: list[InboxItem] = field(default_factory=list)
+    overdue: list[CheckpointItem] = field(default_factory=list)
     overdue_by_agency: list[OverdueByAgency] = field(default_factory=list)
     review_queue: list[ReviewItem] = field(default_factory=list)
     escalations: dict[str, list[EscalationItem]] = field(default_factory=dict)
@@ -116,21 +112,19 @@ def bucket_of(days: int) -> str:
     return AGE_BUCKETS[0][0]
 
 
-def overdue_items(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> list[InboxItem]:
+def overdue_items(
+    session: Session, actor: Actor, today: date, plan_id: int | None = None
+) -> list[CheckpointItem]:
     """Every overdue checkpoint, oldest due date first."""
     require_role(actor, *DESK_ROLES)
     # the status CASE, and the same condition in columns: a due-date range on ix_checkpoint_due_state
-    filters = [
-        status_expr(today) == Status.overdue.value,
-        Checkpoint.due_date < today,
-        Checkpoint.state.in_((CheckpointState.open, CheckpointState.returned)),
-    ]
+    filters = [status_expr(today) == Status.overdue.value, *overdue_columns(today)]
     if plan_id is not None:
         filters.append(Task.plan_id == plan_id)
     return checkpoint_items(session, today, *filters)
 
 
-def overdue_by_agency(items: list[InboxItem]) -> list[OverdueByAgency]:
+def overdue_by_agency(items: list[CheckpointItem]) -> list[OverdueByAgency]:
     """Overdue counts per agency and age bucket, the agencies with the oldest work first."""
     rows: dict[int, OverdueByAgency] = {}
     for item in items:
@@ -225,29 +219,15 @@ def pending_reports(session: Session, today: date, limit: int | None = None) -> 
     ]
 
 
-def _open_escalations(today: date, *columns):
-    """Rungs fired for a checkpoint's current due date whose work is still open."""
-    return (
-        select(*columns)
-        .select_from(Escalation)
-        .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
-        .join(Task, Task.id == Checkpoint.task_id)
-        .where(
-            Escalation.due_date == Checkpoint.due_date,
-            Task.withdrawn.is_(False),
-            Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
-            Escalation.fired_on <= today,
-        )
-    )
+def _fired_by(today: date, *columns):
+    """Open escalations (escalation/queries.py) fired on or before `today`."""
+    return open_escalations(*columns).where(Escalation.fired_on <= today)
 
 
 def escalation_totals(session: Session, today: date) -> dict[str, int]:
     """Fired rungs of still-open checkpoints, counted per rung, in ladder order."""
-    stmt = _open_escalations(today, Escalation.rung, func.count()).group_by(Escalation.rung)
-    order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
-    return dict(
-        sorted(session.execute(stmt).tuples().all(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
-    )
+    stmt = _fired_by(today, Escalation.rung, func.count()).group_by(Escalation.rung)
+    return dict(in_ladder_order(session.execute(stmt).tuples().all()))
 
 
 def escalations_by_rung(
@@ -266,7 +246,7 @@ def escalations_by_rung(
     groups: dict[str, list[EscalationItem]] = {}
     for rung in totals:
         stmt = (
-            _open_escalations(today, Escalation, Agency.name, Section.ref, Checkpoint.period_label)
+            _fired_by(today, Escalation, Agency.name, Section.ref, Checkpoint.period_label)
             .join(Section, Section.id == Task.section_id)
             .join(Agency, Agency.id == Checkpoint.agency_id)
             .where(Escalation.rung == rung)
@@ -348,80 +328,3 @@ def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None
         extension_total=extension_total(session),
         escalation_totals=rungs,
     )
-
-
-def plans_newest_first(session: Session) -> list[Plan]:
-    """Every plan, the most recently issued first (the pages' default is the first)."""
-    stmt = select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())
-    return list(session.execute(stmt).scalars().all())  # not hundreds of source texts (~50 kB each)
-
-
-@dataclass
-class PlanTaskRow:
-    task_id: int
-    ref: str
-    section_ref: str
-    title: str
-    lead_agency_id: int
-    lead_agency_name: str
-    schedule_phrase: str
-    withdrawn: bool
-    counts: dict[str, int] = field(default_factory=dict)
-    current_checkpoint_id: int | None = None
-    visible: bool = False
-
-
-def plan_tasks(session: Session, actor: Actor, today: date, plan_id: int) -> list[PlanTaskRow]:
-    """A plan's tasks in plan order with their checkpoints counted by status, for the plan page.
-
-    `current_checkpoint_id` is the earliest checkpoint not yet closed (else the last one) and
-    `visible` says whether the actor may open it (its own, a supported task, or sees all).
-    """
-    if session.get(Plan, plan_id) is None:
-        raise NotFound("not_found", what="plan", id=plan_id)
-    supported = set()
-    if not actor.sees_all and actor.agency_id is not None:
-        supported = set(
-            session.execute(
-                select(TaskSupport.task_id).where(TaskSupport.agency_id == actor.agency_id)
-            ).scalars()
-        )
-    tasks = session.execute(
-        select(Task, Section.ref, Agency.name)
-        .join(Section, Section.id == Task.section_id)
-        .join(Agency, Agency.id == Task.lead_agency_id)
-        .where(Task.plan_id == plan_id)
-        .order_by(Section.position, Task.position, Task.id)
-    ).all()
-    rows = {
-        t.id: PlanTaskRow(
-            t.id,
-            t.ref,
-            section_ref,
-            t.title,
-            t.lead_agency_id,
-            name,
-            t.schedule_phrase,
-            t.withdrawn,
-            visible=actor.sees_all or t.lead_agency_id == actor.agency_id or t.id in supported,
-        )
-        for t, section_ref, name in tasks
-    }
-    status = status_expr(today)
-    cps = session.execute(
-        select(Checkpoint.task_id, Checkpoint.id, status)
-        .join(Task, Task.id == Checkpoint.task_id)
-        .where(Task.plan_id == plan_id)
-        .order_by(Checkpoint.due_date, Checkpoint.id)
-    ).all()
-    closed = (Status.done_on_time, Status.done_late, Status.waived)
-    first_open: dict[int, int] = {}
-    last: dict[int, int] = {}
-    for task_id, cp_id, st in cps:
-        rows[task_id].counts[st] = rows[task_id].counts.get(st, 0) + 1
-        last[task_id] = cp_id
-        if st not in closed:
-            first_open.setdefault(task_id, cp_id)
-    for task_id, row in rows.items():
-        row.current_checkpoint_id = first_open.get(task_id, last.get(task_id))
-    return list(rows.values())

@@ -21,7 +21,7 @@ Secretariat digest (daily):
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
 """
 
-from dataclasses import dataclass, field, is_dataclass, replace
+from dataclasses import dataclass, field, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -30,27 +30,20 @@ from sqlmodel import Session
 from models import (
     Agency,
     Checkpoint,
-    CheckpointState,
     Escalation,
     ExtensionRequest,
     Task,
 )
-from workflows.checkpoints.status import Status, status_expr
+from workflows.checkpoints.status import Status, days_late, status_expr
+from workflows.escalation.ladder import RUNG_LABELS_VI, in_ladder_order
+from workflows.escalation.queries import open_escalations
 from workflows.kernel.clock import VN
 from workflows.reporting.desk import ExtensionItem, ReviewItem, pending_extension_requests, pending_reports
 from workflows.reporting.rollups import Rollup, agency_rollup
-from workflows.reporting.worklists import CheckpointItem, checkpoint_items, return_reasons
+from workflows.reporting.worklists import CheckpointItem, checkpoint_items, worklists
 
 WORST_AGENCIES = 5
-HORIZON_DAYS = 14
 DECISION_DAYS = 7
-RUNG_ORDER = ("reminder", "overdue", "secretariat", "leader")
-RUNG_LABELS_VI = {
-    "reminder": "Nhắc trước hạn",
-    "overdue": "Quá hạn (báo đơn vị)",
-    "secretariat": "Chuyển Thường trực (quá hạn 7 ngày)",
-    "leader": "Báo cáo lãnh đạo (quá hạn 30 ngày)",
-}
 
 
 def plain(value):
@@ -62,9 +55,6 @@ def plain(value):
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
-
-
-DigestItem = CheckpointItem  # digests list checkpoints as the inbox and the desk do
 
 
 @dataclass(frozen=True)
@@ -126,10 +116,10 @@ class HeadDigest:
     iso_year: int
     iso_week: int
     standing: Standing | None
-    overdue: list[DigestItem] = field(default_factory=list)
-    due_soon: list[DigestItem] = field(default_factory=list)
-    returned: list[DigestItem] = field(default_factory=list)
-    awaiting_review: list[DigestItem] = field(default_factory=list)
+    overdue: list[CheckpointItem] = field(default_factory=list)
+    due_soon: list[CheckpointItem] = field(default_factory=list)
+    returned: list[CheckpointItem] = field(default_factory=list)
+    awaiting_review: list[CheckpointItem] = field(default_factory=list)
     extension_decisions: list[ExtensionDecision] = field(default_factory=list)
 
     @property
@@ -168,7 +158,7 @@ class RungGroup:
 class SecretariatDigest:
     today: date
     overall: Standing
-    new_overdue: list[DigestItem] = field(default_factory=list)
+    new_overdue: list[CheckpointItem] = field(default_factory=list)
     escalations: list[RungGroup] = field(default_factory=list)
     review_queue: list[ReviewItem] = field(default_factory=list)
     pending_extensions: list[ExtensionItem] = field(default_factory=list)
@@ -215,30 +205,12 @@ def head_digests(
         if r.key in digests:
             digests[r.key].standing = Standing.of(r)
 
-    soon = today + timedelta(days=HORIZON_DAYS)
-    status = status_expr(today)
     cp_filter = [] if agency_ids is None else [Checkpoint.agency_id.in_(ids)]
-    items = checkpoint_items(
-        session,
-        today,
-        *cp_filter,
-        status.in_([Status.overdue, Status.returned, Status.submitted, Status.in_progress_on_time]),
-    )
-    reasons = return_reasons(session, [i.checkpoint_id for i in items if i.status == Status.returned])
-    for item in items:
-        digest = digests.get(item.agency_id)
-        if digest is None:
-            continue
-        if item.checkpoint_id in reasons:
-            item = replace(item, return_reason=reasons[item.checkpoint_id])
-        if item.status == Status.overdue:
-            digest.overdue.append(item)
-        elif item.status == Status.returned:
-            digest.returned.append(item)
-        elif item.status == Status.submitted:
-            digest.awaiting_review.append(item)
-        elif item.due_date <= soon:
-            digest.due_soon.append(item)
+    for agency_id, work in worklists(session, today, *cp_filter, with_later=False).items():
+        digest = digests.get(agency_id)
+        if digest is not None:
+            digest.overdue, digest.due_soon = work.overdue, work.due_soon
+            digest.returned, digest.awaiting_review = work.returned, work.awaiting_review
     for decision in extension_decisions(session, today, None if agency_ids is None else ids):
         if decision.agency_id in digests:
             digests[decision.agency_id].extension_decisions.append(decision)
@@ -310,30 +282,22 @@ def secretariat_digest(session: Session, today: date) -> SecretariatDigest:
 
 
 def escalations_fired(session: Session, today: date) -> list[RungGroup]:
-    """Rungs fired on `today` for still-open work (current due date, task live), by rung in ladder order."""
+    """Rungs fired on `today` for still-open work (current due date), by rung in ladder order."""
     stmt = (
-        select(Escalation, Agency.name, Task.ref)
-        .join(Checkpoint, Checkpoint.id == Escalation.checkpoint_id)
-        .join(Task, Task.id == Checkpoint.task_id)
+        open_escalations(Escalation, Agency.name, Task.ref)
         .join(Agency, Agency.id == Checkpoint.agency_id)
-        .where(
-            Escalation.fired_on == today,
-            Escalation.due_date == Checkpoint.due_date,
-            Task.withdrawn.is_(False),
-            Checkpoint.state.not_in((CheckpointState.accepted, CheckpointState.waived)),
-        )
+        .where(Escalation.fired_on == today)
         .order_by(Agency.name, Task.position, Escalation.id)
     )
     groups: dict[str, list[FiredEscalation]] = {}
     for esc, agency, ref in session.execute(stmt).all():
-        late = max(0, (today - esc.due_date).days)
+        late = days_late(esc.due_date, today)
         groups.setdefault(esc.rung, []).append(
             FiredEscalation(esc.rung, esc.checkpoint_id, agency, ref, esc.due_date, late)
         )
-    order = {rung: i for i, rung in enumerate(RUNG_ORDER)}
     return [
         RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items)
-        for rung, items in sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+        for rung, items in in_ladder_order(groups.items())
     ]
 
 

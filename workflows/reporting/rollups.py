@@ -1,8 +1,8 @@
 """Completion figures per agency, section, plan and agency × plan area, in grouped SQL.
 
 Definitions (the figures a quarterly report quotes), for a given `today`:
-- status: `workflows.checkpoints.status.status_expr(today)`, except that every checkpoint of a withdrawn
-  task counts as `waived`;
+- status: `workflows.checkpoints.status.status_expr(today)`, the one definition (a withdrawn task's
+  open checkpoints were waived when it was withdrawn; accepted ones stay done);
 - `total`: every checkpoint in the group, waived ones included;
 - `due`: the denominator of the shares — checkpoints that are not waived and whose ORIGINAL due
   date is on or before `today`, plus checkpoints already done (accepted) before their due date,
@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.agency import Agency
 from models.checkpoint import Checkpoint, CheckpointState
 from models.plan import Plan, Section, Task
-from workflows.checkpoints.status import DONE, Status, status_expr
+from workflows.checkpoints.status import DONE, Status, overdue_columns, status_expr
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,6 @@ class AreaMatrix:
 
     def cell(self, agency_id: int, area_ref: str) -> Rollup | None:
         return self.cells.get((agency_id, area_ref))
-
-
-def effective_status(today: date) -> ColumnElement[str]:
-    """`status_expr(today)`, with checkpoints of withdrawn tasks counted as waived (needs Task joined)."""
-    return case((Task.withdrawn, literal(Status.waived.value)), else_=status_expr(today))
 
 
 def agency_rollup(
@@ -216,7 +211,7 @@ def _base(today: date, keys: list, joins: list, filters: list, extra: list = ())
         *extra,
         Checkpoint.id.label("cp_id"),
         Checkpoint.due_date.label("due_date"),
-        effective_status(today).label("status"),
+        status_expr(today).label("status"),
         case((reached, 1), else_=0).label("reached"),
     )
     stmt = stmt.select_from(Checkpoint).join(Task, Task.id == Checkpoint.task_id)
@@ -269,9 +264,8 @@ def _rollups(
 def _oldest_overdue(
     session: Session, today: date, keys: list, joins: list, filters: list
 ) -> dict[Any, OldestOverdue]:
-    # overdue ⇔ open or returned, past the current due date, task not withdrawn: said in columns
-    # too, so the scan is a due-date range on ix_checkpoint_due_state, not the CASE over every row
-    overdue = [Checkpoint.due_date < today, Checkpoint.state.in_(OVERDUE_STATES), Task.withdrawn.is_(False)]
+    # the overdue condition in columns: a due-date range on ix_checkpoint_due_state, not the CASE
+    overdue = overdue_columns(today)
     base = _base(today, keys, joins, [*filters, *overdue]).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     rank = func.row_number().over(partition_by=key_cols, order_by=[base.c.due_date, base.c.cp_id])
@@ -285,9 +279,6 @@ def _oldest_overdue(
         _key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
         for row in session.execute(stmt).mappings()
     }
-
-
-OVERDUE_STATES = (CheckpointState.open, CheckpointState.returned)  # see checkpoints.status.status_expr
 
 
 def _key(row, n: int) -> Any:

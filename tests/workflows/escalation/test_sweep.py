@@ -15,6 +15,7 @@ from workflows.escalation.ladder import DEFAULT_LADDER, set_plan_ladder, validat
 from workflows.escalation.sweep import escalate_overdue
 from workflows.kernel.actors import SYSTEM, Actor
 from workflows.kernel.errors import InvalidInput, PermissionDenied
+from workflows.plans.importing import withdraw_task
 
 D = date(2023, 6, 14)
 
@@ -78,7 +79,7 @@ def test_returned_checkpoint_climbs_and_withdrawn_task_does_not(session, engine)
     cp = _one_checkpoint(session)
     cp.state = "returned"
     other = add_task(session, add_agency(session, "Công an tỉnh", code="cat"), [D])
-    other.withdrawn = True
+    withdraw_task(session, other)
     session.commit()
     assert [(f.checkpoint_id, f.rung) for f in _sweep(engine, D + timedelta(days=1))] == [(cp.id, "overdue")]
 

@@ -13,6 +13,7 @@ from workflows.checkpoints import extensions, review, submissions
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.kernel.actors import Actor
 from workflows.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from workflows.plans.importing import withdraw_task
 from workflows.reporting.exports import (
     parse_quarter,
     quarter_bounds,
@@ -59,7 +60,7 @@ def w(session, settings):
     t_cat1 = add_task(session, cat, [date(2023, 5, 15)], text="Công an tỉnh, việc thứ nhất.", plan=plan)
     session.get(Task, t_cat1.id).position, session.get(Task, t_cat2.id).position = 1, 2
     gone = add_task(session, syt, [date(2023, 5, 1)], text="Đã rút.", plan=plan)
-    session.get(Task, gone.id).withdrawn = True
+    withdraw_task(session, session.get(Task, gone.id))
     store = EvidenceStore.from_settings(settings)
     q2 = checkpoints_of(session, t_syt)[1]
     sub = submissions.submit_report(

@@ -9,18 +9,20 @@ from models import Task, TaskSupport
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
 from workflows.checkpoints import extensions, review, submissions
 from workflows.checkpoints.evidence import EvidenceStore
+from workflows.checkpoints.queries import task_periods
 from workflows.escalation.sweep import escalate_overdue
 from workflows.kernel.actors import Actor
 from workflows.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from workflows.plans.importing import withdraw_task
+from workflows.plans.queries import plan_tasks
 from workflows.reporting.desk import (
     bucket_of,
     desk,
     overdue_by_agency,
     pending_extensions,
-    plan_tasks,
     review_queue,
 )
-from workflows.reporting.inbox import agency_inbox, task_periods
+from workflows.reporting.inbox import agency_inbox
 
 TODAY = date(2023, 7, 1)
 PDF = b"%PDF-1.4\n%inbox test\n"
@@ -64,7 +66,7 @@ def w(session: Session, settings):
         session, cat, [date(2023, 5, 31)], supporting=(syt,), text="Công an tỉnh chủ trì.", plan=plan
     )
     withdrawn = add_task(session, syt, [date(2023, 4, 1)], text="Nhiệm vụ đã rút.", plan=plan)
-    session.get(Task, withdrawn.id).withdrawn = True
+    withdraw_task(session, session.get(Task, withdrawn.id))
     # the first and second tasks are in plan order II.1 before II.2 although added the other way round
     session.get(Task, first.id).position, session.get(Task, second.id).position = 1, 2
     session.flush()

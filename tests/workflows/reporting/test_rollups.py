@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from models import Section
 from tests.builders import add_agency, add_plan, add_task, checkpoints_of
+from workflows.plans.importing import withdraw_task
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
 TODAY = date(2023, 6, 20)
@@ -28,9 +29,10 @@ def _cp(session, agency, due, section=None, plan=None, **state):
         task.section_id = section.id
     (cp,) = checkpoints_of(session, task)
     withdrawn = state.pop("withdrawn", False)
-    task.withdrawn = withdrawn
     for name, value in state.items():
         setattr(cp, name, value)
+    if withdrawn:
+        withdraw_task(session, task)
     session.flush()
     return cp
 
