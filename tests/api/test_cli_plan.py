@@ -51,7 +51,7 @@ def test_parse_yaml_equals_json(capsys):
         (b"", "empty"),
         (b"\x00\x01\x02binary", "binary"),
         ("Xin chào".encode("cp1258"), "UTF-8"),
-        ("Một văn bản không phải kế hoạch.".encode(), "plan number"),
+        ("Một văn bản không phải kế hoạch.".encode(), "no date of issue"),
     ],
 )
 def test_a_file_that_is_not_a_plan_is_refused(tmp_path, capsys, content, message):

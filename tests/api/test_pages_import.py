@@ -52,7 +52,7 @@ def _upload(client, name: str, data: bytes):
         (
             "ghi-chu.txt",
             "Chỉ là một ghi chú, không phải kế hoạch.".encode(),
-            "Không đọc được kế hoạch: Không tìm thấy số kế hoạch",
+            "Không đọc được kế hoạch: Không tìm thấy ngày ban hành",
         ),
     ],
 )

@@ -6,7 +6,10 @@ JSON contract (dates as ISO strings, spans as [start, end]):
  "tasks": [{"ref", "section", "title", "text", "span", "lead", "supporting",
             "schedule": {"kind", "due_dates", "phrase"}}],
  "indicators": [{"ref", "text", "target", "unit", "due_date"}],
- "unresolved": [{"text", "span", "reason", "suggestions"}]}
+ "unresolved": [{"text", "span", "reason", "suggestions"}],
+ "warnings": [str]}                     (only when there are any)
+Tasks also carry ``lead_text`` (the text's own words, when they differ from ``lead``), ``rule`` (the
+assignment rule the lead came from) and ``confidence`` (0-1) when the parser set them.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ class ParsedTask:
     lead: str
     supporting: tuple[str, ...]
     schedule: Schedule
+    lead_text: str = ""  # the text's own words for the lead ("" when they are the registry name)
+    rule: str = ""  # the assignment rule the lead came from (see parser.py)
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class ParsedPlan:
     tasks: tuple[ParsedTask, ...]
     indicators: tuple[ParsedIndicator, ...]
     unresolved: tuple[Unresolved, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON contract (plain dicts, lists and strings)."""
@@ -104,7 +111,7 @@ class ParsedPlan:
                 {"text": u.text, "span": list(u.span), "reason": u.reason, "suggestions": list(u.suggestions)}
                 for u in self.unresolved
             ],
-        }
+        } | ({"warnings": list(self.warnings)} if self.warnings else {})
 
     @classmethod
     def from_dict(cls, d: dict) -> ParsedPlan:
@@ -128,6 +135,7 @@ class ParsedPlan:
                 Unresolved(u["text"], (u["span"][0], u["span"][1]), u["reason"], tuple(u["suggestions"]))
                 for u in d.get("unresolved", [])
             ),
+            warnings=tuple(d.get("warnings", ())),
         )
 
 
@@ -146,7 +154,15 @@ def _task_to_dict(t: ParsedTask) -> dict:
             "due_dates": [d.isoformat() for d in t.schedule.due_dates],
             "phrase": t.schedule.phrase,
         },
-    }
+    } | _provenance(t)
+
+
+def _provenance(t: ParsedTask) -> dict:
+    """Fields added to the contract: lead_text (when it differs from lead), rule, confidence."""
+    out: dict = {"lead_text": t.lead_text} if t.lead_text and t.lead_text != t.lead else {}
+    if t.rule:
+        out |= {"rule": t.rule, "confidence": t.confidence}
+    return out
 
 
 def _task_from_dict(t: dict) -> ParsedTask:
@@ -161,4 +177,7 @@ def _task_from_dict(t: dict) -> ParsedTask:
         lead=t["lead"],
         supporting=tuple(t["supporting"]),
         schedule=Schedule(s["kind"], tuple(date.fromisoformat(x) for x in s["due_dates"]), s["phrase"]),
+        lead_text=t.get("lead_text", ""),
+        rule=t.get("rule", ""),
+        confidence=float(t.get("confidence", 1.0)),
     )

@@ -42,7 +42,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field, replace
 
+from workflows.agencies import names
+from workflows.agencies.gazetteer import issuer_province, registry_for
 from workflows.agencies.registry import Registry
 from workflows.kernel.text import fold
 from workflows.plans.parsed import (
@@ -57,6 +60,7 @@ from workflows.plans.parsed import (
 from workflows.plans.parsing.assignments import NO_LEAD, SEP, TERM, VAGUE, Assigner, Party, Subject
 from workflows.plans.parsing.deadlines import Calendar, date_of_cell, find_calendar, schedule_for
 from workflows.plans.parsing.indicators import parse_indicators
+from workflows.plans.parsing.layout import Layout, normalise
 from workflows.plans.parsing.meta import parse_meta
 from workflows.plans.parsing.structure import Block, Section, parse_structure
 from workflows.plans.parsing.tables import Cell, find_tables
@@ -70,6 +74,9 @@ UNITS_RE = re.compile(r"(?<![a-z])cac\s+don\s+vi(?![a-z])")
 OBJECTIVES_RE = re.compile(r"muc\s+tieu|muc\s+dich|yeu\s+cau")
 IMPLEMENTATION_RE = re.compile(r"to\s+chuc\s+thuc\s+hien")
 INDICATORS_RE = re.compile(r"chi\s+tieu")
+NATIONAL_RE = re.compile(r"chinh\s+phu|thu\s+tuong|quoc\s+hoi|(?<![a-z])bo\s")
+PREFIX_RE = re.compile(r"(?:de\s+nghi|giao)\s+")
+HEADING_NAME_WORDS = 16
 MALFORMED_ROW = "table row has a different number of cells than its header"
 
 
@@ -79,7 +86,27 @@ def parse_plan(text: str, registry: Registry) -> ParsedPlan:
         raise PlanFormatError("plan.empty")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _PlanParser(text, registry).run()
+    layout = normalise(text)
+    parsed = _PlanParser(layout.text, registry).run()
+    return parsed if layout.identity else _to_source(parsed, layout)
+
+
+def _to_source(parsed: ParsedPlan, layout: Layout) -> ParsedPlan:
+    """Spans and texts of a parse of the logical text, moved back onto the source."""
+    src = layout.source
+
+    def move(span: tuple[int, int]) -> tuple[int, int]:
+        return layout.source_span(*span)
+
+    tasks = []
+    for t in parsed.tasks:
+        s, e = move(t.span)
+        tasks.append(replace(t, span=(s, e), text=src[s:e]))
+    unresolved = []
+    for u in parsed.unresolved:
+        s, e = move(u.span)
+        unresolved.append(replace(u, span=(s, e), text=src[s:e]))
+    return replace(parsed, tasks=tuple(tasks), unresolved=tuple(unresolved))
 
 
 class _PlanParser:
@@ -93,28 +120,43 @@ class _PlanParser:
         self.unresolved: list[Unresolved] = []
         self.no_lead: list[tuple[int, int, str, str, bool]] = []
         self.calendar: Calendar | None = None
+        self.governed: dict[int, FieldSet] = {}
+        self.heading_done: set[str] = set()
+        self.fieldset: FieldSet | None = None
 
     def run(self) -> ParsedPlan:
         """Header, structure, duties, tables, then the final ordering."""
         doc = parse_structure(self.text)
-        meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text))
+        self.warnings: list[str] = []
+        meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text), self.warnings)
         if not doc.sections:
             raise PlanFormatError("plan.no_sections")
-        year_m = re.search(r"nam\s+(\d{4})", fold(meta.title))
-        year = int(year_m.group(1)) if year_m else meta.issued_on.year
+        self._use_registry(meta.issuer)
+        year = meta.issued_on.year  # the document's own date, not a year its title names
         self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)
         indicators: list[ParsedIndicator] = []
         heading_leads: dict[str, list[Party]] = {}
+        self.governed, owners = self._govern(doc)
         for block in doc.blocks:
             role = self._role(block.section, doc.sections)
             if block.kind in ("note", "sub") or role == "objectives":
                 continue
+            if block.field:
+                continue
+            if block.section.ref in owners and block.section.ref not in self.heading_done:
+                self.heading_done.add(block.section.ref)
+                self._heading_task(block.section, owners[block.section.ref])
             if role == "indicators":
                 indicators.extend(parse_indicators(self.text, self.folded, [block], year))
                 continue
-            if block.section.ref not in heading_leads:
-                heading_leads[block.section.ref] = self._heading_leads(block.section)
-            self._block(block, heading_leads[block.section.ref], role == "implementation")
+            self._block(
+                block, self._inherited(block.section, doc.sections, heading_leads), role == "implementation"
+            )
+        for ref, fs in owners.items():
+            if ref not in self.heading_done:
+                sec = next(x for x in doc.sections if x.ref == ref)
+                if self._role(sec, doc.sections) != "objectives":
+                    self._heading_task(sec, fs)
         sections = [ParsedSection(s.ref, s.title) for s in doc.sections]
         sections.extend(self._tables())
         self._finish_no_lead()
@@ -124,7 +166,24 @@ class _PlanParser:
             tasks=tuple(self._unique(sorted(self.tasks, key=lambda t: t.span[0]))),
             indicators=tuple(indicators),
             unresolved=tuple(sorted(self.unresolved, key=lambda u: (u.span[0], u.span[1]))),
+            warnings=tuple(self.warnings),
         )
+
+    def _use_registry(self, issuer: str) -> None:
+        """A plan of another province (or a national one) is read with the gazetteer's registry.
+
+        The given registry names one province's bodies; applied to another province's plan it would
+        turn "UBND tỉnh" into the wrong province. The local registry wins for its own province.
+        """
+        own = self.registry.province
+        prov = issuer_province(issuer)
+        if prov is not None and (not own or fold(prov.short) != fold(own)):
+            self.registry = registry_for(prov.short)
+        elif prov is None and NATIONAL_RE.search(fold(issuer)):
+            self.registry = registry_for(None)
+        else:
+            return
+        self.assigner = Assigner(self.text, self.folded, self.registry, collectives=True)
 
     # -- sections ---------------------------------------------------------------------------------
     def _role(self, section: Section, sections: list[Section]) -> str:
@@ -141,9 +200,42 @@ class _PlanParser:
         return "implementation" if IMPLEMENTATION_RE.search(title) else "duties"
 
     def _heading_leads(self, section: Section) -> list[Party]:
-        """Agencies a heading itself names as the addressee ("1.1. Sở Y tế")."""
+        """Agencies a heading itself names as the addressee ("1.1. Sở Y tế", "2. Đề nghị MTTQ")."""
         subj = self.assigner.subject(*section.span)
-        return [] if subj.vague else [p for p in subj.leads if p.known]
+        if not subj.leads:
+            return self._heading_as_name(section)
+        if not self._names_whole_heading(section, subj):
+            return [p for p in subj.leads if p.known]
+        return subj.leads
+
+    def _heading_as_name(self, section: Section) -> list[Party]:
+        """A heading that is an addressee and nothing else ("Ban Quản lý các khu công nghiệp")."""
+        s, e = section.span
+        prefix = PREFIX_RE.match(self.folded, s, e)
+        s = prefix.end() if prefix else s
+        name = collapse(self.text[s:e]).rstrip(".:;")
+        kind = names.kind_of(name)
+        if not kind or len(name.split()) > HEADING_NAME_WORDS or TERM.search(fold(name)):
+            return []
+        return [Party(name, slug(name), known=False, kind=kind)]
+
+    def _names_whole_heading(self, section: Section, subj: Subject) -> bool:
+        """Is the heading nothing but its addressees ("Sở, ban, ngành liên quan")?"""
+        rest = self.folded[subj.end : section.span[1]]
+        return bool(subj.leads) and len(rest.split()) <= 2
+
+    def _inherited(self, section: Section, sections: list[Section], cache: dict[str, list[Party]]):
+        """Leads of the nearest heading, this one or an ancestor, that names its addressee."""
+        by_ref = {s.ref: s for s in sections}
+        ref = section.ref
+        while ref:
+            if ref not in cache:
+                sec = by_ref.get(ref)
+                cache[ref] = self._heading_leads(sec) if sec else []
+            if cache[ref]:
+                return cache[ref]
+            ref = ref.rpartition(".")[0]
+        return []
 
     # -- duties -----------------------------------------------------------------------------------
     def _block(self, block: Block, inherited: list[Party], implementation: bool) -> None:
@@ -154,6 +246,9 @@ class _PlanParser:
         subj = self.assigner.subject(start, pre_end)
         self.unresolved.extend(subj.issues)
         leads = subj.leads
+        outer, self.fieldset = self.fieldset, self.governed.get(id(block), self.fieldset)
+        if not leads and self.fieldset is not None and self.fieldset.leads:
+            leads = self.fieldset.leads
         if not leads and not subj.addressed and not subj.vague:
             leads = inherited
         if implementation and (subj.vague or (not leads and UNITS_RE.search(self.folded, start, end))):
@@ -164,7 +259,12 @@ class _PlanParser:
         else:
             self._sentence_tasks(base, block.section, start, end, subj, leads)
         for child in block.children:
+            if child.field:
+                for grandchild in child.children:
+                    self._block(grandchild, leads, implementation)
+                continue
             self._block(child, leads, implementation)
+        self.fieldset = outer
 
     def _items(self, start: int, end: int) -> list[tuple[int, int, int, int]]:
         """Inline items "(1) … (2) …" in order: (number, marker start, text start, text end)."""
@@ -231,8 +331,14 @@ class _PlanParser:
             pos += 1
         return TERM.match(self.folded, pos, end) is not None
 
-    def _emit(self, ref, section, s, e, leads, support, sched: Schedule) -> None:
-        """Append one task per lead."""
+    def _emit(self, ref, section, s, e, leads, support, sched: Schedule, rule: str = "") -> None:
+        """Append one task per lead (labelled fields in force add partners and a schedule)."""
+        fs = self.fieldset
+        if fs is not None:
+            support = _merge(support, fs.support)
+            if fs.schedule is not None and not sched.phrase:
+                sched = fs.schedule
+            rule = rule or ("labelled fields" if fs.leads and leads == fs.leads else "")
         text = self.text[s:e]
         title = short_title(text)
         for lead in leads:
@@ -251,11 +357,80 @@ class _PlanParser:
             self.parties.append(lead)
             self.parties.extend(support)
 
+    # -- labelled fields -------------------------------------------------------------------------
+    def _govern(self, doc) -> tuple[dict[int, FieldSet], dict[str, FieldSet]]:
+        """Which blocks each run of labelled fields governs; sections whose fields govern no item.
+
+        In a list of siblings, a run of field lines governs the items since the previous run (fields
+        written after their items); with none there, the items after it (fields before the items);
+        with none either, the container itself: the section heading or the parent bullet.
+        """
+        governed: dict[int, FieldSet] = {}
+        owners: dict[str, FieldSet] = {}
+        top: dict[str, list[Block]] = {}
+        for b in doc.blocks:
+            if b.kind in ("bullet", "para") or (b.kind == "note" and b.field):
+                top.setdefault(b.section.ref, []).append(b)
+        containers = [(ref, blocks, None) for ref, blocks in top.items()]
+        containers += [(None, b.children, b) for b in doc.blocks if any(c.field for c in b.children)]
+        for ref, siblings, parent in containers:
+            runs, pending, prev_field = [], [], False
+            for b in siblings:
+                if b.field:
+                    if not prev_field:
+                        runs.append(([], pending))
+                        pending = []
+                    runs[-1][0].append(b)
+                else:
+                    pending.append(b)
+                prev_field = bool(b.field)
+            after = pending
+            for k, (fields, before) in enumerate(runs):
+                fs = self._fieldset(fields)
+                following = runs[k + 1][1] if k + 1 < len(runs) else after
+                target = before or (following if k == len(runs) - 1 and not before else [])
+                for b in target:
+                    governed[id(b)] = fs
+                if not target:
+                    if parent is not None:
+                        governed[id(parent)] = fs
+                    elif ref is not None:
+                        owners[ref] = fs
+        return governed, owners
+
+    def _fieldset(self, fields: list[Block]) -> FieldSet:
+        """Leads, partners, schedule and content span of a run of field lines."""
+        fs = FieldSet()
+        for f in fields:
+            s, e = trim(self.text, f.value, f.end)
+            if f.field == "lead":
+                subj = self.assigner.subject(s, e)
+                fs.leads = subj.leads or self._cell_parties(Cell(s, e), lead=True)
+            elif f.field == "support":
+                fs.support = self._cell_parties(Cell(s, e), lead=False)
+            elif f.field == "due" and e > s:
+                sched = date_of_cell(self.text[s:e], self.calendar)
+                fs.schedule = sched if sched.phrase else None
+            elif f.field == "content":
+                fs.content = (f.start, f.end)
+        return fs
+
+    def _heading_task(self, section: Section, fs: FieldSet) -> None:
+        """A heading whose labelled fields govern no item is itself the duty."""
+        s, e = fs.content or section.span
+        s, e = trim(self.text, s, e)
+        if not fs.leads:
+            self._record_no_lead(s, e, section, Subject([], s))
+            return
+        outer, self.fieldset = self.fieldset, fs
+        self._emit(section.ref, section, s, e, fs.leads, [], schedule_for(self.text[s:e], self.calendar))
+        self.fieldset = outer
+
     def _reporting_units(self) -> list[Party]:
         """Every agency that leads or supports a task so far, in registry order, then unknown ones."""
         codes = {p.code for p in self.parties}
         known = [Party(a.name, a.code) for a in self.registry.agencies.values() if a.code in codes]
-        unknown = {p.code: p for p in self.parties if not p.known}
+        unknown = {p.code: p for p in self.parties if not p.known and p.kind != "collective"}
         return known + list(unknown.values())
 
     # -- unresolved ----------------------------------------------------------------------------
@@ -319,10 +494,12 @@ class _PlanParser:
             chunk_end = nxt.start() if nxt else end
             cs, ce = trim(self.text, pos, chunk_end)
             if ce > cs and not VAGUE.fullmatch(self.folded, cs, ce):
-                if self.assigner.looks_like_agency(cs, ce):
+                kind = names.kind_of(self.text[cs:ce])
+                if self.assigner.looks_like_agency(cs, ce) or kind:
                     name = collapse(self.text[cs:ce])
-                    out.append(Party(name, slug(name), known=False))
-                    self.unresolved.append(self.assigner.unknown(cs, ce))
+                    out.append(Party(name, slug(name), known=False, kind=kind or "body"))
+                    if kind in (None, "body"):
+                        self.unresolved.append(self.assigner.unknown(cs, ce))
                 elif lead:
                     self.unresolved.append(
                         Unresolved(
@@ -355,6 +532,16 @@ class _PlanParser:
                 )
             out.append(t)
         return out
+
+
+@dataclass
+class FieldSet:
+    """What a run of labelled field lines says: leads, partners, schedule, content span."""
+
+    leads: list[Party] = field(default_factory=list)
+    support: list[Party] = field(default_factory=list)
+    schedule: Schedule | None = None
+    content: tuple[int, int] | None = None
 
 
 def _base_ref(block: Block) -> str:

@@ -504,7 +504,7 @@ def test_appendix_table_rows_become_tasks(text, registry):
     [
         ("", "empty"),
         ("   \n\t ", "empty"),
-        ("Lorem ipsum dolor sit amet.\n- a\n- b", "no plan number"),
+        ("Lorem ipsum dolor sit amet.\n- a\n- b", "no date of issue"),
         ("Số: 12/KH-UBND\nmột văn bản không có ngày", "no date of issue"),
         ("Số: 12/KH-UBND\nHà Nội, ngày 1 tháng 2 năm 2023\nchỉ có lời văn, không có mục nào", "no sections"),
         ("Số: 12/KH-UBND\nngày 31 tháng 2 năm 2023\nI. MỤC TIÊU", "invalid date"),

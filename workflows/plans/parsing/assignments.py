@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from workflows.agencies import names
 from workflows.agencies.registry import Registry, RegistryAgency, RegistryGroup
 from workflows.plans.parsed import Unresolved
 from workflows.plans.parsing.text import slug, trim
@@ -139,7 +140,12 @@ _HEADS = (
 )
 HEAD = re.compile(r"(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEADS) + r")(?![a-z])")
 PLURAL = re.compile(r"(?<![a-z])(?:cac|nhung|moi)(?![a-z])")
-WITH = re.compile(r"(?<![a-z])phoi\s+hop(?:\s+chat\s+che)?\s+(?:voi|cung)\s+")
+WITH = re.compile(r"(?<![a-z])phoi\s+hop(?:\s+chat\s+che)?\s+(?:(?:voi|cung)\s+)?")
+# A clause put before the subject ("Căn cứ Kế hoạch này, …", "Trong năm 2026, …", "Khi Bộ … có văn bản, …").
+FRONTED = re.compile(
+    r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])"
+)
+FRONTED_COMMAS = 6
 SUPPORT_VERB = re.compile(r"\s+phoi\s+hop(?![a-z])")
 CLAUSE_START = re.compile(r"[,;]\s*")
 BOUNDARY = re.compile(r"[,;:(]|\s+va\s+")
@@ -158,6 +164,8 @@ class Party:
     name: str
     code: str
     known: bool = True
+    written: str = ""  # the text's own words, when they differ from ``name``
+    kind: str = ""  # "" (registry), "body", "collective" or "position" (names grammar)
 
 
 @dataclass
@@ -185,8 +193,11 @@ class _Item:
 class Assigner:
     """Reads leads and supporting agencies out of a text, by offsets into it."""
 
-    def __init__(self, text: str, folded: str, registry: Registry) -> None:
+    def __init__(self, text: str, folded: str, registry: Registry, collectives: bool = False) -> None:
         self.text, self.folded, self.registry = text, folded, registry
+        # Collectives and names-grammar bodies as leads: on for plans read with the gazetteer; a local
+        # registry keeps its reviewed reading (vague collectives there are expanded or unresolved).
+        self.collectives = collectives
 
     # -- lists of names ------------------------------------------------------------------------
     def names(self, pos: int, end: int) -> tuple[list[_Item], int]:
@@ -255,6 +266,20 @@ class Assigner:
 
     # -- lead ----------------------------------------------------------------------------------
     def subject(self, start: int, end: int) -> Subject:
+        """Leads named by the opening words, or after a fronted clause ("Căn cứ …, các sở …")."""
+        subj = self._subject(start, end)
+        pos, end = trim(self.text, start, end)
+        if subj.leads or not FRONTED.match(self.folded, pos, end):
+            return subj
+        for n, m in enumerate(re.finditer(r",\s*", self.folded[pos:end])):
+            if n >= FRONTED_COMMAS:
+                break
+            later = self._subject(pos + m.end(), end)
+            if later.leads and all(p.known or p.kind for p in later.leads):
+                return later
+        return subj
+
+    def _subject(self, start: int, end: int) -> Subject:
         """Leads named by the opening words of ``text[start:end]``."""
         pos, end = trim(self.text, start, end)
         prefix = PREFIX.match(self.folded, pos, end)
@@ -277,13 +302,30 @@ class Assigner:
             or (isinstance(i.entry, RegistryGroup) and not i.entry.concrete)
             for i in items
         )
-        if not items:
+        if not items and not (prefix and prefix.group("word") == "doi voi"):
             self._unknown_subject(subj, pos, end)
         else:
             if not leads:
                 subj.phrase = (pos, stop)
             self._co_subject(subj, stop, end)
+            if (
+                self.collectives
+                and not subj.leads
+                and subj.vague
+                and not (prefix and prefix.group("word") == "doi voi")
+            ):
+                self._collective(subj, pos, end)  # "Đối với X:" names a target, not an addressee
         return subj
+
+    def _collective(self, subj: Subject, pos: int, end: int) -> None:
+        """A vague collective opening a duty ("Các sở, ngành …") is its addressee, as written."""
+        stop = self._phrase_end(pos, end, CO_SUBJECT_WORDS) or subj.end
+        ps, pe = trim(self.text, pos, stop)
+        pe = _strip_trailing_punct(self.text, ps, pe)
+        if pe > ps and names.kind_of(self.text[ps:pe]):
+            name = " ".join(self.text[ps:pe].split())
+            subj.leads = [Party(name, slug(name), known=False, kind="collective")]
+            subj.end = pe
 
     def _phrase_end(self, pos: int, end: int, words: int = SUBJECT_WORDS) -> int | None:
         """Start of the first predicate word within ``words`` words of ``pos``."""
@@ -320,11 +362,13 @@ class Assigner:
         if pe <= ps:
             return
         subj.phrase = (ps, pe)
-        if self.looks_like_agency(ps, pe):
-            name = self.text[ps:pe]
-            subj.leads = [Party(" ".join(name.split()), slug(name), known=False)]
+        kind = names.kind_of(self.text[ps:pe]) if self.collectives else None
+        if self.looks_like_agency(ps, pe) or kind:
+            name = " ".join(self.text[ps:pe].split())
+            subj.leads = [Party(name, slug(name), known=False, kind=kind or "body")]
             subj.end = pe
-            subj.issues.append(self.unknown(ps, pe))
+            if kind in (None, "body"):
+                subj.issues.append(self.unknown(ps, pe))
 
     def _co_subject(self, subj: Subject, stop: int, end: int) -> None:
         """Words after the listed names that are joined to them but are not registry names."""

@@ -58,6 +58,16 @@ PERIODIC = re.compile(
 EVERY_YEAR = re.compile(r"(?<![a-z])hang\s+(nam|quy)(?![a-z])")
 HALF_YEAR = re.compile(r"(?<![a-z])0?6\s+thang\s+(dau|cuoi)\s+nam(?![a-z])")
 YEAR_END = re.compile(r"(?<![a-z])cuoi\s+nam(?![a-z])")
+# "vào ngày 19 tháng 12 năm 2025", "ngày 19/12/2025" — a dated event.
+ON_DAY = re.compile(r"(?:vao|trong)\s+ngay\s+(?:" + _DATE + "|" + _DATE_WORDS + ")")
+# "trong tháng 11/2025", "tháng 6 năm 2026" — the last day of that month.
+IN_MONTH = re.compile(r"(?<![a-z])thang\s+(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})")
+# "trong năm 2025", "năm 2025 và các năm tiếp theo", "năm 2026 - 2027": the end of the (first) year.
+IN_YEAR = re.compile(
+    r"(?<![a-z])(?:(?P<in>(?:hoan\s+thanh\s+|xong\s+)?trong\s+)nam\s+(\d{4})"
+    r"|nam\s+(\d{4})(?:\s*-\s*(\d{4}))?(?P<on>\s+va\s+(?:cac|nhung)\s+nam\s+tiep\s+theo))"
+)
+YEAR_RANGE = re.compile(r"(?<![\d/])(?:nam\s+)?(\d{4})\s*-\s*(\d{4})(?![\d/])")
 ONGOING = re.compile(r"(?<![a-z])(thuong\s+xuyen|tiep\s+tuc)(?![a-z])")
 
 
@@ -148,6 +158,16 @@ def schedule_for(text: str, cal: Calendar) -> Schedule:
     if m:
         due = quarter_end(int(m.group(2)) if m.group(2) else year, _ROMAN_Q[m.group(1)])
         return Schedule("once", (due,), _phrase(text, [m]))
+    m = ON_DAY.search(folded)
+    if m:
+        d, mo, y = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        )
+        return Schedule("once", (_day(year, d, mo, y),), _phrase(text, [m]))
+    m = IN_MONTH.search(folded)
+    if m and 1 <= int(m.group(1)) <= 12:
+        y, mo = int(m.group(2)), int(m.group(1))
+        return Schedule("once", (date(y, mo, _calendar.monthrange(y, mo)[1]),), _phrase(text, [m]))
     m = PERIODIC.search(folded)
     if m:
         return Schedule("recurring", _periodic_dates(m.group(1) or "", cal), _phrase(text, [m]))
@@ -162,8 +182,27 @@ def schedule_for(text: str, cal: Calendar) -> Schedule:
     m = YEAR_END.search(folded)
     if m:
         return Schedule("once", (date(year, 12, 31),), _phrase(text, [m]))
+    m = IN_YEAR.search(folded)
+    if m and _is_deadline_year(folded, m):
+        return _year_schedule(text, m)
     m = ONGOING.search(folded)
     return Schedule("continuous", cal.dates(), _phrase(text, [m]) if m else "")
+
+
+def _is_deadline_year(folded: str, m: re.Match) -> bool:
+    """A year phrase that times the duty, not a programme name ("đến năm 2030") or a citation."""
+    before = folded[max(0, m.start() - 12) : m.start()]
+    return not re.search(r"(?:den|tu|giai\s+doan|nghi\s+quyet|ngay|/)\s*$", before)
+
+
+def _year_schedule(text: str, m: re.Match) -> Schedule:
+    """ "năm 2025" → 31/12/2025; a range "năm 2026 - 2027" → each year end; "… và các năm tiếp theo" →
+    that year end, then every year after (recurring)."""
+    first = int(m.group(2) or m.group(3))
+    last = int(m.group(4)) if m.group(4) else first
+    dates = tuple(date(y, 12, 31) for y in range(first, max(first, last) + 1))
+    kind = "recurring" if m.group("on") or len(dates) > 1 else "once"
+    return Schedule(kind, dates, _phrase(text, [m]))
 
 
 def _before_date(m: re.Match, year: int) -> date:
@@ -212,6 +251,10 @@ def date_of_cell(text: str, cal: Calendar) -> Schedule:
     if m:
         y, mo = int(m.group(2) or cal.year), int(m.group(1))
         return Schedule("once", (date(y, mo, _calendar.monthrange(y, mo)[1]),), phrase)
+    m = YEAR_RANGE.search(folded)
+    if m and int(m.group(1)) < int(m.group(2)) <= int(m.group(1)) + 30:
+        years = range(int(m.group(1)), int(m.group(2)) + 1)
+        return Schedule("recurring", tuple(date(y, 12, 31) for y in years), phrase)
     m = re.search(r"nam\s+(\d{4})", folded)
     if m:
         return Schedule("once", (date(int(m.group(1)), 12, 31),), phrase)

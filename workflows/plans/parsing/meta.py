@@ -15,20 +15,33 @@ DOC_TYPES = {
     "ke hoach": "Kế hoạch",
     "chuong trinh": "Chương trình",
     "ke hoach hanh dong": "Kế hoạch hành động",
+    "quyet dinh": "Quyết định",
+    "thong bao": "Thông báo",
+    "chi thi": "Chỉ thị",
+    "cong van": "Công văn",
 }
+NO_NUMBER = "no document number ('Số: …') in the header: read without one"
 _NATION = re.compile(r"cong\s+hoa\s+xa\s+hoi")
 _UPPER_LEVELS = (("uy ban nhan dan", "UBND"),)
 _PLACE_WORDS = (("tinh ", "tỉnh "), ("thanh pho ", "thành phố "), ("huyen ", "huyện "))
 
 
-def parse_meta(text: str, body_start: int) -> PlanMeta:
-    """Read number, issuer, date and title from the header (the text before the first section)."""
+def parse_meta(text: str, body_start: int, warnings: list[str] | None = None) -> PlanMeta:
+    """Read number, issuer, date and title from the header (the text before the first section).
+
+    A header without "Số: …" (a notice, a draft with a blank number) is read with a warning
+    appended to ``warnings``; without a date of issue the text is refused.
+    """
     header = text[: body_start or len(text)]
     folded = fold(header)
     m = NUMBER_RE.search(folded)
-    if not m:
+    if m:
+        number = re.sub(r"\s+", "", header[m.start(1) : m.end(1)])
+    elif warnings is None:
         raise PlanFormatError("plan.no_number")
-    number = re.sub(r"\s+", "", header[m.start(1) : m.end(1)])
+    else:
+        number = ""
+        warnings.append(NO_NUMBER)
     d = DATE_RE.search(folded)
     if not d:
         raise PlanFormatError("plan.no_date")

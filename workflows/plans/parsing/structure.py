@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from workflows.kernel.text import fold
 from workflows.plans.parsing.text import collapse, short_title, trim
 
 _ROMAN = {
@@ -38,6 +39,11 @@ LETTER_RE = re.compile(r"(?P<l>[a-zđ])\)\s+(?P<rest>\S.*)")
 BULLET_RE = re.compile(r"(?P<m>[-–—•])\s*(?P<rest>[^-–—\s].*)")
 PLUS_RE = re.compile(r"\+\s*(?P<rest>\S.*)")
 STOP_RE = re.compile(r"(?i)n[ơo]i\s+nh[ậa]n\s*:")
+# A labelled field ("Cơ quan chủ trì: X.", "Đơn vị phối hợp: Y.", "Thời gian thực hiện: Z.") over folded text.
+FIELD_RE = re.compile(
+    r"(?P<label>(?:co\s+quan|don\s+vi)(?:\s*,\s*don\s+vi)?\s+(?P<who>chu\s+tri|thuc\s+hien|phoi\s+hop)[^:\n]{0,30}"
+    r"|thoi\s+(?:gian|han)[^:\n]{0,25}|tien\s+do[^:\n]{0,15}|noi\s+dung|san\s+pham[^:\n]{0,20})\s*:"
+)
 TERMINAL = tuple('.;:!?)”"…')
 PARAGRAPH_WORDS = 14
 
@@ -63,6 +69,8 @@ class Block:
     index: int = 0
     parent: Block | None = None
     children: list[Block] = field(default_factory=list)
+    field: str = ""  # "lead" | "support" | "due" | "content" for a labelled field line
+    value: int = 0  # where a field's value starts
 
 
 @dataclass
@@ -216,6 +224,7 @@ class _Builder:
             self.last_bullet = block
         self.blocks.append(block)
         self.current = block
+        _mark_field(self.text, block)
         return True
 
     def continuation(self, line: str, s: int, e: int) -> None:
@@ -226,7 +235,7 @@ class _Builder:
                 return
             self.close()
         if self.current is not None:
-            if self.current.kind != "note" and self._starts_note(line):
+            if (self.current.kind != "note" and self._starts_note(line)) or _field_at(self.text, s):
                 self.close()
             else:
                 self.current.end = e
@@ -238,6 +247,7 @@ class _Builder:
         block = Block(kind, section, s, e, self.counters[key])
         self.blocks.append(block)
         self.current = block
+        _mark_field(self.text, block)
 
     def _starts_note(self, line: str) -> bool:
         """A "(…)" line after a finished sentence is a note ("(Có biểu … kèm theo)")."""
@@ -263,6 +273,24 @@ class _Builder:
             self.blocks.append(Block("para", section, s, e, self.counters[key]))
         else:
             section.title = collapse(body)
+
+
+def _field_at(text: str, pos: int) -> re.Match | None:
+    """The labelled field starting at ``pos``, if any."""
+    return FIELD_RE.match(fold(text[pos : pos + 80]))
+
+
+def _mark_field(text: str, block: Block) -> None:
+    """Mark a block that is a labelled field with its role and where its value starts."""
+    m = _field_at(text, block.start)
+    if not m:
+        return
+    label = m.group("label")
+    who = m.group("who") or ""
+    role = "support" if "phoi" in who else "lead" if who else "content" if label.startswith("noi") else "due"
+    if label.startswith("san"):
+        role = "product"
+    block.field, block.value = role, block.start + m.end()
 
 
 def _is_upper(line: str) -> bool:

@@ -1,0 +1,202 @@
+# ruff: noqa: E501  (plan texts of our own are kept on one line each, as a plan writes them)
+"""The general parser: layout normaliser, names grammar, gazetteer, assignment forms, time wordings,
+and the quality floors on the six real plans of seed_plans/real (words of our own elsewhere)."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.plan_score import score
+from workflows.agencies import names
+from workflows.agencies.gazetteer import communes, ministries, province, provinces, registry_for
+from workflows.agencies.registry import load_registry
+from workflows.plans.parser import parse_plan
+from workflows.plans.parsing.deadlines import find_calendar, schedule_for
+from workflows.plans.parsing.layout import normalise
+
+REAL = Path(__file__).resolve().parents[3] / "seed_plans" / "real"
+HEADER = "ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN\n\nSố: 5/KH-UBND\n\nHưng Yên, ngày 3 tháng 3 năm 2026\n\nKẾ HOẠCH\n\nTHỬ\n\n"
+
+
+def parse(body: str, header: str = HEADER):
+    """Parse a small plan of our own (a Hưng Yên plan: the gazetteer's registry is used)."""
+    return parse_plan(header + body, load_registry())
+
+
+# -- layout ------------------------------------------------------------------------------------------
+def test_layout_drops_emphasis_and_joins_paragraph_lines_keeping_offsets():
+    src = "**I. NHIỆM\nVỤ**\n\n*1. *Sở Y\ntế chủ trì[1].\n\nkhác\n"
+    lay = normalise(src)
+    assert lay.text.splitlines()[:3] == ["I. NHIỆM VỤ", "", "1. Sở Y tế chủ trì."]
+    at = lay.text.index("Sở Y tế")
+    s, e = lay.source_span(at, at + len("Sở Y tế"))
+    assert src[s:e] == "Sở Y\ntế"
+
+
+def test_layout_leaves_a_hard_wrapped_text_alone():
+    src = "I. MỤC TIÊU\nmột dòng\ndòng tiếp\n"
+    assert normalise(src).identity
+
+
+def test_layout_renders_a_one_cell_per_line_table_as_rows():
+    src = "|\nTT\n|\nNội dung\n|\nCơ quan chủ trì\n|\n|\n1\n|\nViệc một\ndài\n|\nSở Y tế\n|\n\nsau\n"
+    rows = [ln for ln in normalise(src).text.splitlines() if ln.startswith("|")]
+    assert rows == ["| TT | Nội dung | Cơ quan chủ trì |", "| 1 | Việc một dài | Sở Y tế |"]
+
+
+# -- names grammar -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "phrase, kind",
+    [
+        ("Ban Quản lý Khu kinh tế tỉnh", "body"),
+        ("Các sở, ban, ngành", "collective"),
+        ("Ủy ban nhân dân các xã, phường", "collective"),
+        ("đồng chí Bộ trưởng Bộ Xây dựng", "position"),
+        ("Giám đốc Sở Tài chính", "position"),
+        ("bản, tiểu khu", None),
+        ("Tổ chức tập huấn", None),
+    ],
+)
+def test_kind_of_a_phrase(phrase, kind):
+    assert names.kind_of(phrase) == kind
+
+
+def test_va_inside_a_name_and_between_names():
+    text = "Sở Nông nghiệp và Môi trường, Sở Văn hóa, Thể thao và Du lịch và các địa phương"
+    assert [text[s:e] for s, e in names.split_names(text)] == [
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "các địa phương",
+    ]
+
+
+def test_abbreviations_a_document_defines():
+    found = names.defined_abbreviations("giao Sở Khoa học và Công nghệ (Sở KH&CN) chủ trì")
+    assert found == {"Sở KH&CN": "Sở Khoa học và Công nghệ"}
+
+
+# -- gazetteer ---------------------------------------------------------------------------------------
+def test_gazetteer_has_the_34_provinces_and_their_communes():
+    assert len(provinces()) == 34
+    assert province("tỉnh Hưng Yên").short == "Hưng Yên"
+    assert province("TP Cần Thơ").level == "thành phố"
+    assert len(communes("Hưng Yên")) > 50
+    assert ("bo-cong-an", "Bộ Công an") in ministries()
+    reg = registry_for("Hưng Yên")
+    assert reg.lookup("Công an tỉnh Hưng Yên").name == "Công an tỉnh"
+    assert reg.lookup("UBND tỉnh Ninh Bình") is not None
+
+
+# -- assignment forms --------------------------------------------------------------------------------
+def _tasks(parsed):
+    return [(t.section, t.lead_text or t.lead, tuple(t.supporting)) for t in parsed.tasks]
+
+
+def test_agency_heading_is_inherited_by_its_letter_items_and_phoi_hop_items_support():
+    body = (
+        "I. NHIỆM VỤ\n\n1. Sở Y tế\n\na) Tổ chức tuyên truyền cho người dân về phòng bệnh, vệ sinh an toàn thực phẩm và nước sạch ở các xã.\n\n"
+        "b) Phối hợp với Sở Tài chính bố trí kinh phí cho các chương trình y tế dự phòng của tỉnh theo quy định.\n"
+    )
+    assert _tasks(parse(body)) == [("I.1.a", "Sở Y tế", ()), ("I.1.b", "Sở Y tế", ("Sở Tài chính",))]
+
+
+def test_a_collective_addressee_is_a_lead_as_written():
+    parsed = parse(
+        "I. NHIỆM VỤ\n\n1. Các sở, ban, ngành xây dựng kế hoạch thực hiện của đơn vị mình, gửi về Sở Nội vụ trong tháng 6/2026.\n"
+    )
+    (task,) = parsed.tasks
+    assert task.lead == "Các sở, ban, ngành"
+    assert task.schedule.due_dates == (date(2026, 6, 30),)
+
+
+def test_lead_after_a_fronted_clause():
+    parsed = parse("I. NHIỆM VỤ\n\n1. Căn cứ Kế hoạch này, Sở Nội vụ hướng dẫn các đơn vị thực hiện.\n")
+    assert [t.lead for t in parsed.tasks] == ["Sở Nội vụ"]
+
+
+def test_trailer_fields_govern_the_bullets_before_them():
+    body = (
+        "I. NHIỆM VỤ\n\n1. Đào tạo cán bộ\n\n- Mở lớp bồi dưỡng kỹ năng.\n\n"
+        "Đơn vị chủ trì: Sở Nội vụ.\n\nĐơn vị phối hợp: Sở Tư pháp.\n\nThời gian thực hiện: Quý III/2026.\n"
+    )
+    (task,) = parse(body).tasks
+    assert (task.section, task.lead, task.supporting) == ("I.1", "Sở Nội vụ", ("Sở Tư pháp",))
+    assert task.schedule.due_dates == (date(2026, 9, 30),)
+
+
+def test_fields_with_no_item_make_their_heading_the_duty():
+    body = (
+        "I. NỘI DUNG\n\n1. Xây dựng cổng thông tin\n\n- Cơ quan chủ trì: Bộ Công an.\n\n"
+        "- Cơ quan phối hợp: Bộ Tư pháp.\n\n- Thời gian thực hiện: năm 2026 - 2027.\n"
+    )
+    (task,) = parse(body, HEADER.replace("ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN", "THỦ TƯỚNG CHÍNH PHỦ")).tasks
+    assert (task.ref, task.lead, task.supporting) == ("I.1", "Bộ Công an", ("Bộ Tư pháp",))
+    assert date(2027, 12, 31) in task.schedule.due_dates
+    assert task.text.startswith("Xây dựng cổng thông tin")
+
+
+def test_a_document_without_a_number_is_read_with_a_warning():
+    parsed = parse(
+        "I. NHIỆM VỤ\n\n1. Sở Y tế kiểm tra, giám sát việc thực hiện các quy định về an toàn thực phẩm trên địa bàn tỉnh.\n",
+        HEADER.replace("Số: 5/KH-UBND\n", ""),
+    )
+    assert parsed.plan.number == ""
+    assert parsed.warnings and "Số" in parsed.warnings[0]
+    assert [t.lead for t in parsed.tasks] == ["Sở Y tế"]
+
+
+def test_spans_point_into_the_source_after_normalising():
+    src = (
+        HEADER
+        + "**I. NHIỆM VỤ**\n\n**1. **Sở Y tế kiểm\ntra định kỳ việc thực hiện các quy định về an toàn thực phẩm trên địa bàn tỉnh.\n"
+    )
+    parsed = parse_plan(src, load_registry())
+    assert all(src[t.span[0] : t.span[1]] == t.text for t in parsed.tasks)
+    assert parsed.tasks[0].text.startswith("Sở Y tế kiểm\ntra định kỳ")
+
+
+# -- time wordings -----------------------------------------------------------------------------------
+CAL = find_calendar("", 2025)
+
+
+@pytest.mark.parametrize(
+    "phrase, kind, dates",
+    [
+        ("hoàn thành trong tháng 11/2025", "once", (date(2025, 11, 30),)),
+        ("khởi công vào ngày 19 tháng 12 năm 2025", "once", (date(2025, 12, 19),)),
+        ("hoàn thành trong năm 2026", "once", (date(2026, 12, 31),)),
+        ("năm 2025 và các năm tiếp theo", "recurring", (date(2025, 12, 31),)),
+        ("trước ngày 15 tháng 12 năm 2025", "once", (date(2025, 12, 14),)),
+    ],
+)
+def test_deadline_wordings(phrase, kind, dates):
+    sched = schedule_for(phrase, CAL)
+    assert (sched.kind, sched.due_dates) == (kind, dates)
+
+
+def test_a_programme_horizon_is_not_a_deadline():
+    assert schedule_for("phấn đấu đến năm 2030 đạt 50%", CAL).kind == "continuous"
+
+
+# -- quality on the six real plans -------------------------------------------------------------------
+FLOORS = {  # just below the figures bench/parse_quality.py prints (README: "Plans: from a document …")
+    "01_dongnai_kh182_2025_ma_tuy": 0.90,
+    "02_cantho_kh165_2025_dan_so": 0.94,
+    "03_hanoi_kh310_2025_5g_iot": 0.60,
+    "04_ttg_qd2623_2025_bao_ve_du_lieu_ca_nhan": 0.75,
+    "05_vpcp_tb627_2025_ket_luan_giao_thong": 0.70,
+    "06_bacninh_kh141_2025_can_bo_xay_dung_phap_luat": 0.90,
+}
+
+
+@pytest.mark.parametrize("stem", sorted(FLOORS))
+def test_quality_floor_on_real_plans(stem):
+    text = (REAL / f"{stem}.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    parsed = parse_plan(text, load_registry())
+    assert all(text[t.span[0] : t.span[1]] == t.text for t in parsed.tasks)
+    figures = score(
+        parsed.to_dict(), yaml.safe_load((REAL / f"{stem}.gold.yaml").read_text(encoding="utf-8"))
+    )
+    assert figures["f1"] >= FLOORS[stem], figures

@@ -1,0 +1,279 @@
+"""Layout normaliser: whatever rendering a plan arrives in → logical lines, offsets kept.
+
+The parser reads ``Layout.text``: one logical paragraph per line, emphasis markers and footnote
+references gone, tables as ``| a | b | c |`` rows. ``Layout.origin[i]`` is the offset in the source
+of ``Layout.text[i]``, so every span found in the logical text maps back (``source_span``) and
+``source[span[0]:span[1]]`` stays the source's own words.
+
+Rules, in order:
+1. Emphasis: ``**`` and ``*`` runs are dropped (pasted web pages put them inside phrases and around
+   headings); a line-initial ``* `` bullet is kept.
+2. Footnote references glued to a word ("kế hoạch[1]") are dropped; footnote bodies after the
+   signature stay (the body ends at "Nơi nhận" anyway).
+3. Paragraphs: a text whose paragraphs are separated by blank lines (web page, Word paste) gets the
+   hard line breaks inside each paragraph replaced by spaces. A hard-wrapped text without blank
+   lines (a PDF text layer, a typed plan) keeps its lines: the structure reader joins them.
+   Table lines ("|…"), rule lines ("-----") and bullet lines never join their neighbours.
+4. Tables written one cell per line between lone "|" lines (a row ends with two "|" lines) become
+   one ``| a | b |`` row per table row when their first row names task columns (see tables.py);
+   other such blocks (the header table of issuer, motto, number, date) stay one line per cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workflows.kernel.text import normalize
+
+_EMPHASIS = re.compile(r"\*+")
+_FOOTNOTE = re.compile(r"(?<=[^\s\[])\[\d{1,2}\]")
+_RULE = re.compile(r"[-_=–—.\s]{3,}")
+_BULLET = re.compile(r"[-–—•+]\s")
+_STAR_BULLET = re.compile(r"\*\s+\w")
+BLANK_SHARE = 0.15  # blank lines per non-blank line above which blank lines separate paragraphs
+_LEAD_WORDS = ("chu tri", "thuc hien")
+_CONTENT_WORDS = ("noi dung", "nhiem vu", "cong viec", "hoat dong")
+HEADER_WORDS = 8  # a header cell is a column name, not prose
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The logical text and, for every character of it, its offset in the source."""
+
+    source: str
+    text: str
+    origin: tuple[int, ...]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span covering logical ``text[start:end]``."""
+        if end <= start:
+            at = self.origin[start] if start < len(self.origin) else len(self.source)
+            return at, at
+        return self.origin[start], self.origin[end - 1] + 1
+
+    @property
+    def identity(self) -> bool:
+        """True when the logical text is the source itself."""
+        return self.text == self.source
+
+
+class _Out:
+    """Accumulates logical characters with their source offsets."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.origin: list[int] = []
+
+    def put(self, text: str, at: int) -> None:
+        """Append source text ``text`` that starts at source offset ``at``."""
+        self.chars.extend(text)
+        self.origin.extend(range(at, at + len(text)))
+
+    def sep(self, char: str, at: int) -> None:
+        """Append one synthetic character standing for source offset ``at``."""
+        self.chars.append(char)
+        self.origin.append(at)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, newline excluded."""
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        out.append((pos, pos + len(raw.rstrip("\r\n"))))
+        pos += len(raw)
+    return out
+
+
+def _clean_pieces(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The line's text without emphasis and footnote markers, as (piece, source offset) runs."""
+    line = text[start:end]
+    keep = [True] * len(line)
+    star_bullet = _STAR_BULLET.match(line.lstrip())
+    lead = len(line) - len(line.lstrip())
+    for m in _EMPHASIS.finditer(line):
+        if not (star_bullet and m.start() == lead):
+            keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+    for m in _FOOTNOTE.finditer(line):
+        keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+    pieces, i = [], 0
+    while i < len(line):
+        if not keep[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(line) and keep[j]:
+            j += 1
+        pieces.append((line[i:j], start + i))
+        i = j
+    return pieces
+
+
+def _stripped(pieces: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Pieces without leading/trailing whitespace (offsets adjusted)."""
+    out = [p for p in pieces if p[0]]
+    while out and not out[0][0].strip():
+        out.pop(0)
+    while out and not out[-1][0].strip():
+        out.pop()
+    if not out:
+        return []
+    first, at = out[0]
+    cut = len(first) - len(first.lstrip())
+    out[0] = (first[cut:], at + cut)
+    last, at = out[-1]
+    out[-1] = (last.rstrip(), at)
+    return out
+
+
+def _joined(pieces: list[tuple[str, int]]) -> str:
+    """Plain text of pieces."""
+    return "".join(p for p, _ in pieces)
+
+
+def normalise(source: str) -> Layout:
+    """Apply the module's rules; a text that needs none comes back unchanged."""
+    lines = _lines(source)
+    cleaned = [_stripped(_clean_pieces(source, s, e)) for s, e in lines]
+    blank = sum(1 for s, e in lines if not source[s:e].strip())
+    paragraphs = blank >= BLANK_SHARE * max(1, len(lines) - blank)
+    out = _Out()
+    i = 0
+    while i < len(lines):
+        table_end = _cell_table(source, lines, cleaned, i)
+        if table_end:
+            i = _emit_table(source, lines, cleaned, i, table_end, out)
+            continue
+        i = _emit_line(source, lines, cleaned, i, out, paragraphs)
+    text = "".join(out.chars)
+    if text == source:
+        return Layout(source, source, tuple(range(len(source))))
+    return Layout(source, text, tuple(out.origin))
+
+
+def _emit_line(source, lines, cleaned, i: int, out: _Out, paragraphs: bool) -> int:
+    """Emit line ``i`` (joined with the following lines of its paragraph); return the next index."""
+    s, e = lines[i]
+    raw = source[s:e]
+    pieces = cleaned[i]
+    if not paragraphs:
+        # keep the line as it is, only without markers
+        for piece, at in _clean_pieces(source, s, e):
+            out.put(piece, at)
+        _newline(source, lines, i, out)
+        return i + 1
+    if not pieces:
+        if not raw.strip() or not _EMPHASIS.fullmatch(raw.strip().replace(" ", "")):
+            # a blank line, kept as the paragraph separator
+            out.put(raw.strip() and raw, s) if raw.strip() else None
+            _newline(source, lines, i, out)
+        return i + 1
+    for piece, at in pieces:
+        out.put(piece, at)
+    j = i + 1
+    while j < len(lines) and _joins(source, lines, cleaned, i, j):
+        if cleaned[j]:
+            out.sep(" ", lines[j - 1][1] if j - 1 >= 0 else lines[j][0])
+            for piece, at in cleaned[j]:
+                out.put(piece, at)
+        j += 1
+    _newline(source, lines, j - 1, out)
+    return j
+
+
+def _joins(source, lines, cleaned, first: int, j: int) -> bool:
+    """Does line ``j`` continue the paragraph that began at line ``first``?"""
+    s, e = lines[j]
+    raw = source[s:e].strip()
+    if not raw:
+        return False
+    if not cleaned[j]:
+        return True  # a line of markers only ("**") inside a paragraph
+    head = _joined(cleaned[first])
+    text = _joined(cleaned[j])
+    if _structural(head) or _structural(text):
+        return False
+    return True
+
+
+def _structural(text: str) -> bool:
+    """Table lines, rules and bullets keep their own line."""
+    return text.startswith("|") or bool(_RULE.fullmatch(text)) or bool(_BULLET.match(text))
+
+
+def _newline(source: str, lines, i: int, out: _Out) -> None:
+    """Emit the newline that ends source line ``i`` (if the source has one)."""
+    end = lines[i][1]
+    if end < len(source):
+        out.put(source[end] if source[end] == "\n" else "\n", end)
+        if source[end] == "\r" and end + 1 < len(source) and source[end + 1] == "\n":
+            out.origin[-1] = end + 1
+
+
+def _is_bar(cleaned_line) -> bool:
+    """A lone "|" line."""
+    return _joined(cleaned_line) == "|"
+
+
+def _cell_table(source, lines, cleaned, i: int) -> int:
+    """End index (exclusive) of a one-cell-per-line task table starting at ``i``, else 0."""
+    if not _is_bar(cleaned[i]):
+        return 0
+    rows = _cell_rows(source, lines, cleaned, i)
+    if not rows or len(rows[0][0]) < 3:
+        return 0
+    header = [normalize(" ".join(_joined(cleaned[k]) for k in cell)) for cell in rows[0][0]]
+    if any(len(h.split()) > HEADER_WORDS for h in header) or not (
+        any(w in h for h in header for w in _LEAD_WORDS)
+        and any(w in h for h in header for w in _CONTENT_WORDS)
+    ):
+        return 0
+    return rows[-1][1]
+
+
+def _cell_rows(source, lines, cleaned, i: int) -> list[tuple[list[list[int]], int]]:
+    """Rows from the "|" at ``i``: (cells as lists of line indexes, index after the row).
+
+    A "|" followed by another "|" closes a row and opens the next; a "|" followed by a blank line
+    or the end closes the last row; a blank line inside a row ends the table there.
+    """
+    n, rows, cells, current, j = len(lines), [], [], [], i + 1
+    while j < n:
+        if _is_bar(cleaned[j]):
+            cells.append(current)
+            current = []
+            if j + 1 < n and _is_bar(cleaned[j + 1]):
+                rows.append((cells, j + 1))
+                cells, j = [], j + 2
+                continue
+            if j + 1 >= n or not source[slice(*lines[j + 1])].strip():
+                rows.append((cells, j + 1))
+                return rows
+        elif cleaned[j]:
+            current.append(j)
+        elif not source[slice(*lines[j])].strip():
+            return rows
+        j += 1
+    return rows
+
+
+def _emit_table(source, lines, cleaned, i: int, end: int, out: _Out) -> int:
+    """Emit each row of the table as one ``| a | b |`` line; return ``end``."""
+    opening = lines[i][0]
+    for cells, stop in _cell_rows(source, lines, cleaned, i):
+        if stop > end:
+            break
+        out.put("|", opening)
+        for cell in cells:
+            out.sep(" ", opening)
+            for n, k in enumerate(cell):
+                if n:
+                    out.sep(" ", lines[k - 1][1])
+                for piece, at in cleaned[k]:
+                    out.put(piece, at)
+            opening = lines[cell[-1]][1] if cell else opening
+            out.sep(" ", opening)
+            out.sep("|", opening)
+        out.sep("\n", lines[stop - 1][1])
+        opening = lines[stop][0] if stop < len(lines) else lines[stop - 1][1]
+    return end
