@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from api.commands import command_modules
 from api.commands.common import CommandError
+from workflows.kernel.errors import DomainError
 
 __all__ = ["CommandError", "build_parser", "main"]
 
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except DomainError as exc:  # a rule's refusal: its precise English text
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

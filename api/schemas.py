@@ -21,7 +21,7 @@ def id_query(description: str):
     return Query(ge=1, le=MAX_ID, description=description)
 
 
-class Page(BaseModel, Generic[T]):
+class Paged(BaseModel, Generic[T]):
     """One page of a list."""
 
     items: list[T]
@@ -30,7 +30,7 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
-class PageParams(BaseModel):
+class Paging(BaseModel):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"page size (1–{MAX_LIMIT})")
     offset: int = Field(0, ge=0, le=MAX_ID, description="records to skip")
 

@@ -40,13 +40,3 @@ class Checkpoint(CheckpointBase, table=True):
     accepted_on: date | None = None
     version: int = 1
     updated_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
-
-
-class CheckpointPublic(CheckpointBase):
-    id: int
-    task_id: int
-    agency_id: int
-    state: str
-    submitted_on: date | None
-    accepted_on: date | None
-    version: int

@@ -58,14 +58,6 @@ class Task(TaskBase, table=True):
     position: int = 0
 
 
-class TaskPublic(TaskBase):
-    id: int
-    plan_id: int
-    section_id: int
-    lead_agency_id: int
-    withdrawn: bool
-
-
 class TaskSupport(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", primary_key=True, index=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import Agency, Checkpoint, Plan, Submission, Task, User
+from models import Agency, Checkpoint, Submission, Task, User
 from models.user import Role, UserCreate
 from workflows.agencies.registry import load_registry
 from workflows.checkpoints.evidence import EvidenceStore
@@ -269,8 +269,3 @@ def seed_demo(session: Session, store: EvidenceStore, today: date = DEMO_TODAY) 
         summary.history_written = True
     escalate_overdue(session, today)
     return summary
-
-
-def demo_plan_id(session: Session) -> int | None:
-    """The seed plan's id, if the demo database holds it."""
-    return session.exec(select(Plan.id).where(Plan.number == "23/KH-UBND")).first()

@@ -5,10 +5,10 @@ import getpass
 import os
 
 from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
-from api.commands.engine import find_agency
 from models.config import get_settings
 from models.db import unit_of_work
 from models.user import Role, UserCreate
+from workflows.agencies.queries import find_agency
 from workflows.agencies.reorg import merge_agency, rename_agency
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.checkpoints.submissions import sweep_orphan_files

@@ -1,18 +1,16 @@
 """`plantrack sweep`, `plantrack status` and `plantrack flows deploy|serve`: the engine's periodic work."""
 
 import argparse
-import difflib
 import json
 from collections import Counter
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
-from models.agency import Agency
 from models.plan import Plan
+from workflows.agencies.queries import find_agency
 from workflows.checkpoints.status import STATUS_LABELS_VI, Status
 from workflows.escalation.ladder import RUNG_NAMES
-from workflows.kernel.text import normalize
 from workflows.reporting.rollups import agency_rollup, plan_rollup
 from workflows.runtime.jobs import run_escalation_sweep
 
@@ -61,31 +59,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     deploy.set_defaults(handler=_deploy)
     serve = flows.add_parser("serve", help="chạy các flow theo lịch trong tiến trình này (không work pool)")
     serve.set_defaults(handler=_serve)
-
-
-def find_agency(session: Session, query: str) -> Agency:
-    """The agency named `query` (name, code or alias, any case, with or without diacritics).
-
-    Else the only agency whose name contains it; else a CommandError naming the closest ones.
-    """
-    q = normalize(query)
-    if not q:
-        raise CommandError("give an agency name")
-    agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
-    keys = {a.id: {normalize(a.name), normalize(a.code), *map(normalize, a.aliases)} for a in agencies}
-    exact = [a for a in agencies if q in keys[a.id]]
-    if len(exact) == 1:
-        return exact[0]
-    like = exact or [a for a in agencies if q in normalize(a.name)]
-    if len(like) == 1:
-        return like[0]
-    if like:
-        names = ", ".join(a.name for a in like[:10])
-        raise CommandError(f"{query!r} matches {len(like)} agencies: {names}; give the full name or code")
-    by_key = {normalize(a.name): a.name for a in agencies}
-    closest = [by_key[k] for k in difflib.get_close_matches(q, list(by_key), n=3, cutoff=0.5)]
-    hint = f"; closest: {', '.join(closest)}" if closest else ""
-    raise CommandError(f"no agency named {query!r}{hint}")
 
 
 def _sweep(args: argparse.Namespace) -> int:

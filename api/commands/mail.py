@@ -1,16 +1,14 @@
 """`plantrack digest preview|send` and `plantrack outbox deliver`: digests and mail delivery."""
 
 import argparse
-import unicodedata
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
-from models.agency import Agency
 from models.config import get_settings
 from models.db import unit_of_work
+from workflows.agencies.queries import find_agency
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,31 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     deliver = outbox.add_parser("deliver", help="gửi các thư đến lượt qua SMTP")
     deliver.add_argument("--limit", type=int, default=10_000, help="số thư tối đa trong lần chạy này")
     deliver.set_defaults(handler=_deliver)
-
-
-def find_agency(session: Session, query: str) -> Agency:
-    """The agency whose name, code or alias is `query`, else the only one whose name contains it.
-
-    Compared in Python after NFC + casefold: SQLite's lower() folds ASCII letters only ("SỞ Y TẾ").
-    """
-    q = _fold(query)
-    if not q:
-        raise CommandError("give an agency name")
-    agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
-    exact = [a for a in agencies if q in {_fold(a.name), _fold(a.code), *(_fold(x) for x in a.aliases)}]
-    if len(exact) == 1:
-        return exact[0]
-    like = exact or [a for a in agencies if q in _fold(a.name)]
-    if len(like) == 1:
-        return like[0]
-    if not like:
-        raise CommandError(f"no agency named {query!r}")
-    names = ", ".join(a.name for a in like[:10])
-    raise CommandError(f"{query!r} matches {len(like)} agencies: {names}; give the full name or code")
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
 
 
 def _preview(args: argparse.Namespace) -> int:

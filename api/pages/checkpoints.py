@@ -8,12 +8,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import select
 
 from api.pages.templating import Page, PageDep, safe_next
 from models import Agency, Plan, Section, Submission, SubmissionKind, SubmissionStatus, Task
 from models.extension import ExtensionRequest
 from models.submission import Evidence
+from workflows.agencies.queries import agency_names
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.checkpoints.extensions import decide_extension, request_extension
 from workflows.checkpoints.permissions import allowed_actions, checkpoint_facts
@@ -69,11 +69,7 @@ def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
         s.get(Agency, cp.agency_id),
     )
     facts = checkpoint_facts(s, cp)
-    supporters = (
-        sorted(s.exec(select(Agency.name).where(Agency.id.in_(facts.supporters))).all())
-        if facts.supporters
-        else []
-    )
+    supporters = agency_names(s, facts.supporters)
     status = checkpoint_status(s, cp.id, page.today)
     reports = [e for e in history.submissions if e.submission.kind == SubmissionKind.report]
     contributions = [e for e in history.submissions if e.submission.kind == SubmissionKind.contribution]

@@ -2,16 +2,21 @@
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlmodel import select
 
 from api.pages.templating import PageDep
-from models import Agency, Indicator, Plan, PlanIssue, Section
+from models import Agency, Plan
 from models.user import Role
 from workflows.checkpoints.queries import list_checkpoints, supported_checkpoints
 from workflows.checkpoints.status import Status
 from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
-from workflows.plans.queries import plan_tasks, plans_newest_first
+from workflows.plans.queries import (
+    plan_indicators,
+    plan_issues,
+    plan_sections,
+    plan_tasks,
+    plans_newest_first,
+)
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
 router = APIRouter()
@@ -29,10 +34,10 @@ def agency_page(page: PageDep, agency_id: int, status: str | None = None) -> Res
     rollups = agency_rollup(page.session, page.today, agency_ids=[agency_id])
     rows = list_checkpoints(
         page.session, page.actor, page.today, agency_id=agency_id, status=wanted, limit=LIST_LIMIT
-    )
+    ).items
     supported = supported_checkpoints(
         page.session, page.actor, page.today, agency_id=agency_id, limit=LIST_LIMIT
-    )
+    ).items
     return page.render(
         "agency.html",
         agency=agency,
@@ -62,19 +67,11 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
     for t in tasks:
         by_section.setdefault(t.section_ref, []).append(t)
 
-    all_sections = page.session.exec(
-        select(Section).where(Section.plan_id == plan_id).order_by(Section.position, Section.ref)
-    ).all()
+    all_sections = plan_sections(page.session, plan_id)
     figures = {r.key: r for r in sections}
     totals = plan_rollup(page.session, page.today, plan_id)
-    issues = []
-    if page.actor.sees_all:
-        issues = page.session.exec(
-            select(PlanIssue).where(PlanIssue.plan_id == plan_id).order_by(PlanIssue.span_start)
-        ).all()
-    indicators = page.session.exec(
-        select(Indicator).where(Indicator.plan_id == plan_id).order_by(Indicator.id)
-    ).all()
+    issues = plan_issues(page.session, plan_id) if page.actor.sees_all else []
+    indicators = plan_indicators(page.session, plan_id)
     return page.render(
         "plan.html",
         plan=plan,

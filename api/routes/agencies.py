@@ -3,13 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import select
 
 from api.deps import CurrentUser, SessionDep
-from api.pagination import PageDep, paginate
-from api.schemas import IdPath, Page
+from api.pagination import PagingDep, paginate
+from api.schemas import IdPath, Paged
 from models.agency import Agency, AgencyPublic
-from workflows.kernel.errors import NotFound
+from workflows.agencies import queries as agencies
+from workflows.agencies.queries import agencies_query
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 
@@ -18,25 +18,17 @@ def _public(agency: Agency) -> AgencyPublic:
     return AgencyPublic.model_validate(agency, from_attributes=True)
 
 
-@router.get("", response_model=Page[AgencyPublic], summary="List agencies")
+@router.get("", response_model=Paged[AgencyPublic], summary="List agencies")
 def list_agencies(
     _user: CurrentUser,
     session: SessionDep,
-    page: PageDep,
+    page: PagingDep,
     active: bool | None = None,
     kind: Annotated[str | None, Query(max_length=40)] = None,
-) -> Page[AgencyPublic]:
-    stmt = select(Agency).order_by(Agency.name, Agency.id)
-    if active is not None:
-        stmt = stmt.where(Agency.active == active)
-    if kind is not None:
-        stmt = stmt.where(Agency.kind == kind)
-    return paginate(session, stmt, page, _public)
+) -> Paged[AgencyPublic]:
+    return paginate(session, agencies_query(active, kind), page, _public)
 
 
 @router.get("/{agency_id}", response_model=AgencyPublic, summary="One agency")
 def get_agency(agency_id: IdPath, _user: CurrentUser, session: SessionDep) -> AgencyPublic:
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound("not_found", what="agency", id=agency_id)
-    return _public(agency)
+    return _public(agencies.get_agency(session, agency_id))

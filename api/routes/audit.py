@@ -3,13 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlmodel import select
 
 from api.deps import SessionDep, require_roles
-from api.pagination import PageDep, paginate
-from api.schemas import AuditEventOut, Page, id_query
-from models.audit import AuditEvent
+from api.pagination import PagingDep, paginate
+from api.schemas import AuditEventOut, Paged, id_query
 from models.user import Role
+from workflows.kernel.audit import audit_events_query
 
 router = APIRouter(
     prefix="/audit-events",
@@ -18,22 +17,14 @@ router = APIRouter(
 )
 
 
-@router.get("", response_model=Page[AuditEventOut], summary="Audit events, newest first")
+@router.get("", response_model=Paged[AuditEventOut], summary="Audit events, newest first")
 def list_audit_events(
     session: SessionDep,
-    page: PageDep,
+    page: PagingDep,
     entity_type: Annotated[str | None, Query(max_length=40)] = None,
     entity_id: Annotated[int | None, id_query("only events about this record")] = None,
     actor_id: Annotated[int | None, id_query("only events by this user")] = None,
     action: Annotated[str | None, Query(max_length=60)] = None,
-) -> Page[AuditEventOut]:
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
-    if entity_type is not None:
-        stmt = stmt.where(AuditEvent.entity_type == entity_type)
-    if entity_id is not None:
-        stmt = stmt.where(AuditEvent.entity_id == entity_id)
-    if actor_id is not None:
-        stmt = stmt.where(AuditEvent.actor_id == actor_id)
-    if action is not None:
-        stmt = stmt.where(AuditEvent.action == action)
+) -> Paged[AuditEventOut]:
+    stmt = audit_events_query(entity_type, entity_id, actor_id, action)
     return paginate(session, stmt, page, lambda e: AuditEventOut.model_validate(e, from_attributes=True))

@@ -4,11 +4,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
-from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, SessionDep, StoreDep, TodayDep
-from api.pagination import PageDep, page_of, paginate
+from api.pagination import PagingDep, page_of
 from api.routes.views import checkpoint_out, extension_out, submission_out
 from api.schemas import (
     MAX_ID,
@@ -17,16 +16,15 @@ from api.schemas import (
     ExtensionIn,
     ExtensionOut,
     IdPath,
-    Page,
+    Paged,
     SubmissionOut,
     id_query,
 )
-from models.agency import Agency
 from models.checkpoint import Checkpoint
-from models.plan import Task
 from workflows.checkpoints import extensions, submissions
 from workflows.checkpoints import queries as checkpoints
-from workflows.checkpoints.status import Status, status_expr
+from workflows.checkpoints.items import checkpoint_items
+from workflows.checkpoints.status import Status
 from workflows.kernel.errors import InvalidInput
 
 router = APIRouter(prefix="/checkpoints", tags=["checkpoints"])
@@ -34,20 +32,13 @@ router = APIRouter(prefix="/checkpoints", tags=["checkpoints"])
 
 def _one(session, actor, today, checkpoint_id: int) -> CheckpointOut:
     cp = checkpoints.get_checkpoint(session, actor, checkpoint_id)
-    task = session.get(Task, cp.task_id)
-    return checkpoint_out(
-        cp,
-        checkpoints.checkpoint_status(session, cp.id, today),
-        task_ref=task.ref,
-        task_title=task.title,
-        agency_name=session.get(Agency, cp.agency_id).name,
-        plan_id=task.plan_id,
-    )
+    (item,) = checkpoint_items(session, today, Checkpoint.id == cp.id, live_only=False)
+    return checkpoint_out(item)
 
 
 @router.get(
     "",
-    response_model=Page[CheckpointOut],
+    response_model=Paged[CheckpointOut],
     summary="Checkpoints you may see, by due date",
     description="Agency users see their agency's checkpoints and those of tasks it supports; "
     "`agency_id` narrows to the checkpoints one agency is responsible for.",
@@ -56,41 +47,32 @@ def list_checkpoints(
     actor: ActorDep,
     session: SessionDep,
     today: TodayDep,
-    page: PageDep,
+    page: PagingDep,
     agency_id: Annotated[int | None, id_query("the responsible agency")] = None,
     plan_id: Annotated[int | None, id_query("only this plan")] = None,
     status: Annotated[list[Status] | None, Query(description="computed status (repeatable)")] = None,
     due_from: date | None = None,
     due_to: date | None = None,
-) -> Page[CheckpointOut]:
+) -> Paged[CheckpointOut]:
     if due_from and due_to and due_from > due_to:
         raise InvalidInput("list.due_range", due_from=due_from, due_to=due_to)
-    st = status_expr(today).label("status")
-    stmt = (
-        select(Checkpoint, st, Task.ref, Task.title, Agency.name, Task.plan_id)
-        .join(Task, Task.id == Checkpoint.task_id)
-        .join(Agency, Agency.id == Checkpoint.agency_id)
-        .where(checkpoints.visible_to(actor))
-        .order_by(Checkpoint.due_date, Checkpoint.id)
-    )
-    if agency_id is not None:
-        stmt = stmt.where(Checkpoint.agency_id == agency_id)
-    if plan_id is not None:
-        stmt = stmt.where(Task.plan_id == plan_id)
-    if status:
-        stmt = stmt.where(status_expr(today).in_([s.value for s in status]))
-    if due_from is not None:
-        stmt = stmt.where(Checkpoint.due_date >= due_from)
-    if due_to is not None:
-        stmt = stmt.where(Checkpoint.due_date <= due_to)
-    return paginate(
+    listing = checkpoints.list_checkpoints(
         session,
-        stmt,
-        page,
-        scalars=False,
-        convert=lambda r: checkpoint_out(
-            r[0], r[1], task_ref=r[2], task_title=r[3], agency_name=r[4], plan_id=r[5]
-        ),
+        actor,
+        today,
+        agency_id=agency_id,
+        status=[s.value for s in status] if status else None,
+        due_from=due_from,
+        due_to=due_to,
+        plan_id=plan_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Paged(
+        items=[checkpoint_out(i) for i in listing.items],
+        total=listing.total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
@@ -119,12 +101,12 @@ def get_history(
 
 @router.get(
     "/{checkpoint_id}/submissions",
-    response_model=Page[SubmissionOut],
+    response_model=Paged[SubmissionOut],
     summary="Reports and contributions on a checkpoint, oldest first",
 )
 def list_submissions(
-    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, page: PageDep
-) -> Page[SubmissionOut]:
+    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, page: PagingDep
+) -> Paged[SubmissionOut]:
     history = checkpoints.checkpoint_history(session, actor, checkpoint_id)
     return page_of([submission_out(e, history.names) for e in history.submissions], page)
 
@@ -217,12 +199,12 @@ def _submission(session, actor, checkpoint_id: int, submission_id: int) -> Submi
 
 @router.get(
     "/{checkpoint_id}/extensions",
-    response_model=Page[ExtensionOut],
+    response_model=Paged[ExtensionOut],
     summary="Extension requests of a checkpoint, oldest first",
 )
 def list_checkpoint_extensions(
-    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, page: PageDep
-) -> Page[ExtensionOut]:
+    checkpoint_id: IdPath, actor: ActorDep, session: SessionDep, page: PagingDep
+) -> Paged[ExtensionOut]:
     history = checkpoints.checkpoint_history(session, actor, checkpoint_id)
     return page_of([extension_out(x) for x in history.extensions], page)
 

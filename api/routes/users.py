@@ -3,11 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlmodel import select
 
 from api.deps import ActorDep, CurrentUser, SessionDep, require_roles
-from api.pagination import PageDep, paginate
-from api.schemas import IdPath, Page, id_query
+from api.pagination import PagingDep, paginate
+from api.schemas import IdPath, Paged, id_query
 from models.user import Role, User, UserCreate, UserPublic
 from workflows.people import users
 
@@ -24,22 +23,15 @@ def me(user: CurrentUser) -> UserPublic:
     return _public(user)
 
 
-@router.get("", response_model=Page[UserPublic], summary="List users (admin)", dependencies=AdminOnly)
+@router.get("", response_model=Paged[UserPublic], summary="List users (admin)", dependencies=AdminOnly)
 def list_users(
     session: SessionDep,
-    page: PageDep,
+    page: PagingDep,
     role: Annotated[Role | None, Query()] = None,
     agency_id: Annotated[int | None, id_query("only users of this agency")] = None,
     active: bool | None = None,
-) -> Page[UserPublic]:
-    stmt = select(User).order_by(User.username)
-    if role is not None:
-        stmt = stmt.where(User.role == role)
-    if agency_id is not None:
-        stmt = stmt.where(User.agency_id == agency_id)
-    if active is not None:
-        stmt = stmt.where(User.active == active)
-    return paginate(session, stmt, page, _public)
+) -> Paged[UserPublic]:
+    return paginate(session, users.users_query(role, agency_id, active), page, _public)
 
 
 @router.post(

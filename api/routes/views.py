@@ -1,25 +1,18 @@
 """Turn the rules' rows and dataclasses into the API's public models."""
 
 from api.schemas import CheckpointOut, EvidenceOut, ExtensionOut, ReviewOut, SubmissionOut
-from models.checkpoint import Checkpoint
 from models.extension import ExtensionRequest
 from models.submission import Evidence, Review
-from workflows.checkpoints.queries import CheckpointRow, SubmissionEntry
+from workflows.checkpoints.items import CheckpointItem
+from workflows.checkpoints.queries import SubmissionEntry
 
 
-def checkpoint_out(cp: Checkpoint, status: str, **extra) -> CheckpointOut:
-    return CheckpointOut(**cp.model_dump(exclude={"updated_at"}), status=status, **extra)
+def checkpoint_out(item: CheckpointItem) -> CheckpointOut:
+    """The public shape of a listed checkpoint."""
+    return CheckpointOut(id=item.checkpoint_id, **{k: getattr(item, k) for k in _CHECKPOINT_FIELDS})
 
 
-def checkpoint_row_out(row: CheckpointRow) -> CheckpointOut:
-    return checkpoint_out(
-        row.checkpoint,
-        row.status,
-        task_ref=row.task_ref,
-        task_title=row.task_title,
-        agency_name=row.agency_name,
-        plan_id=row.plan_id,
-    )
+_CHECKPOINT_FIELDS = [f for f in CheckpointOut.model_fields if f != "id"]
 
 
 def evidence_out(ev: Evidence) -> EvidenceOut:

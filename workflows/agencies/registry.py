@@ -188,11 +188,6 @@ class Registry:
             return None
         return m.end(), self._index[normalize(m.group())]
 
-    def find_all(self, folded: str, start: int = 0, end: int | None = None):
-        """Yield (start, end, entry) for every name in ``folded[start:end]``, left to right."""
-        for m in self._finder.finditer(folded, start, len(folded) if end is None else end):
-            yield m.start(), m.end(), self._index[normalize(m.group())]
-
 
 def _select(agencies: dict[str, RegistryAgency], rule: dict) -> tuple[str, ...]:
     """Codes of the active agencies matching a ``select`` rule ({kind: ..., border: ...})."""

@@ -14,23 +14,12 @@ from models.extension import ExtensionRequest
 from models.plan import Task, TaskSupport
 from models.submission import Evidence, Review, Submission
 from models.user import User
+from workflows.checkpoints.items import CheckpointItem, checkpoint_items, count_items
 from workflows.checkpoints.status import CLOSED_STATES, Status, status_expr
 from workflows.kernel.actors import Actor, require_agency_visible
 from workflows.kernel.errors import InvalidInput, NotFound
 
 MAX_PAGE = 500
-
-
-@dataclass(frozen=True)
-class CheckpointRow:
-    """A checkpoint as lists show it: with its status on `today` and its task and agency names."""
-
-    checkpoint: Checkpoint
-    status: str
-    task_ref: str
-    task_title: str
-    agency_name: str
-    plan_id: int
 
 
 @dataclass
@@ -99,29 +88,38 @@ def _page(limit: int, offset: int) -> None:
         raise InvalidInput("list.offset")
 
 
-def _rows(
-    session: Session, today: date, where: list, status, due_from, due_to, limit: int, offset: int
-) -> list[CheckpointRow]:
+@dataclass(frozen=True)
+class Listing:
+    """One page of a checkpoint list and how many match in all."""
+
+    items: list[CheckpointItem]
+    total: int
+
+
+def _listing(
+    session: Session,
+    today: date,
+    where: list,
+    status,
+    due_from: date | None,
+    due_to: date | None,
+    plan_id: int | None,
+    limit: int,
+    offset: int,
+) -> Listing:
     _page(limit, offset)
     wanted = _statuses(status)
-    st = status_expr(today)
-    q = (
-        select(Checkpoint, st.label("status"), Task.ref, Task.title, Agency.name, Task.plan_id)
-        .join(Task, Task.id == Checkpoint.task_id)
-        .join(Agency, Agency.id == Checkpoint.agency_id)
-        .where(*where)
-    )
+    filters = list(where)
     if wanted is not None:
-        q = q.where(st.in_(wanted))
+        filters.append(status_expr(today).in_(wanted))
     if due_from is not None:
-        q = q.where(Checkpoint.due_date >= due_from)
+        filters.append(Checkpoint.due_date >= due_from)
     if due_to is not None:
-        q = q.where(Checkpoint.due_date <= due_to)
-    q = q.order_by(Checkpoint.due_date, Checkpoint.id).limit(limit).offset(offset)
-    return [
-        CheckpointRow(cp, s, ref, title, name, plan_id)
-        for cp, s, ref, title, name, plan_id in session.exec(q).all()
-    ]
+        filters.append(Checkpoint.due_date <= due_to)
+    if plan_id is not None:
+        filters.append(Task.plan_id == plan_id)
+    items = checkpoint_items(session, today, *filters, live_only=False, limit=limit, offset=offset)
+    return Listing(items, count_items(session, today, *filters, live_only=False))
 
 
 def list_checkpoints(
@@ -132,15 +130,17 @@ def list_checkpoints(
     status: str | Iterable[str] | None = None,
     due_from: date | None = None,
     due_to: date | None = None,
+    plan_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[CheckpointRow]:
-    """Checkpoints an agency leads (agency users: their own), filtered by computed status and due date."""
-    if not actor.sees_all:
-        agency_id = actor.agency_id if agency_id is None else agency_id
+) -> Listing:
+    """Checkpoints the actor may see (narrowed to those `agency_id` leads), by status, due date, plan."""
+    if not actor.sees_all and agency_id is not None:
         require_agency_visible(actor, {agency_id}, ("agency", agency_id))
-    where = [] if agency_id is None else [Checkpoint.agency_id == agency_id]
-    return _rows(session, today, where, status, due_from, due_to, limit, offset)
+    where = [visible_to(actor)]
+    if agency_id is not None:
+        where.append(Checkpoint.agency_id == agency_id)
+    return _listing(session, today, where, status, due_from, due_to, plan_id, limit, offset)
 
 
 def supported_checkpoints(
@@ -151,9 +151,10 @@ def supported_checkpoints(
     status: str | Iterable[str] | None = None,
     due_from: date | None = None,
     due_to: date | None = None,
+    plan_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[CheckpointRow]:
+) -> Listing:
     """Other agencies' checkpoints on tasks that `agency_id` supports (phối hợp)."""
     agency_id = actor.agency_id if agency_id is None else agency_id
     if agency_id is None:
@@ -161,7 +162,7 @@ def supported_checkpoints(
     require_agency_visible(actor, {agency_id}, ("agency", agency_id))
     supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
     where = [Checkpoint.task_id.in_(supported), Checkpoint.agency_id != agency_id]
-    return _rows(session, today, where, status, due_from, due_to, limit, offset)
+    return _listing(session, today, where, status, due_from, due_to, plan_id, limit, offset)
 
 
 def checkpoint_status(session: Session, checkpoint_id: int, today: date) -> str:
@@ -259,3 +260,22 @@ def task_periods(session: Session, actor: Actor, today: date, task_id: int, agen
         .order_by(Checkpoint.due_date, Checkpoint.id)
     )
     return [Period(cp, status) for cp, status in session.execute(stmt).all()]
+
+
+def extensions_query(
+    actor: Actor, status: str | None = None, agency_id: int | None = None, checkpoint_id: int | None = None
+) -> Select:
+    """Extension requests on checkpoints the actor may see, oldest first."""
+    stmt = (
+        select(ExtensionRequest)
+        .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
+        .where(visible_to(actor))
+        .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+    )
+    if status is not None:
+        stmt = stmt.where(ExtensionRequest.status == status)
+    if agency_id is not None:
+        stmt = stmt.where(Checkpoint.agency_id == agency_id)
+    if checkpoint_id is not None:
+        stmt = stmt.where(ExtensionRequest.checkpoint_id == checkpoint_id)
+    return stmt

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from models.audit import AuditEvent
@@ -29,6 +30,25 @@ def record(
     )
     session.add(event)
     return event
+
+
+def audit_events_query(
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+) -> Select:
+    """Audit events, newest first, optionally about one record, by one user or of one action."""
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if entity_type is not None:
+        stmt = stmt.where(AuditEvent.entity_type == entity_type)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    if action is not None:
+        stmt = stmt.where(AuditEvent.action == action)
+    return stmt
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -11,8 +11,3 @@ VN = ZoneInfo(TIMEZONE)
 def today_in_vietnam() -> date:
     """Today's calendar date in Asia/Ho_Chi_Minh."""
     return datetime.now(VN).date()
-
-
-def to_vietnam_date(moment: datetime) -> date:
-    """The calendar date in Asia/Ho_Chi_Minh of an aware timestamp."""
-    return moment.astimezone(VN).date()

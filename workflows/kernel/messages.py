@@ -322,10 +322,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "agency.name_too_long": ("the new name is longer than 255 characters", "Tên mới dài quá 255 ký tự."),
     "agency.name_same": ("the agency is already called {name!r}", "Cơ quan đã mang tên «{name}»."),
     "agency.name_taken": ("agency {id} is already called {name!r}", "Đã có cơ quan khác mang tên «{name}»."),
-    "agency.unknown": ("{name!r} is not in the agency registry", "Không có cơ quan «{name}» trong danh mục."),
+    "agency.name_missing": ("give an agency name", "Vui lòng nhập tên cơ quan."),
+    "agency.unknown": ("no agency named {name!r}", "Không có cơ quan «{name}» trong danh mục."),
+    "agency.unknown_close": (
+        "no agency named {name!r}; closest: {closest}",
+        "Không có cơ quan «{name}» trong danh mục; tên gần nhất: {closest}.",
+    ),
     "agency.ambiguous": (
-        "{name!r} matches several agencies: {matches}",
-        "«{name}» khớp với nhiều cơ quan: {matches}.",
+        "{name!r} matches {n} agencies: {matches}; give the full name or code",
+        "«{name}» khớp với {n} cơ quan: {matches}; vui lòng ghi đủ tên hoặc mã.",
     ),
     # users
     "user.username_invalid": (

@@ -2,6 +2,7 @@
 
 import re
 
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -119,6 +120,18 @@ def _get_user(session: Session, user_id: int) -> User:
     if user is None:
         raise NotFound("not_found", what="user", id=user_id)
     return user
+
+
+def users_query(role: str | None = None, agency_id: int | None = None, active: bool | None = None) -> Select:
+    """Users by username, optionally of one role, one agency, or (in)active ones."""
+    stmt = select(User).order_by(User.username)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if agency_id is not None:
+        stmt = stmt.where(User.agency_id == agency_id)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    return stmt
 
 
 def _check_password(password: str | None) -> None:

@@ -3,21 +3,85 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer
 from sqlmodel import Session
 
-from models import Agency, Checkpoint, Plan, Section, Task, TaskSupport
+from models import Agency, Checkpoint, Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from workflows.checkpoints.queries import current_checkpoints
 from workflows.checkpoints.status import status_expr
 from workflows.kernel.actors import Actor
 from workflows.kernel.errors import NotFound
 
 
+def get_plan(session: Session, plan_id: int) -> Plan:
+    """The plan, or NotFound."""
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("not_found", what="plan", id=plan_id)
+    return plan
+
+
+def plans_query() -> Select:
+    """Every plan, the most recently issued first, without its source text."""
+    return select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())
+
+
+def plan_sections(session: Session, plan_id: int) -> list[Section]:
+    """A plan's sections in plan order."""
+    stmt = select(Section).where(Section.plan_id == plan_id).order_by(Section.position, Section.id)
+    return list(session.execute(stmt).scalars())
+
+
+def plan_issues(session: Session, plan_id: int) -> list[PlanIssue]:
+    """The passages the parser could not resolve, in text order."""
+    stmt = select(PlanIssue).where(PlanIssue.plan_id == plan_id).order_by(PlanIssue.span_start)
+    return list(session.execute(stmt).scalars())
+
+
+def plan_indicators(session: Session, plan_id: int) -> list[Indicator]:
+    """A plan's indicators (chỉ tiêu) in plan order."""
+    stmt = select(Indicator).where(Indicator.plan_id == plan_id).order_by(Indicator.id)
+    return list(session.execute(stmt).scalars())
+
+
+def tasks_query(
+    plan_id: int | None = None,
+    section_id: int | None = None,
+    agency_id: int | None = None,
+    include_withdrawn: bool = False,
+) -> Select:
+    """Tasks in plan order; `agency_id` matches the lead and the supporting agencies."""
+    stmt = select(Task).order_by(Task.plan_id, Task.position, Task.id)
+    if plan_id is not None:
+        stmt = stmt.where(Task.plan_id == plan_id)
+    if section_id is not None:
+        stmt = stmt.where(Task.section_id == section_id)
+    if agency_id is not None:
+        supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
+        stmt = stmt.where(or_(Task.lead_agency_id == agency_id, Task.id.in_(supported)))
+    if not include_withdrawn:
+        stmt = stmt.where(Task.withdrawn.is_(False))
+    return stmt
+
+
+def supporting_agencies(session: Session, task_ids: list[int]) -> dict[int, list[int]]:
+    """The supporting agencies of each task, by agency id (one query)."""
+    support: dict[int, list[int]] = {}
+    if task_ids:
+        stmt = (
+            select(TaskSupport.task_id, TaskSupport.agency_id)
+            .where(TaskSupport.task_id.in_(task_ids))
+            .order_by(TaskSupport.agency_id)
+        )
+        for task_id, agency_id in session.execute(stmt):
+            support.setdefault(task_id, []).append(agency_id)
+    return support
+
+
 def plans_newest_first(session: Session) -> list[Plan]:
     """Every plan, the most recently issued first (the pages' default is the first)."""
-    stmt = select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())
-    return list(session.execute(stmt).scalars().all())  # not hundreds of source texts (~50 kB each)
+    return list(session.execute(plans_query()).scalars().all())
 
 
 @dataclass

@@ -114,6 +114,23 @@ def agency_rollup(
     )
 
 
+def agency_rollup_page(
+    session: Session, today: date, plan_id: int | None, limit: int, offset: int
+) -> tuple[list[Rollup], int]:
+    """One page of `agency_rollup` and how many responsible agencies there are in all.
+
+    The responsible agencies are paged first (by name, the rollup's order) and only that page is
+    figured: nationally the whole rollup is ~1M checkpoints, a page of 50 agencies a few thousand.
+    """
+    responsible = select(Checkpoint.agency_id)
+    if plan_id is not None:
+        responsible = responsible.join(Task, Task.id == Checkpoint.task_id).where(Task.plan_id == plan_id)
+    agencies = select(Agency.id).where(Agency.id.in_(responsible)).order_by(Agency.name, Agency.id)
+    total = session.execute(select(func.count()).select_from(agencies.order_by(None).subquery())).scalar_one()
+    ids = session.execute(agencies.limit(limit).offset(offset)).scalars().all()
+    return (agency_rollup(session, today, plan_id=plan_id, agency_ids=ids) if ids else []), total
+
+
 def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
     """Figures per section of a plan, each section counting its whole subtree (II counts II.1.2)."""
     section = aliased(Section, name="own_section")

@@ -85,7 +85,10 @@ def test_merge_moves_open_work_and_keeps_closed_history(session, w):
     assert set(session.exec(select(AgencyGroupMember.agency_id))) == {w.syt.id, new.id}
     # the moved focal point carries on: the pending report can be reviewed, the open one submitted
     focal = Actor.of(moved)
-    assert [r.checkpoint.id for r in list_checkpoints(session, focal, TODAY)] == [q2, q3]
+    assert [r.checkpoint_id for r in list_checkpoints(session, focal, TODAY, agency_id=new.id).items] == [
+        q2,
+        q3,
+    ]
     accept_submission(session, w.secretariat, w.pending.id, TODAY)
     submit_report(session, focal, q3, "Quý III", [], [], TODAY, w.store)
     session.commit()

@@ -39,26 +39,28 @@ def test_visibility(session, w):
 
 
 def test_lists_filter_by_the_computed_status(session, w):
-    rows = list_checkpoints(session, w.secretariat, JULY)
+    rows = list_checkpoints(session, w.secretariat, JULY).items
     assert [(r.agency_name, r.status) for r in rows] == [
         ("Sở Tư pháp", "overdue"),
         ("Sở Y tế", "overdue"),
         ("Sở Y tế", "in_progress_on_time"),
     ]
-    assert rows[1].task_ref == w.task.ref and rows[1].checkpoint.due_date == date(2023, 6, 14)
-    mine = list_checkpoints(session, w.syt_focal, JULY, status="overdue")
-    assert [r.checkpoint.id for r in mine] == [w.six_months.id]
+    assert rows[1].task_ref == w.task.ref and rows[1].due_date == date(2023, 6, 14)
+    mine = list_checkpoints(session, w.syt_focal, JULY, agency_id=w.syt.id, status="overdue").items
+    assert [r.checkpoint_id for r in mine] == [w.six_months.id]
     submit_report(session, w.syt_focal, w.six_months.id, "Báo cáo", [], [], JULY, w.store)
     session.commit()
-    assert list_checkpoints(session, w.syt_focal, JULY, status="overdue") == []
-    both = list_checkpoints(session, w.syt_head, JULY, status=["submitted", "overdue"])
+    assert list_checkpoints(session, w.syt_focal, JULY, status="overdue").items == []
+    both = list_checkpoints(session, w.syt_head, JULY, status=["submitted", "overdue"]).items
     assert [r.status for r in both] == ["submitted"]
     assert [
-        r.checkpoint.id
-        for r in list_checkpoints(session, w.leader, JULY, agency_id=w.syt.id, due_from=date(2023, 7, 1))
+        r.checkpoint_id
+        for r in list_checkpoints(
+            session, w.leader, JULY, agency_id=w.syt.id, due_from=date(2023, 7, 1)
+        ).items
     ] == [w.year.id]
     page = list_checkpoints(session, w.secretariat, JULY, limit=2, offset=2)
-    assert [r.checkpoint.id for r in page] == [w.year.id]
+    assert [r.checkpoint_id for r in page.items] == [w.year.id] and page.total == 3
 
 
 def test_list_refusals(session, w):
@@ -71,14 +73,16 @@ def test_list_refusals(session, w):
 
 
 def test_supporting_agency_sees_the_checkpoints_it_supports(session, w):
-    rows = supported_checkpoints(session, w.ldtbxh_focal, JULY)
+    rows = supported_checkpoints(session, w.ldtbxh_focal, JULY).items
     assert [(r.agency_name, r.status) for r in rows] == [
         ("Sở Y tế", "overdue"),
         ("Sở Y tế", "in_progress_on_time"),
     ]
-    assert list_checkpoints(session, w.ldtbxh_focal, JULY) == []  # it leads nothing
-    assert supported_checkpoints(session, w.syt_focal, JULY) == []
-    assert len(supported_checkpoints(session, w.secretariat, JULY, agency_id=w.ldtbxh.id)) == 2
+    assert list_checkpoints(session, w.ldtbxh_focal, JULY, agency_id=w.ldtbxh.id).items == []  # leads none
+    # what it may see, unnarrowed: the checkpoints it supports
+    assert list_checkpoints(session, w.ldtbxh_focal, JULY).items == rows
+    assert supported_checkpoints(session, w.syt_focal, JULY).items == []
+    assert supported_checkpoints(session, w.secretariat, JULY, agency_id=w.ldtbxh.id).total == 2
     with pytest.raises(NotFound):
         supported_checkpoints(session, w.stp_focal, JULY, agency_id=w.ldtbxh.id)
 

@@ -1,0 +1,63 @@
+"""Agency lookups the API, pages and commands list from."""
+
+import difflib
+
+from sqlalchemy import Select, select
+from sqlmodel import Session
+
+from models.agency import Agency
+from workflows.kernel.errors import InvalidInput, NotFound
+from workflows.kernel.text import normalize
+
+
+def agencies_query(active: bool | None = None, kind: str | None = None) -> Select:
+    """Agencies by name, optionally only (in)active ones or one kind."""
+    stmt = select(Agency).order_by(Agency.name, Agency.id)
+    if active is not None:
+        stmt = stmt.where(Agency.active == active)
+    if kind is not None:
+        stmt = stmt.where(Agency.kind == kind)
+    return stmt
+
+
+def get_agency(session: Session, agency_id: int) -> Agency:
+    """The agency, or NotFound."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("not_found", what="agency", id=agency_id)
+    return agency
+
+
+def agency_names(session: Session, agency_ids) -> list[str]:
+    """The names of the given agencies, sorted."""
+    ids = list(agency_ids)
+    if not ids:
+        return []
+    return sorted(session.execute(select(Agency.name).where(Agency.id.in_(ids))).scalars())
+
+
+def find_agency(session: Session, query: str) -> Agency:
+    """The agency named `query` (name, code or alias, any case, with or without diacritics).
+
+    Else the only agency whose name contains it; else a refusal naming the matches or the closest.
+    Compared in Python on `normalize`d names: SQLite's lower() folds ASCII letters only.
+    """
+    q = normalize(query or "")
+    if not q:
+        raise InvalidInput("agency.name_missing")
+    agencies = list(session.scalars(agencies_query()))
+    keys = {a.id: {normalize(a.name), normalize(a.code), *map(normalize, a.aliases)} for a in agencies}
+    exact = [a for a in agencies if q in keys[a.id]]
+    if len(exact) == 1:
+        return exact[0]
+    like = exact or [a for a in agencies if q in normalize(a.name)]
+    if len(like) == 1:
+        return like[0]
+    if like:
+        names = ", ".join(a.name for a in like[:10])
+        raise InvalidInput("agency.ambiguous", name=query, n=len(like), matches=names)
+    by_key = {normalize(a.name): a.name for a in agencies}
+    closest = [by_key[k] for k in difflib.get_close_matches(q, list(by_key), n=3, cutoff=0.5)]
+    if closest:
+        raise NotFound("agency.unknown_close", name=query, closest=", ".join(closest))
+    raise NotFound("agency.unknown", name=query)
