@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Bootstrap for a fresh machine: `python3 dev.py demo` runs the tracker, `python3 dev.py test` the tests.
+"""Bootstrap for a fresh machine: `python3 dev.py demo` runs the tracker, `python3 dev.py test` the tests,
+`python3 dev.py lint` the linters (ruff check, ruff format --check, the import layers).
 
 Creates `.venv` with the project installed (re-installing only when pyproject.toml changes),
 then hands over to the real command. Needs only Python 3.11+ with venv and pip.
@@ -35,12 +36,15 @@ def ensure_venv() -> None:
 def main() -> int:
     """Dispatch `demo`, `test` or any other plantrack command."""
     if len(sys.argv) < 2:
-        sys.exit("usage: python3 dev.py demo | test [pytest args] | <plantrack command>")
+        sys.exit("usage: python3 dev.py demo | test [pytest args] | lint | <plantrack command>")
     ensure_venv()
     cmd, rest = sys.argv[1], sys.argv[2:]
     os.chdir(ROOT)
     if cmd == "test":
         return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
+    if cmd == "lint":
+        checks = [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["lint-imports"]]
+        return max(subprocess.call([str(BIN / c[0]), *c[1:]]) for c in checks)
     if cmd == "demo":
         args = rest or ["--today", "2023-07-01"]
         return subprocess.call([str(BIN / "plantrack"), "serve", "--demo", *args])

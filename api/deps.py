@@ -18,6 +18,7 @@ from api.security import (
     user_for_token,
 )
 from models.config import Settings
+from models.db import unit_of_work
 from models.user import User
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.kernel.actors import Actor
@@ -27,13 +28,8 @@ from workflows.kernel.errors import PermissionDenied
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request: commit when the endpoint succeeds, roll back on any error."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with unit_of_work(request.app.state.engine) as session:
+        yield session
 
 
 # scope="function": commit before the response is sent, so a failed commit is never reported as success

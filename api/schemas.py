@@ -220,3 +220,21 @@ class ExtensionIn(BaseModel):
 class ExtensionDecisionIn(BaseModel):
     approve: bool
     note: str = Field("", max_length=5000)
+
+
+class RungIO(BaseModel):
+    """One rung of an escalation ladder: fires `offset_days` after the current due date (negative: before)."""
+
+    rung: str = Field(description="reminder | overdue | secretariat | leader")
+    offset_days: int
+    audience: str = Field(description="focal, head, secretariat, leader joined by ','")
+
+
+class LadderOut(BaseModel):
+    plan_id: int
+    default: bool = Field(description="true when the plan uses the default ladder")
+    rungs: list[RungIO]
+
+
+class LadderIn(BaseModel):
+    rungs: list[RungIO] | None = Field(description="the plan's own ladder; null: back to the default")

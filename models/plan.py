@@ -20,7 +20,7 @@ class Plan(PlanBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_sha256: str = Field(max_length=64)
     source_text: str = Field(sa_column=Column(Text, nullable=False))
-    ladder: list[dict] | None = Field(default=None, sa_column=Column(JSON))  # None: DESIGN.md defaults
+    ladder: list[dict] | None = Field(default=None, sa_column=Column(JSON))  # None: the default
     imported_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 

@@ -26,8 +26,8 @@ from models.config import Settings
 from models.outbox import OutboxMessage
 from models.types import utcnow
 from notifications.message import build_message, envelope_sender
-from notifications.recipients import resolve_recipients
 from notifications.render import BRAND, render
+from workflows.kernel.recipients import resolve_recipients
 
 LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 10

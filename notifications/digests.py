@@ -17,10 +17,10 @@ from models.agency import Agency
 from models.config import Settings
 from models.outbox import OutboxMessage
 from notifications.delivery import base_context
-from notifications.recipients import resolve_recipients
 from notifications.render import RenderedMail, render
 from workflows.kernel.errors import NotFound
 from workflows.kernel.outbox import enqueue_many
+from workflows.kernel.recipients import resolve_recipients
 from workflows.reporting.digests import (
     HeadDigest,
     SecretariatDigest,

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import Session
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import ActorDep, CurrentUser, SessionDep
 from api.pagination import PagingDep, paginate
-from api.schemas import IdPath, Paged, SectionNode, TaskDetail, id_query
+from api.schemas import IdPath, LadderIn, LadderOut, Paged, RungIO, SectionNode, TaskDetail, id_query
 from models.plan import PlanPublic, Task
+from workflows.escalation.ladder import ladder_of, set_plan_ladder
 from workflows.plans import queries as plan_queries
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -75,3 +76,24 @@ def plan_tasks(
     result = paginate(session, stmt, page)
     result.items = task_details(session, result.items)
     return result
+
+
+def _ladder_out(plan) -> LadderOut:
+    rungs = [RungIO(**r.as_dict()) for r in ladder_of(plan)]
+    return LadderOut(plan_id=plan.id, default=plan.ladder is None, rungs=rungs)
+
+
+@router.get("/{plan_id}/ladder", response_model=LadderOut, summary="The plan's escalation ladder")
+def get_ladder(plan_id: IdPath, _user: CurrentUser, session: SessionDep) -> LadderOut:
+    return _ladder_out(plan_queries.get_plan(session, plan_id))
+
+
+@router.put(
+    "/{plan_id}/ladder",
+    response_model=LadderOut,
+    summary="Give the plan its own escalation ladder, or null for the default (secretariat, admin)",
+)
+def put_ladder(plan_id: IdPath, body: LadderIn, actor: ActorDep, session: SessionDep) -> LadderOut:
+    raw = None if body.rungs is None else [r.model_dump() for r in body.rungs]
+    set_plan_ladder(session, actor, plan_id, raw)
+    return _ladder_out(plan_queries.get_plan(session, plan_id))

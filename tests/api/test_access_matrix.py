@@ -61,6 +61,8 @@ API: dict[tuple[str, str], Expect] = {
     ("GET", "/plans/{plan_id}"): Expect(ALL),
     ("GET", "/plans/{plan_id}/sections"): Expect(ALL),
     ("GET", "/plans/{plan_id}/tasks"): Expect(ALL),
+    ("GET", "/plans/{plan_id}/ladder"): Expect(ALL),
+    ("PUT", "/plans/{plan_id}/ladder"): Expect(DESK, json={"rungs": None}),
     ("GET", "/tasks"): Expect(ALL),
     ("GET", "/tasks/{task_id}"): Expect(ALL),
     ("GET", "/checkpoints"): Expect(ALL),

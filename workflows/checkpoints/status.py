@@ -1,4 +1,4 @@
-"""Checkpoint status (DESIGN.md taxonomy), computed in SQL from stored state and `today`.
+"""Checkpoint status (docs/design.md), computed in SQL from stored state and `today`.
 
 Rules, in order:
 - `waived`: the checkpoint was waived — withdrawing a task waives every checkpoint of it not yet

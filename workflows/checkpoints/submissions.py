@@ -71,26 +71,15 @@ def submit_report(
     require_version(cp, expected_version)
     refuse_if(when_may_report(facts))
     before = {"state": cp.state, "submitted_on": cp.submitted_on, "version": cp.version}
-    rounds = session.exec(
-        select(func.count())
-        .select_from(Submission)
-        .where(Submission.checkpoint_id == cp.id, Submission.kind == SubmissionKind.report)
-    ).one()
     # the guarded UPDATE first: a stale form is refused before any file is written
     change_checkpoint(session, cp, expected_version, state=CheckpointState.submitted, submitted_on=today)
-    sub = Submission(
+    draft = Submission(
         checkpoint_id=cp.id,
         agency_id=cp.agency_id,
-        author_id=actor.user_id,
         kind=SubmissionKind.report,
         status=SubmissionStatus.pending,
-        note=note,
-        round=rounds + 1,
-        submitted_on=today,
     )
-    session.add(sub)
-    session.flush()
-    evidence = attach(session, store, sub, checked, urls)
+    sub, evidence = _store_round(session, store, actor, draft, note, today, checked, urls)
     audit.record(
         session,
         actor,
@@ -126,28 +115,13 @@ def add_contribution(
     refuse_if(who_may_contribute(actor, facts))
     note, checked, urls = _checked_input(store, note, files, links)
     refuse_if(when_may_contribute(facts))
-    previous = session.exec(
-        select(func.count())
-        .select_from(Submission)
-        .where(
-            Submission.checkpoint_id == cp.id,
-            Submission.kind == SubmissionKind.contribution,
-            Submission.agency_id == actor.agency_id,
-        )
-    ).one()
-    sub = Submission(
+    draft = Submission(
         checkpoint_id=cp.id,
         agency_id=actor.agency_id,
-        author_id=actor.user_id,
         kind=SubmissionKind.contribution,
         status=SubmissionStatus.noted,
-        note=note,
-        round=previous + 1,
-        submitted_on=today,
-    )  # round: this agency's n-th contribution
-    session.add(sub)
-    session.flush()
-    evidence = attach(session, store, sub, checked, urls)
+    )
+    sub, evidence = _store_round(session, store, actor, draft, note, today, checked, urls)
     audit.record(
         session,
         actor,
@@ -163,6 +137,30 @@ def add_contribution(
         },
     )
     return sub
+
+
+def _store_round(
+    session: Session,
+    store: EvidenceStore,
+    actor: Actor,
+    sub: Submission,
+    note: str,
+    today: date,
+    checked: list[CheckedFile],
+    urls: list[str],
+) -> tuple[Submission, list[Evidence]]:
+    """Number, store and attach evidence to a new submission (its checkpoint, agency, kind, status set).
+
+    A report's round counts the checkpoint's reports; a contribution's, that agency's contributions.
+    """
+    same = [Submission.checkpoint_id == sub.checkpoint_id, Submission.kind == sub.kind]
+    if sub.kind == SubmissionKind.contribution:
+        same.append(Submission.agency_id == sub.agency_id)
+    previous = session.exec(select(func.count()).select_from(Submission).where(*same)).one()
+    sub.author_id, sub.note, sub.round, sub.submitted_on = actor.user_id, note, previous + 1, today
+    session.add(sub)
+    session.flush()
+    return sub, attach(session, store, sub, checked, urls)
 
 
 def sweep_orphan_files(

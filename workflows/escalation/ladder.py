@@ -1,4 +1,4 @@
-"""The escalation ladder: which rung is current for a due date, per plan (DESIGN.md defaults).
+"""The escalation ladder: which rung is current for a due date, per plan (defaults: docs/design.md).
 
 A ladder is a list of rungs `{rung, offset_days, audience}` with unique names and strictly
 increasing offsets (days from the checkpoint's CURRENT due date). On a given day exactly one rung
@@ -6,9 +6,9 @@ is current for a due date: the last one whose date (due + offset) has come. The 
 current for `LAST_RUNG_DAYS` days, long enough to catch up after any outage of the sweep, and
 bounded so that a sweep never scans the whole history of overdue items.
 
-Rung names are the four DESIGN.md rungs (each has its mail templates `escalation_<rung>`); a plan
+Rung names are the four rungs of docs/design.md (each has its mail templates `escalation_<rung>`); a plan
 may drop rungs, move their offsets and change their audiences.
-Audience vocabulary (notifications/recipients.py turns it into addresses): roles joined by ",":
+Audience vocabulary (workflows/kernel/recipients.py turns it into addresses): roles joined by ",":
 `focal` (the agency's focal points), `head` (its department head), `secretariat` (the
 secretariat's escalation queue and daily digest), `leader` (the provincial leader in charge).
 """
@@ -24,8 +24,8 @@ from models.plan import Plan
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.audit import record
 from workflows.kernel.errors import InvalidInput, NotFound
+from workflows.kernel.recipients import AUDIENCES
 
-AUDIENCES = frozenset({"focal", "head", "secretariat", "leader"})
 LAST_RUNG_DAYS = 30
 AUDIENCE_WIDTH = OutboxMessage.__table__.c.audience.type.length
 
@@ -40,7 +40,7 @@ class Rung:
         return {"rung": self.rung, "offset_days": self.offset_days, "audience": self.audience}
 
 
-DEFAULT_LADDER: tuple[Rung, ...] = (  # DESIGN.md §2
+DEFAULT_LADDER: tuple[Rung, ...] = (  # docs/design.md, "The escalation ladder"
     Rung("reminder", -7, "focal"),
     Rung("overdue", 1, "focal,head"),
     Rung("secretariat", 7, "secretariat"),
@@ -130,7 +130,7 @@ def windows(ladder: tuple[Rung, ...], today: date) -> list[RungWindow]:
 
 def set_plan_ladder(session: Session, actor: Actor, plan_id: int, raw: list[dict] | None) -> tuple[Rung, ...]:
     """Give a plan its own ladder (None: back to the defaults); secretariat or admin only."""
-    require_role(actor, "secretariat", "admin")
+    require_role(actor, "secretariat", "admin", "system")  # the CLI acts as the system
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound("not_found", what="plan", id=plan_id)

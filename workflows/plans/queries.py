@@ -22,6 +22,20 @@ def get_plan(session: Session, plan_id: int) -> Plan:
     return plan
 
 
+def find_plan(session: Session, ref: str) -> Plan:
+    """A plan by id ("12") or by number ("23/KH-UBND"; the newest issue when several share it)."""
+    ref = (ref or "").strip()
+    plan = session.get(Plan, int(ref)) if ref.isdigit() else None
+    if plan is None:
+        number = "".join(ref.split())
+        plan = session.execute(
+            plans_query().where(func.replace(Plan.number, " ", "") == number).limit(1)
+        ).scalar_one_or_none()
+    if plan is None:
+        raise NotFound("not_found", what="plan", id=ref)
+    return plan
+
+
 def plans_query() -> Select:
     """Every plan, the most recently issued first, without its source text."""
     return select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())

@@ -209,10 +209,12 @@ def test_invalid_ladder_is_refused_and_plan_unchanged(session, ladder, fault):
     assert plan.ladder is None
 
 
-def test_only_secretariat_sets_a_ladder(session):
+def test_only_secretariat_admin_or_the_cli_set_a_ladder(session):
     plan = add_plan(session)
-    with pytest.raises(PermissionDenied):
-        set_plan_ladder(session, SYSTEM, plan.id, None)
+    for role in ("leader", "focal", "head"):
+        with pytest.raises(PermissionDenied):
+            set_plan_ladder(session, Actor(user_id=None, role=role, label=role), plan.id, None)
+    assert set_plan_ladder(session, SYSTEM, plan.id, None) == DEFAULT_LADDER
 
 
 def test_default_ladder_windows_tile_the_days():

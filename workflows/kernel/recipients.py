@@ -1,4 +1,11 @@
-"""Who receives a mail addressed to an audience (focal|head|secretariat|leader) of an agency."""
+"""Who receives a mail addressed to an audience (focal|head|secretariat|leader) of an agency.
+
+- focal / head: the agency's own address field (focal_email / head_email) and its active users of
+  that role;
+- secretariat / leader: the addresses in settings (PLANTRACK_SECRETARIAT_EMAILS / _LEADER_EMAILS)
+  and every active user of that role.
+The escalation ladder (escalation/ladder.py) names the audience of each rung.
+"""
 
 from collections.abc import Iterable
 
