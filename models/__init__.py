@@ -5,6 +5,7 @@ from models.audit import AuditEvent
 from models.checkpoint import Checkpoint, CheckpointState
 from models.escalation import Escalation
 from models.extension import ExtensionRequest
+from models.indicator import IndicatorContributor, IndicatorValue, ValueStatus
 from models.outbox import OutboxMessage
 from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
@@ -22,6 +23,8 @@ __all__ = [
     "Evidence",
     "ExtensionRequest",
     "Indicator",
+    "IndicatorContributor",
+    "IndicatorValue",
     "OutboxMessage",
     "Plan",
     "PlanIssue",
@@ -34,4 +37,5 @@ __all__ = [
     "Task",
     "TaskSupport",
     "User",
+    "ValueStatus",
 ]

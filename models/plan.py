@@ -72,6 +72,7 @@ class Indicator(SQLModel, table=True):
     target: str = Field(default="", max_length=80)
     unit: str = Field(default="", max_length=255)
     due_date: date | None = None
+    owner_agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
 
 
 class PlanIssue(SQLModel, table=True):

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from models import Agency, Checkpoint, Plan, Section, Task, TaskSupport, User
+from models import Agency, Checkpoint, Indicator, Plan, Section, Task, TaskSupport, User
 from workflows.people.passwords import hash_password
 from workflows.plans.schedules import checkpoints_for
 
@@ -105,3 +105,28 @@ def checkpoints_of(session: Session, task: Task) -> list[Checkpoint]:
             select(Checkpoint).where(Checkpoint.task_id == task.id).order_by(Checkpoint.due_date)
         ).all()
     )
+
+
+def add_indicator(
+    session: Session,
+    plan: Plan,
+    target: str = "12",
+    unit: str = "xã",
+    owner: Agency | None = None,
+    due_date: date | None = date(2023, 12, 31),
+    ref: str | None = None,
+    text: str = "Chuyển hóa tối thiểu 12 xã trọng điểm về ma túy.",
+) -> Indicator:
+    n = len(session.exec(select(Indicator.id).where(Indicator.plan_id == plan.id)).all()) + 1
+    indicator = Indicator(
+        plan_id=plan.id,
+        ref=ref or f"I.2-b{n}.1",
+        text=text,
+        target=target,
+        unit=unit,
+        due_date=due_date,
+        owner_agency_id=owner.id if owner else None,
+    )
+    session.add(indicator)
+    session.flush()
+    return indicator

@@ -7,11 +7,11 @@ from api.pages.templating import Page, PageDep
 from models import Plan
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import InvalidInput, NotFound
+from workflows.kernel.quarters import quarter_label
 from workflows.plans.queries import plans_newest_first
 from workflows.reporting.exports import (
     EXPORT_ROLES,
     parse_quarter,
-    quarter_label,
     quarterly_csv,
     quarterly_rows,
     quarterly_xlsx,

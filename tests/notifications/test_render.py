@@ -38,7 +38,9 @@ REVIEW = {
     "previous_due": "2023-06-14",
     "requested_due": "2023-07-30",
 }
-NOTICES = [n for n in template_names() if not n.endswith("_digest")]
+# notices about something other than one checkpoint (an indicator, a request about several items)
+OTHER_NOTICES = {"notice_indicator_returned"}
+NOTICES = [n for n in template_names() if not n.endswith("_digest") and n not in OTHER_NOTICES]
 
 
 def test_every_mail_template_is_complete():
@@ -93,3 +95,21 @@ def test_filters():
     assert pct(87.5) == "87,5%" and pct(100.0) == "100%" and pct(None) == "—"
     assert excerpt("một hai ba bốn năm", 9) == "một hai …"
     assert ref("II.1.2-b3") == "II.1.2" and ref("III.2@so-y-te") == "III.2" and ref("II.4.2") == "II.4.2"
+
+
+def test_an_indicator_return_names_the_period_reason_and_link():
+    mail = render(
+        "notice_indicator_returned",
+        {
+            "base_url": "https://x.example",
+            "indicator_id": 5,
+            "indicator_text": "100% xã có <điểm> tư vấn",
+            "agency_name": "Sở Y tế",
+            "period_label": "Quý II/2023",
+            "reason": "Thiếu danh sách xã",
+            "reviewer": "Phạm Thu Trang",
+        },
+    )
+    assert mail.subject == "[Sơn La – PCMT] Số liệu chỉ tiêu bị trả lại: Sở Y tế (Quý II/2023)"
+    assert "Lý do trả lại: Thiếu danh sách xã" in mail.text and "https://x.example/indicators/5" in mail.text
+    assert "&lt;điểm&gt;" in mail.html and 'href="https://x.example/indicators/5"' in mail.html

@@ -39,6 +39,8 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "user": "người dùng",
         "section": "mục",
         "page": "trang",
+        "indicator": "chỉ tiêu",
+        "indicator value": "số liệu chỉ tiêu",
     },
     "role": {
         "focal": "cán bộ đầu mối",
@@ -501,6 +503,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "CSRF token does not match this session; reload the page",
         "Mã bảo mật của biểu mẫu không khớp với phiên đăng nhập (có thể phiên đã hết hạn). "
         "Vui lòng tải lại trang rồi thử lại.",
+    ),
+    # indicators (chỉ tiêu)
+    "indicator.not_reporter": (
+        "only a focal point of the indicator's owner or a contributor may report its value",
+        "Chỉ cán bộ đầu mối của đơn vị chủ trì hoặc phối hợp thực hiện chỉ tiêu "
+        "mới được báo cáo số liệu.",
+    ),
+    "indicator.value_missing": ("enter the value reached", "Vui lòng nhập kết quả đạt được."),
+    "indicator.value_not_number": (
+        "{text!r} is not a number; this indicator's target is numeric",
+        "«{text}» không phải là số. Chỉ tiêu này tính bằng số: vui lòng nhập một số (ví dụ 85 hoặc 7,5).",
+    ),
+    "indicator.value_not_yesno": (
+        "{text!r} is not yes or no",
+        "«{text}» không hợp lệ: chỉ tiêu này chỉ nhận «Đạt» hoặc «Chưa đạt».",
+    ),
+    "indicator.value_over_100": (
+        "{text!r} is more than 100%",
+        "«{text}» lớn hơn 100%: tỷ lệ phải từ 0 đến 100.",
+    ),
+    "indicator.value_too_large": (
+        "{text!r} is larger than {max}",
+        "«{text}» lớn hơn giới hạn {max}.",
+    ),
+    "indicator.period_invalid": (
+        "no quarter {quarter} of {year}",
+        "Kỳ báo cáo không hợp lệ (quý {quarter} năm {year}).",
+    ),
+    "indicator.period_future": (
+        "{period} has not started",
+        "Kỳ {period} chưa bắt đầu, chưa thể báo cáo số liệu.",
+    ),
+    "indicator.period_before_plan": (
+        "{period} ends before the plan was issued",
+        "Kỳ {period} kết thúc trước khi kế hoạch được ban hành.",
+    ),
+    "indicator.value_exists": (
+        "a value for {period} is already {state}",
+        "Số liệu kỳ {period} của đơn vị đã được gửi ({state}); không gửi trùng.",
+    ),
+    "indicator.already_decided": (
+        "value {id} is already {state}",
+        "Số liệu này đã được xử lý ({state}).",
+    ),
+    "indicator.owner_missing": (
+        "choose the owner (lead agency) of the indicator",
+        "Vui lòng chọn đơn vị chủ trì chỉ tiêu.",
     ),
 }
 

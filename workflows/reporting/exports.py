@@ -32,9 +32,9 @@ from models.user import Role
 from workflows.checkpoints.status import STATUS_LABELS_VI, Status, status_expr
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import InvalidInput, NotFound
+from workflows.kernel.quarters import quarter_bounds
 
 EXPORT_ROLES = (Role.secretariat, Role.leader, Role.admin)
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 HEADERS = (
     "STT",
     "Cơ quan chủ trì",
@@ -91,17 +91,6 @@ def parse_quarter(text: str, default_year: int) -> tuple[int, int]:
     if not m or (m.group(1) and m.group(3)):
         raise InvalidInput("export.quarter_invalid", text=text)
     return int(m.group(1) or m.group(3) or default_year), int(m.group(2))
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    """First and last day of a calendar quarter."""
-    first = date(year, 3 * quarter - 2, 1)
-    last = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return first, date.fromordinal(last.toordinal() - 1)
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"Quý {ROMAN[quarter]}/{year}"
 
 
 def quarterly_rows(

@@ -1,0 +1,1 @@
+"""Chỉ tiêu tracked: owners and contributors, values per reporting period, review, progress."""
