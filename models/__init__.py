@@ -5,6 +5,14 @@ from models.audit import AuditEvent
 from models.checkpoint import Checkpoint, CheckpointState
 from models.escalation import Escalation
 from models.extension import ExtensionRequest
+from models.followup import (
+    ExplanationAnswer,
+    ExplanationItem,
+    ExplanationRequest,
+    ExplanationStatus,
+    Reminder,
+    ReminderItem,
+)
 from models.indicator import IndicatorContributor, IndicatorValue, ValueStatus
 from models.outbox import OutboxMessage
 from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
@@ -20,6 +28,10 @@ __all__ = [
     "Checkpoint",
     "CheckpointState",
     "Escalation",
+    "ExplanationAnswer",
+    "ExplanationItem",
+    "ExplanationRequest",
+    "ExplanationStatus",
     "Evidence",
     "ExtensionRequest",
     "Indicator",
@@ -28,6 +40,8 @@ __all__ = [
     "OutboxMessage",
     "Plan",
     "PlanIssue",
+    "Reminder",
+    "ReminderItem",
     "Review",
     "Role",
     "Section",

@@ -39,7 +39,7 @@ REVIEW = {
     "requested_due": "2023-07-30",
 }
 # notices about something other than one checkpoint (an indicator, a request about several items)
-OTHER_NOTICES = {"notice_indicator_returned"}
+OTHER_NOTICES = {"notice_indicator_returned", "explanation_notice", "reminder_notice"}
 NOTICES = [n for n in template_names() if not n.endswith("_digest") and n not in OTHER_NOTICES]
 
 

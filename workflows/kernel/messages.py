@@ -26,6 +26,7 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "approved": "đã được duyệt",
         "refused": "đã bị từ chối",
         "withdrawn": "đã rút",
+        "answered": "đã trả lời",
     },
     "what": {
         "checkpoint": "mốc nhiệm vụ",
@@ -41,6 +42,7 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "page": "trang",
         "indicator": "chỉ tiêu",
         "indicator value": "số liệu chỉ tiêu",
+        "explanation request": "yêu cầu giải trình",
     },
     "role": {
         "focal": "cán bộ đầu mối",
@@ -507,8 +509,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # indicators (chỉ tiêu)
     "indicator.not_reporter": (
         "only a focal point of the indicator's owner or a contributor may report its value",
-        "Chỉ cán bộ đầu mối của đơn vị chủ trì hoặc phối hợp thực hiện chỉ tiêu "
-        "mới được báo cáo số liệu.",
+        "Chỉ cán bộ đầu mối của đơn vị chủ trì hoặc phối hợp thực hiện chỉ tiêu mới được báo cáo số liệu.",
     ),
     "indicator.value_missing": ("enter the value reached", "Vui lòng nhập kết quả đạt được."),
     "indicator.value_not_number": (
@@ -550,6 +551,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "indicator.owner_missing": (
         "choose the owner (lead agency) of the indicator",
         "Vui lòng chọn đơn vị chủ trì chỉ tiêu.",
+    ),
+    # follow-up: requests for explanation (giải trình), reminders (đôn đốc)
+    "explanation.due_missing": ("choose the answer deadline", "Vui lòng chọn hạn trả lời giải trình."),
+    "explanation.due_past": (
+        "the answer deadline {date} is not after today",
+        "Hạn trả lời {date} phải sau ngày hôm nay.",
+    ),
+    "explanation.due_far": (
+        "the answer deadline is more than {days} days away",
+        "Hạn trả lời không được quá {days} ngày kể từ hôm nay.",
+    ),
+    "explanation.item_not_overdue": (
+        "checkpoint {id} is not an overdue item of this agency",
+        "Nhiệm vụ đã chọn (mã {id}) không phải nhiệm vụ quá hạn của cơ quan này.",
+    ),
+    "explanation.nothing_overdue": (
+        "the agency has no overdue item to explain",
+        "Cơ quan này hiện không có nhiệm vụ quá hạn nào cần giải trình.",
+    ),
+    "explanation.not_focal": (
+        "only a focal point of the agency asked may answer",
+        "Chỉ cán bộ đầu mối của cơ quan được yêu cầu mới được trả lời giải trình.",
+    ),
+    "explanation.closed": (
+        "the request is closed; it takes no more answers",
+        "Yêu cầu giải trình đã kết thúc, không nhận thêm trả lời.",
+    ),
+    "explanation.awaiting_decision": (
+        "the request is already answered and awaits a decision",
+        "Yêu cầu này đã được trả lời và đang chờ xem xét; chỉ trả lời lại khi được yêu cầu giải trình lại.",
+    ),
+    "explanation.reason_missing": (
+        "give the reason for the delay",
+        "Vui lòng nêu lý do chậm thực hiện.",
+    ),
+    "explanation.new_date_past": (
+        "the new commitment date {date} is not after today",
+        "Ngày cam kết hoàn thành {date} phải sau ngày hôm nay.",
+    ),
+    "explanation.not_answered": (
+        "the request is {state}; only an answered request can be accepted or asked again",
+        "Chỉ xem xét được khi cơ quan đã trả lời (yêu cầu hiện {state}).",
+    ),
+    "explanation.not_asker": (
+        "only the leader who asked, or the secretariat, decides on the answer",
+        "Chỉ lãnh đạo đã yêu cầu hoặc Thường trực mới được xem xét trả lời này.",
+    ),
+    "explanation.reask_message_missing": (
+        "say what is still missing",
+        "Vui lòng nêu nội dung cần giải trình thêm.",
+    ),
+    "explanation.changed": (
+        "the request was changed meanwhile",
+        "Yêu cầu giải trình vừa được người khác cập nhật, vui lòng tải lại trang.",
+    ),
+    "reminder.no_items": ("choose at least one item", "Vui lòng chọn ít nhất một nhiệm vụ cần đôn đốc."),
+    "reminder.item_not_owed": (
+        "checkpoint {id} is not an item this agency still owes",
+        "Nhiệm vụ đã chọn (mã {id}) không phải nhiệm vụ cơ quan này còn nợ.",
+    ),
+    "reminder.today": (
+        "{agency} was already reminded on {date}",
+        "{agency} đã được đôn đốc trong ngày {date}; mỗi ngày chỉ gửi một văn bản đôn đốc cho một cơ quan.",
     ),
 }
 

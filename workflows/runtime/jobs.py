@@ -13,18 +13,26 @@ from sqlalchemy.engine import Engine
 from models.config import Settings
 from models.db import unit_of_work
 from workflows.escalation.sweep import FiredRung, escalate_overdue
+from workflows.followup.explanations import escalate_unanswered
 from workflows.kernel.clock import today_in_vietnam
 
 log = logging.getLogger("plantrack.jobs")
 
 
 def run_escalation_sweep(engine: Engine, today: date | None = None) -> list[FiredRung]:
-    """Fire the rungs current on `today` (default: today in Asia/Ho_Chi_Minh) and queue their mail."""
+    """Fire the rungs current on `today` (default: today in Vietnam); escalate unanswered requests."""
     today = today or today_in_vietnam()
     with unit_of_work(engine) as session:
         fired = escalate_overdue(session, today)
+        unanswered = escalate_unanswered(session, today)
     per_rung = Counter(f.rung for f in fired)
-    log.info("escalation sweep %s: %d fired %s", today.isoformat(), len(fired), dict(per_rung))
+    log.info(
+        "escalation sweep %s: %d fired %s, %d unanswered explanation requests escalated",
+        today.isoformat(),
+        len(fired),
+        dict(per_rung),
+        len(unanswered),
+    )
     return fired
 
 
