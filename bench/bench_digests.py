@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import aiosmtplib  # noqa: E402
 from sqlalchemy import delete, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
 
 from models import Agency, Checkpoint, OutboxMessage, Plan, Section, Task  # noqa: E402
 from models.config import Settings  # noqa: E402
@@ -36,6 +36,7 @@ from models.db import create_schema, make_engine, unit_of_work  # noqa: E402
 from notifications.delivery import deliver_pending  # noqa: E402
 from notifications.digests import queue_head_digests  # noqa: E402
 from notifications.message import build_message, envelope_sender  # noqa: E402
+from workflows.checkpoints import summary  # noqa: E402
 
 TODAY = date(2023, 7, 5)
 
@@ -145,6 +146,7 @@ def build(engine, n: int) -> None:
         ]
         for start in range(0, len(cps), 2000):
             conn.execute(insert(Checkpoint), cps[start : start + 2000])
+        summary.rebuild(Session(bind=conn))  # the figures digests quote read the maintained summary
 
 
 async def raw_send(settings: Settings, messages, concurrency: int) -> None:

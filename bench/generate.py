@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/generate.py` from anywhere
@@ -47,6 +48,7 @@ from models import (  # noqa: E402
     User,
 )
 from models.db import create_schema, make_engine  # noqa: E402
+from workflows.checkpoints import summary  # noqa: E402
 from workflows.escalation.ladder import DEFAULT_LADDER  # noqa: E402
 from workflows.people.passwords import hash_password  # noqa: E402
 from workflows.plans.schedules import period_label  # noqa: E402
@@ -795,6 +797,9 @@ def add_probe(engine: Engine, items: int, day: date = PROBE_DAY, seed: int = 1) 
             rng.random()
         w.flush()
     _reset_sequences(engine)
+    with Session(engine) as session:
+        summary.counted_in(session, Task.plan_id == plan_id)
+        session.commit()
     return items
 
 
@@ -811,6 +816,14 @@ def _reset_sequences(engine: Engine) -> None:
                         f'COALESCE((SELECT max(id) FROM "{t.name}"), 0) + 1, false)'
                     )
                 )
+
+
+def rebuild_summary(engine: Engine) -> dict[str, int]:
+    """The maintained summary computed from the rows written here (the rules keep it up to date)."""
+    with Session(engine) as session:
+        sizes = summary.rebuild(session)
+        session.commit()
+    return sizes
 
 
 def analyze(engine: Engine) -> None:
@@ -866,6 +879,9 @@ def generate(url: str, scale: float, seed: int = 1, batch: int = 5000, log=print
                     f"{time.perf_counter() - started:.1f} s"
                 )
         _reset_sequences(engine)
+        t_summary = time.perf_counter()
+        sizes = rebuild_summary(engine)
+        log(f"summary: {sizes} in {time.perf_counter() - t_summary:.1f} s")
         t_analyze = time.perf_counter()
         analyze(engine)
         elapsed = time.perf_counter() - started

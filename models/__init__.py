@@ -17,12 +17,14 @@ from models.indicator import IndicatorContributor, IndicatorValue, ValueStatus
 from models.outbox import OutboxMessage
 from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
+from models.summary import AgencySummary, SectionSummary
 from models.user import ApiToken, Role, User
 
 __all__ = [
     "Agency",
     "AgencyGroup",
     "AgencyGroupMember",
+    "AgencySummary",
     "ApiToken",
     "AuditEvent",
     "Checkpoint",
@@ -45,6 +47,7 @@ __all__ = [
     "Review",
     "Role",
     "Section",
+    "SectionSummary",
     "Submission",
     "SubmissionKind",
     "SubmissionStatus",

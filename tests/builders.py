@@ -5,6 +5,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from models import Agency, Checkpoint, Indicator, Plan, Section, Task, TaskSupport, User
+from workflows.checkpoints import summary
 from workflows.people.passwords import hash_password
 from workflows.plans.schedules import checkpoints_for
 
@@ -95,8 +96,16 @@ def add_task(
     for agency in supporting:
         session.add(TaskSupport(task_id=task.id, agency_id=agency.id))
     session.add_all(checkpoints_for(task.id, lead.id, due_dates, schedule_kind, plan.issued_on))
-    session.flush()
+    summary.counted_in(session, Checkpoint.task_id == task.id)
     return task
+
+
+def changed(session: Session, cp: Checkpoint, **values) -> Checkpoint:
+    """Set a checkpoint's columns directly (a state no rule reaches in one step), keeping the summary."""
+    with summary.changing(session, Checkpoint.id == cp.id):
+        for name, value in values.items():
+            setattr(cp, name, value)
+    return cp
 
 
 def checkpoints_of(session: Session, task: Task) -> list[Checkpoint]:

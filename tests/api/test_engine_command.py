@@ -10,7 +10,7 @@ from models import Escalation
 from models.config import get_settings
 from models.db import make_engine
 from models.migrate import upgrade
-from tests.builders import add_agency, add_plan, add_task, checkpoints_of
+from tests.builders import add_agency, add_plan, add_task, changed, checkpoints_of
 
 
 def plantrack(*argv: str) -> int:
@@ -33,7 +33,7 @@ def cli_db(monkeypatch, tmp_path, empty_db_url):
         done, late = checkpoints_of(
             s, add_task(s, syt, [date(2023, 3, 14), date(2023, 6, 14)], schedule_kind="recurring")
         )
-        done.state, done.submitted_on = "accepted", date(2023, 3, 10)
+        changed(s, done, state="accepted", submitted_on=date(2023, 3, 10))
         add_task(s, cat, [date(2023, 6, 28)])
         s.commit()
         ids = {"syt": syt.id, "cat": cat.id, "plan": plan.id, "late": late.id}

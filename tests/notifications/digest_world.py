@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from models import Agency, Checkpoint, Escalation, ExtensionRequest, Review, Submission, Task
-from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
+from tests.builders import add_agency, add_plan, add_task, add_user, changed, checkpoints_of
 
 TODAY = date(2023, 7, 5)
 METHADONE = (
@@ -170,14 +170,13 @@ def build_digest_world(session: Session) -> DigestWorld:
     del year, ca_35
 
     def accept(cp: Checkpoint, on: date) -> None:
-        cp.state, cp.submitted_on, cp.accepted_on = "accepted", on, on
+        changed(session, cp, state="accepted", submitted_on=on, accepted_on=on)
 
     accept(done, date(2023, 3, 10))
     accept(sg_done, date(2023, 3, 20))
     accept(stp_done, date(2023, 6, 12))
-    submitted.state, submitted.submitted_on = "submitted", date(2023, 6, 28)
-    returned.state = "returned"
-    session.flush()
+    changed(session, submitted, state="submitted", submitted_on=date(2023, 6, 28))
+    changed(session, returned, state="returned")
     sub = Submission(
         checkpoint_id=submitted.id,
         agency_id=syt.id,
@@ -207,7 +206,7 @@ def build_digest_world(session: Session) -> DigestWorld:
             reviewed_at=_at(date(2023, 7, 3)),
         )
     )
-    extended.due_date = date(2023, 7, 15)
+    changed(session, extended, due_date=date(2023, 7, 15))
     session.add(
         ExtensionRequest(
             checkpoint_id=extended.id,

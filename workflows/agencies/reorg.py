@@ -21,6 +21,7 @@ from models.checkpoint import Checkpoint
 from models.outbox import OutboxMessage
 from models.plan import Task, TaskSupport
 from models.user import Role, User
+from workflows.checkpoints import summary
 from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel import audit
 from workflows.kernel.actors import Actor, require_role
@@ -81,12 +82,13 @@ def merge_agency(
         raise Conflict("agency.merge_clash", name=new.name, clashes=clashes)
     cp_ids = [cp.id for cp in moving]
     if cp_ids:
-        session.execute(
-            update(Checkpoint)
-            .where(Checkpoint.id.in_(cp_ids))
-            .values(agency_id=new.id, version=Checkpoint.version + 1, updated_at=func.now())
-            .execution_options(**NO_SYNC)
-        )
+        with summary.changing(session, Checkpoint.id.in_(cp_ids)):
+            session.execute(
+                update(Checkpoint)
+                .where(Checkpoint.id.in_(cp_ids))
+                .values(agency_id=new.id, version=Checkpoint.version + 1, updated_at=func.now())
+                .execution_options(**NO_SYNC)
+            )
     led = list(session.exec(select(Task.id).where(Task.lead_agency_id == old.id)).all())
     session.execute(
         update(Task)

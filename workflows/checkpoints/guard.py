@@ -4,6 +4,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session
 
 from models.checkpoint import Checkpoint
+from workflows.checkpoints import summary
 from workflows.kernel.errors import Conflict
 
 
@@ -20,7 +21,9 @@ def change_checkpoint(session: Session, cp: Checkpoint, expected_version: int | 
         .values(**values, version=Checkpoint.version + 1, updated_at=func.now())
         .execution_options(synchronize_session=False)
     )
-    if session.execute(stmt).rowcount != 1:
+    with summary.changing(session, Checkpoint.id == cp.id):
+        changed = session.execute(stmt).rowcount
+    if changed != 1:
         raise Conflict("checkpoint.stale", expected=expected)
     session.refresh(cp)
 

@@ -19,7 +19,7 @@ exports and mail all use it, and none adds conditions of its own.
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, case, literal
+from sqlalchemy import ColumnElement, and_, case, literal, or_
 
 from models.checkpoint import Checkpoint, CheckpointState
 
@@ -50,29 +50,69 @@ DONE = (Status.done_on_time, Status.done_late)
 CLOSED_STATES = (CheckpointState.accepted, CheckpointState.waived)  # nothing more is owed
 OVERDUE_STATES = (CheckpointState.open, CheckpointState.returned)  # the states `overdue` can come from
 SUBMITTABLE_STATES = (CheckpointState.open, CheckpointState.returned)
+NO_DATE = date(1, 1, 1)  # a summary row's date that no branch of the status CASE reads
 
 
-def overdue_columns(today: date) -> list[ColumnElement[bool]]:
-    """`status_expr(today) == overdue` said in plain columns, so an index on (due_date, state) serves it."""
-    return [Checkpoint.due_date < today, Checkpoint.state.in_(OVERDUE_STATES)]
+def overdue_columns(
+    today: date, state=Checkpoint.state, due_date=Checkpoint.due_date
+) -> list[ColumnElement[bool]]:
+    """`status_expr(today) == overdue` said in plain columns, so an index on (due_date, state) serves it.
+
+    Over a checkpoint by default; a summary row's columns give the same condition on the summary.
+    """
+    return [due_date < today, state.in_(OVERDUE_STATES)]
 
 
 def status_expr(today: date) -> ColumnElement[str]:
     """SQL expression giving a checkpoint's status on `today`."""
     c = Checkpoint
+    return status_of(today, c.state, accepted_on_time(), c.due_date, c.opens_on)
+
+
+def accepted_on_time() -> ColumnElement[bool]:
+    """Whether the accepted (or reviewed) submission was made on or before the ORIGINAL due date."""
+    return Checkpoint.submitted_on <= Checkpoint.original_due_date
+
+
+def status_of(today: date, state, on_time, due_date, opens_on) -> ColumnElement[str]:
+    """The status CASE over any row holding a checkpoint's inputs (a checkpoint, or a summary row)."""
     return case(
-        (c.state == CheckpointState.waived, literal(Status.waived.value)),
-        (
-            and_(c.state == CheckpointState.accepted, c.submitted_on <= c.original_due_date),
-            literal(Status.done_on_time.value),
-        ),
-        (c.state == CheckpointState.accepted, literal(Status.done_late.value)),
-        (c.state == CheckpointState.submitted, literal(Status.submitted.value)),
-        (c.due_date < today, literal(Status.overdue.value)),
-        (c.state == CheckpointState.returned, literal(Status.returned.value)),
-        (c.opens_on > today, literal(Status.not_due.value)),
+        (state == CheckpointState.waived, literal(Status.waived.value)),
+        (and_(state == CheckpointState.accepted, on_time), literal(Status.done_on_time.value)),
+        (state == CheckpointState.accepted, literal(Status.done_late.value)),
+        (state == CheckpointState.submitted, literal(Status.submitted.value)),
+        (due_date < today, literal(Status.overdue.value)),
+        (state == CheckpointState.returned, literal(Status.returned.value)),
+        (opens_on > today, literal(Status.not_due.value)),
         else_=literal(Status.in_progress_on_time.value),
     )
+
+
+def counts_as_due(today: date, state=Checkpoint.state, original_due_date=Checkpoint.original_due_date):
+    """Whether a checkpoint is in the figures' denominator on `today` (unless waived): see rollups.py."""
+    return or_(original_due_date <= today, state == CheckpointState.accepted)
+
+
+def summary_inputs() -> dict[str, ColumnElement]:
+    """The checkpoint columns `status_of` and `counts_as_due` read, each reduced to what they read.
+
+    A summary row counts the checkpoints that agree on all of these, so the status CASE computed on
+    the row equals the status of each of them on any `today`. To keep the summary small, a column
+    is replaced by NO_DATE (or False) in the states whose branches of the CASE above never read it:
+    on time matters only once accepted; the current due date only for open and returned work (the
+    waived, accepted and submitted branches come first); the opening date only for open work (the
+    returned branch comes before it); the original due date (`counts_as_due`) not once accepted,
+    and not for waived work, which no share counts.
+    """
+    c = Checkpoint
+    keep = lambda column, states, empty=NO_DATE: case((c.state.in_(states), column), else_=empty)  # noqa: E731
+    return {
+        "state": c.state,
+        "on_time": case((and_(c.state == CheckpointState.accepted, accepted_on_time()), True), else_=False),
+        "due_date": keep(c.due_date, OVERDUE_STATES),
+        "opens_on": keep(c.opens_on, (CheckpointState.open,)),
+        "original_due_date": keep(c.original_due_date, (*OVERDUE_STATES, CheckpointState.submitted)),
+    }
 
 
 def days_late(due: date, today: date) -> int:

@@ -28,6 +28,7 @@ from models import (
     TaskSupport,
 )
 from workflows.agencies.registry import Registry
+from workflows.checkpoints import summary
 from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel.actors import Actor
 from workflows.kernel.audit import record
@@ -115,8 +116,9 @@ def import_plan(
     session.add(plan)
     session.flush()
     report = ImportReport(plan_id=plan.id, created=created, unresolved=len(parsed.unresolved))
-    sections = _sync_sections(session, plan, parsed)
-    _sync_tasks(session, plan, parsed, sections, agency_ids, report)
+    with summary.changing(session, Task.plan_id == plan.id):  # tasks may move, checkpoints come and go
+        sections = _sync_sections(session, plan, parsed)
+        _sync_tasks(session, plan, parsed, sections, agency_ids, report)
     _sync_indicators(session, plan, parsed)
     _replace_issues(session, plan, parsed)
     record(
@@ -280,10 +282,11 @@ def _retire(session: Session, cp: Checkpoint) -> None:
 def withdraw_task(session: Session, task: Task) -> None:
     """Take a task out of the plan: every checkpoint not yet closed is waived (history stays)."""
     task.withdrawn = True
-    for cp in session.exec(
-        select(Checkpoint).where(Checkpoint.task_id == task.id, Checkpoint.state.not_in(CLOSED_STATES))
-    ).all():
-        cp.state, cp.version = CheckpointState.waived, cp.version + 1
+    with summary.changing(session, Checkpoint.task_id == task.id):
+        for cp in session.exec(
+            select(Checkpoint).where(Checkpoint.task_id == task.id, Checkpoint.state.not_in(CLOSED_STATES))
+        ).all():
+            cp.state, cp.version = CheckpointState.waived, cp.version + 1
 
 
 def _sync_indicators(session: Session, plan: Plan, parsed: ParsedPlan) -> None:

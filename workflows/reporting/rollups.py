@@ -14,7 +14,9 @@ Definitions (the figures a quarterly report quotes), for a given `today`:
   reading "tỷ lệ hoàn thành đúng hạn trên số nhiệm vụ đến hạn", not the on-time share of what
   is done; both None when nothing is due;
 - `oldest_overdue`: the overdue checkpoint with the earliest current due date (then lowest id).
-Each rollup is one grouped query plus one window query for the oldest overdue item.
+Each rollup reads the maintained summary (models/summary.py, `workflows.checkpoints.summary`), not
+the checkpoints: one grouped query over its rows plus one for the oldest overdue item. National
+and provincial figures read the per-agency grain, a plan's figures the per-section grain.
 """
 
 from dataclasses import dataclass, field
@@ -26,9 +28,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.agency import Agency
-from models.checkpoint import Checkpoint, CheckpointState
+from models.checkpoint import Checkpoint
 from models.plan import Plan, Section, Task
-from workflows.checkpoints.status import DONE, Status, overdue_columns, status_expr
+from models.summary import AgencySummary, SectionSummary
+from workflows.checkpoints.status import DONE, Status, counts_as_due, overdue_columns, status_of
 
 
 @dataclass(frozen=True)
@@ -100,15 +103,17 @@ def agency_rollup(
     session: Session, today: date, plan_id: int | None = None, agency_ids: list[int] | set[int] | None = None
 ) -> list[Rollup]:
     """Figures per responsible agency, ordered by agency name."""
-    filters = _plan_filter(plan_id)
+    grain = AgencySummary if plan_id is None else SectionSummary
+    filters = _plan_filter(grain, plan_id)
     if agency_ids is not None:
-        filters.append(Checkpoint.agency_id.in_(list(agency_ids)))
+        filters.append(grain.agency_id.in_(list(agency_ids)))
     return _rollups(
         session,
         today,
+        grain,
         keys=[Agency.id],
         labels=[Agency.name],
-        joins=[(Agency, Agency.id == Checkpoint.agency_id)],
+        joins=[(Agency, Agency.id == grain.agency_id)],
         filters=filters,
         order_by=[Agency.name, Agency.id],
     )
@@ -122,9 +127,8 @@ def agency_rollup_page(
     The responsible agencies are paged first (by name, the rollup's order) and only that page is
     figured: nationally the whole rollup is ~1M checkpoints, a page of 50 agencies a few thousand.
     """
-    responsible = select(Checkpoint.agency_id)
-    if plan_id is not None:
-        responsible = responsible.join(Task, Task.id == Checkpoint.task_id).where(Task.plan_id == plan_id)
+    grain = AgencySummary if plan_id is None else SectionSummary
+    responsible = select(grain.agency_id).where(grain.n != 0, *_plan_filter(grain, plan_id))
     agencies = select(Agency.id).where(Agency.id.in_(responsible)).order_by(Agency.name, Agency.id)
     total = session.execute(select(func.count()).select_from(agencies.order_by(None).subquery())).scalar_one()
     ids = session.execute(agencies.limit(limit).offset(offset)).scalars().all()
@@ -133,31 +137,35 @@ def agency_rollup_page(
 
 def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
     """Figures per section of a plan, each section counting its whole subtree (II counts II.1.2)."""
+    s = SectionSummary
     section = aliased(Section, name="own_section")
     joins = [
-        (section, section.id == Task.section_id),
-        (Section, and_(Section.plan_id == Task.plan_id, _within(section.ref, Section.ref))),
+        (section, section.id == s.section_id),
+        (Section, and_(Section.plan_id == s.plan_id, _within(section.ref, Section.ref))),
     ]
     return _rollups(
         session,
         today,
+        s,
         keys=[Section.ref],
         labels=[Section.title],
         joins=joins,
-        filters=[Task.plan_id == plan_id],
+        filters=[s.plan_id == plan_id],
         order_by=[Section.position, Section.ref],
     )
 
 
 def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> list[Rollup]:
     """Figures per plan (one row when `plan_id` is given), labelled with the plan number."""
+    s = SectionSummary
     return _rollups(
         session,
         today,
+        s,
         keys=[Plan.id],
         labels=[Plan.number],
-        joins=[(Plan, Plan.id == Task.plan_id)],
-        filters=_plan_filter(plan_id),
+        joins=[(Plan, Plan.id == s.plan_id)],
+        filters=_plan_filter(s, plan_id),
         order_by=[Plan.issued_on, Plan.id],
     )
 
@@ -167,6 +175,7 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
 
     A task filed directly under a first-level section (III) counts under that section.
     """
+    s = SectionSummary
     section = aliased(Section, name="own_section")
     area_match = or_(
         and_(Section.ref == section.ref, section.ref.not_like("%.%.%")),
@@ -175,17 +184,18 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
         ),
     )
     joins = [
-        (section, section.id == Task.section_id),
-        (Section, and_(Section.plan_id == Task.plan_id, area_match)),
-        (Agency, Agency.id == Checkpoint.agency_id),
+        (section, section.id == s.section_id),
+        (Section, and_(Section.plan_id == s.plan_id, area_match)),
+        (Agency, Agency.id == s.agency_id),
     ]
     rows = _rollups(
         session,
         today,
-        keys=[Checkpoint.agency_id, Section.ref],
+        s,
+        keys=[s.agency_id, Section.ref],
         labels=[Agency.name, Section.title, Section.position],
         joins=joins,
-        filters=[Task.plan_id == plan_id],
+        filters=[s.plan_id == plan_id],
         order_by=[Section.position, Section.ref],
     )
     areas: dict[str, tuple[int, str]] = {}
@@ -206,8 +216,8 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
     )
 
 
-def _plan_filter(plan_id: int | None) -> list[ColumnElement[bool]]:
-    return [] if plan_id is None else [Task.plan_id == plan_id]
+def _plan_filter(grain, plan_id: int | None) -> list[ColumnElement[bool]]:
+    return [] if plan_id is None else [grain.plan_id == plan_id]
 
 
 def _within(ref, ancestor_ref) -> ColumnElement[bool]:
@@ -220,27 +230,26 @@ def _strictly_within(ref, ancestor_ref) -> ColumnElement[bool]:
     return ref.like(ancestor_ref.concat(".%"))
 
 
-def _base(today: date, keys: list, joins: list, filters: list, extra: list = ()) -> Select:
-    """Checkpoints of the group with their effective status and whether their due date has come."""
-    reached = or_(Checkpoint.original_due_date <= today, Checkpoint.state == CheckpointState.accepted)
+def _base(grain, today: date, keys: list, joins: list, filters: list, extra: list = ()) -> Select:
+    """Summary rows of the group with their status on `today` and whether their due date has come."""
+    status = status_of(today, grain.state, grain.on_time, grain.due_date, grain.opens_on)
+    reached = counts_as_due(today, grain.state, grain.original_due_date)
     stmt = select(
         *[k.label(f"k{i}") for i, k in enumerate(keys)],
         *extra,
-        Checkpoint.id.label("cp_id"),
-        Checkpoint.due_date.label("due_date"),
-        status_expr(today).label("status"),
+        status.label("status"),
         case((reached, 1), else_=0).label("reached"),
-    )
-    stmt = stmt.select_from(Checkpoint).join(Task, Task.id == Checkpoint.task_id)
+        grain.n.label("n"),
+    ).select_from(grain)
     for target, on in joins:
         stmt = stmt.join(target, on)
-    return stmt.where(*filters)
+    return stmt.where(grain.n != 0, *filters)
 
 
 def _rollups(
-    session: Session, today: date, keys: list, labels: list, joins: list, filters: list, order_by: list
+    session: Session, today: date, grain, keys: list, labels: list, joins: list, filters: list, order_by: list
 ) -> list[Rollup]:
-    """One query grouped by (group, status, due date reached): the status CASE is computed once a row.
+    """One query over the summary grouped by (group, status, due date reached).
 
     Labels and order columns depend on the keys, so grouping by them adds no groups; Python then
     folds the at most 16 rows of each group.
@@ -248,12 +257,12 @@ def _rollups(
     extra = [x.label(f"l{i}") for i, x in enumerate(labels)] + [
         o.label(f"o{i}") for i, o in enumerate(order_by)
     ]
-    base = _base(today, keys, joins, filters, extra).subquery("cp")
+    base = _base(grain, today, keys, joins, filters, extra).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     label_cols = [base.c[f"l{i}"] for i in range(len(labels))]
     order_cols = [base.c[f"o{i}"] for i in range(len(order_by))]
     stmt = (
-        select(*key_cols, *label_cols, base.c.status, base.c.reached, func.count().label("n"))
+        select(*key_cols, *label_cols, base.c.status, base.c.reached, func.sum(base.c.n).label("n"))
         .group_by(*key_cols, *label_cols, *order_cols, base.c.status, base.c.reached)
         .order_by(*order_cols, *key_cols)
     )
@@ -272,30 +281,50 @@ def _rollups(
     for r in by_key.values():
         r.done = sum(r.counts[s.value] for s in DONE)
         r.done_on_time = r.counts[Status.done_on_time.value]
-    for key, oldest in _oldest_overdue(session, today, keys, joins, filters).items():
+    for key, oldest in _oldest_overdue(session, today, grain, keys, joins, filters).items():
         if key in by_key:
             by_key[key].oldest_overdue = oldest
     return list(by_key.values())
 
 
 def _oldest_overdue(
-    session: Session, today: date, keys: list, joins: list, filters: list
+    session: Session, today: date, grain, keys: list, joins: list, filters: list
 ) -> dict[Any, OldestOverdue]:
-    # the overdue condition in columns: a due-date range on ix_checkpoint_due_state, not the CASE
-    overdue = overdue_columns(today)
-    base = _base(today, keys, joins, [*filters, *overdue]).subquery("cp")
+    """Per group, the overdue checkpoint with the earliest due date, then the lowest id.
+
+    The summary gives each group's earliest overdue due date; the checkpoints counted in those
+    rows are found again by agency, state and due date (and section), on ix_checkpoint_agency_due.
+    """
+    overdue = overdue_columns(today, grain.state, grain.due_date)
+    extra = [grain.agency_id.label("agency_id"), grain.state.label("state"), grain.due_date.label("due_date")]
+    if grain is SectionSummary:
+        extra.append(grain.section_id.label("section_id"))
+    base = _base(grain, today, keys, joins, [*filters, *overdue], extra).subquery("cp")
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
-    rank = func.row_number().over(partition_by=key_cols, order_by=[base.c.due_date, base.c.cp_id])
-    ranked = (
-        select(*key_cols, base.c.cp_id, base.c.due_date, rank.label("rank"))
-        .where(base.c.status == Status.overdue.value)
-        .subquery("ranked")
+    rank = func.rank().over(partition_by=key_cols, order_by=base.c.due_date)
+    earliest = select(base, rank.label("rank")).subquery("earliest")
+    found = (
+        select(*[earliest.c[f"k{i}"] for i in range(len(keys))], earliest.c.due_date, func.min(Checkpoint.id))
+        .join(
+            Checkpoint,
+            and_(
+                Checkpoint.agency_id == earliest.c.agency_id,
+                Checkpoint.due_date == earliest.c.due_date,
+                Checkpoint.state == earliest.c.state,
+            ),
+        )
+        .where(earliest.c.rank == 1)
+        .group_by(*[earliest.c[f"k{i}"] for i in range(len(keys))], earliest.c.due_date)
     )
-    stmt = select(ranked).where(ranked.c.rank == 1)
-    return {
-        _key(row, len(keys)): OldestOverdue(row["cp_id"], row["due_date"], (today - row["due_date"]).days)
-        for row in session.execute(stmt).mappings()
-    }
+    if grain is SectionSummary:
+        found = found.join(
+            Task, and_(Task.id == Checkpoint.task_id, Task.section_id == earliest.c.section_id)
+        )
+    result: dict[Any, OldestOverdue] = {}
+    for row in session.execute(found).tuples():
+        *key, due, cp_id = row
+        result[key[0] if len(keys) == 1 else tuple(key)] = OldestOverdue(cp_id, due, (today - due).days)
+    return result
 
 
 def _key(row, n: int) -> Any:

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from models import Task, TaskSupport
-from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
+from tests.builders import add_agency, add_plan, add_task, add_user, changed, checkpoints_of
 from workflows.checkpoints import extensions, review, submissions
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.checkpoints.queries import task_periods
@@ -270,6 +270,5 @@ def test_support_rows_do_not_leak_other_agencies(session, w):
 def test_supported_shows_the_last_period_when_every_one_is_closed(session, w):
     periods = checkpoints_of(session, w["first"])
     for cp in periods:
-        cp.state = "accepted" if cp is not periods[0] else "waived"
-    session.flush()
+        changed(session, cp, state="accepted" if cp is not periods[0] else "waived")
     assert ids(agency_inbox(session, w["actors"]["focal_cat"], TODAY).supported) == [periods[-1].id]

@@ -6,8 +6,9 @@ from types import SimpleNamespace
 from sqlalchemy import event
 from sqlmodel import select
 
-from models import Section
+from models import Checkpoint, Section
 from tests.builders import add_agency, add_plan, add_task, checkpoints_of
+from workflows.checkpoints import summary
 from workflows.plans.importing import withdraw_task
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
@@ -25,15 +26,15 @@ def _section(session, plan, ref, position):
 
 def _cp(session, agency, due, section=None, plan=None, **state):
     task = add_task(session, agency, [due], plan=plan)
-    if section is not None:
-        task.section_id = section.id
     (cp,) = checkpoints_of(session, task)
     withdrawn = state.pop("withdrawn", False)
-    for name, value in state.items():
-        setattr(cp, name, value)
-    if withdrawn:
-        withdraw_task(session, task)
-    session.flush()
+    with summary.changing(session, Checkpoint.task_id == task.id):
+        if section is not None:
+            task.section_id = section.id
+        for name, value in state.items():
+            setattr(cp, name, value)
+        if withdrawn:
+            withdraw_task(session, task)
     return cp
 
 
