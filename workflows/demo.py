@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import Agency, Checkpoint, Submission, Task, User
+from models import Agency, Checkpoint, Indicator, Submission, Task, User
 from models.user import Role, UserCreate
 from workflows.agencies.registry import load_registry
 from workflows.checkpoints.evidence import EvidenceStore
@@ -27,6 +27,9 @@ from workflows.checkpoints.extensions import decide_extension, request_extension
 from workflows.checkpoints.review import accept_submission, return_submission
 from workflows.checkpoints.submissions import submit_report
 from workflows.escalation.sweep import escalate_overdue
+from workflows.followup.explanations import answer_explanation, ask_explanation, overdue_items
+from workflows.indicators.owners import set_indicator_owner
+from workflows.indicators.values import ValueInput, accept_value, report_value
 from workflows.kernel.actors import SYSTEM, Actor
 from workflows.people.users import create_user
 from workflows.plans.documents import read_plan_file
@@ -247,12 +250,67 @@ def _health_department(story: _Story) -> None:
         )
 
 
+# Indicator owners (set in the plan review) and contributors: (ref suffix, owner, contributors)
+INDICATOR_OWNERS = (
+    ("b1.1", CAT, ()),
+    ("b1.2", CAT, ("bo-chi-huy-bdbp",)),
+    ("b2.1", STP, ("so-giao-duc-dao-tao", "so-van-hoa-the-thao-du-lich")),
+    ("b2.2", CAT, ()),
+    ("b3.1", CAT, ("bo-chi-huy-bdbp",)),
+    ("b4.1", CAT, (SYT,)),
+    ("b5.1", SYT, (LDTBXH, CAT)),
+    ("b6.1", CAT, ()),
+    ("b7.1", "so-giao-duc-dao-tao", ()),
+    ("b8.1", CAT, ()),
+    ("b8.2", CAT, ()),
+    ("b9.1", CAT, ()),
+    ("b9.2", CAT, ()),
+    ("b9.3", CAT, ()),
+)
+# Quarter I values reported in April and accepted: (ref suffix, value as typed)
+INDICATOR_VALUES_Q1 = (("b1.2", "100"), ("b2.2", "96"), ("b4.1", "70"), ("b5.1", "60"), ("b8.2", "3"))
+
+
+def _indicators(story: _Story) -> None:
+    """Owners and contributors set in review; Công an tỉnh and Sở Y tế report quarter I figures."""
+    refs = {
+        i.ref.rsplit("-", 1)[-1]: i
+        for i in story.s.exec(select(Indicator).where(Indicator.plan_id == story.plan_id))
+    }
+    for suffix, owner, contributors in INDICATOR_OWNERS:
+        if suffix in refs:
+            ids = [story.agencies[c].id for c in contributors]
+            set_indicator_owner(story.s, story.secretariat, refs[suffix].id, story.agencies[owner].id, ids)
+    for suffix, value in INDICATOR_VALUES_Q1:
+        indicator = refs.get(suffix)
+        if indicator is None:
+            continue
+        actor = story.focal_of(indicator.owner_agency_id)
+        note = "Số liệu tổng hợp quý I/2023 từ các huyện, thành phố."
+        row = report_value(story.s, actor, indicator.id, ValueInput(2023, 1, value, note), date(2023, 4, 10))
+        accept_value(story.s, story.secretariat, row.id, date(2023, 4, 14))
+
+
+def _explanation(story: _Story) -> None:
+    """The leader asked Sở Tư pháp to explain its two oldest overdue items; the answer awaits a decision."""
+    leader = Actor.of(story.s.exec(select(User).where(User.username == "lanhdao")).one())
+    stp = story.agencies[STP].id
+    asked_on = date(2023, 6, 20)
+    items = overdue_items(story.s, stp, asked_on, [])[:2]
+    message = "Đề nghị Sở Tư pháp giải trình lý do chậm thực hiện các nhiệm vụ dưới đây."
+    req = ask_explanation(story.s, leader, stp, items, date(2023, 6, 27), message, asked_on)
+    reason = "Sở đang kiện toàn cán bộ đầu mối; kế hoạch của đơn vị đã trình Giám đốc Sở ký ban hành."
+    answer_explanation(story.s, story.focal_of(stp), req.id, reason, date(2023, 7, 15), "", date(2023, 6, 26))
+
+
 def write_history(session: Session, store: EvidenceStore, plan_id: int) -> int:
     """The demo's reports, reviews and extensions; returns the number of reports submitted."""
     story = _Story(session, store, plan_id)
     _health_department(story)
     for code, (on_time, late) in PROFILES.items():
         _profile(story, code, on_time, late)
+    _indicators(story)
+    _explanation(story)
     # Công an tỉnh also sent its 6-month report yesterday: the review queue has two agencies
     for cp, task in story.checkpoints(CAT, DEMO_TODAY)[-1:]:
         if cp.state == "open":

@@ -7,7 +7,7 @@ from api.pages.templating import Page, PageDep
 from models import Plan
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import InvalidInput, NotFound
-from workflows.kernel.quarters import quarter_label
+from workflows.kernel.quarters import quarter_label, quarter_reported
 from workflows.plans.queries import plans_newest_first
 from workflows.reporting.exports import (
     EXPORT_ROLES,
@@ -16,19 +16,21 @@ from workflows.reporting.exports import (
     quarterly_rows,
     quarterly_xlsx,
 )
+from workflows.reporting.report_docx import quarterly_docx, quarterly_report
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.get("/exports")
 def exports_page(page: PageDep) -> Response:
     require_role(page.actor, *EXPORT_ROLES)
-    current = (page.today.month - 1) // 3 + 1
-    return page.render("exports.html", plans=plans_newest_first(page.session), current_quarter=current)
+    _year, reported = quarter_reported(page.today)  # on 01/07 the report is about quarter II
+    return page.render("exports.html", plans=plans_newest_first(page.session), current_quarter=reported)
 
 
-def _rows(page: Page, plan_id: int | None, quarter: str | None):
+def _plan_quarter(page: Page, plan_id: int | None, quarter: str | None) -> tuple[Plan, int, int, str]:
     require_role(page.actor, *EXPORT_ROLES)
     if plan_id is None:
         raise InvalidInput("plan.choose")
@@ -36,9 +38,13 @@ def _rows(page: Page, plan_id: int | None, quarter: str | None):
     if plan is None:
         raise NotFound("not_found", what="plan", id=plan_id)
     year, q = parse_quarter(quarter or "", plan.issued_on.year)
+    return plan, year, q, f"bao-cao-{plan.number.replace('/', '-')}-{year}-Q{q}"
+
+
+def _rows(page: Page, plan_id: int | None, quarter: str | None):
+    plan, year, q, stem = _plan_quarter(page, plan_id, quarter)
     rows = quarterly_rows(page.session, page.actor, plan.id, year, q, page.today)
-    slug = plan.number.replace("/", "-")
-    return rows, quarter_label(year, q), f"bao-cao-{slug}-{year}-Q{q}"
+    return rows, quarter_label(year, q), stem
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -59,3 +65,13 @@ def quarterly_csv_download(page: PageDep, plan_id: int | None = None, quarter: s
     return Response(
         quarterly_csv(rows), media_type="text/csv; charset=utf-8", headers=_attachment(f"{stem}.csv")
     )
+
+
+@router.get("/exports/quarterly.docx")
+def quarterly_docx_download(
+    page: PageDep, plan_id: int | None = None, quarter: str | None = None
+) -> Response:
+    """The quarterly báo cáo in Word (Nghị định 30/2020 layout), figures as of today."""
+    plan, year, q, stem = _plan_quarter(page, plan_id, quarter)
+    report = quarterly_report(page.session, page.actor, plan.id, year, q, page.today)
+    return Response(quarterly_docx(report), media_type=DOCX, headers=_attachment(f"{stem}.docx"))
