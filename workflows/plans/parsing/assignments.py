@@ -27,11 +27,12 @@ from workflows.plans.parsing.text import slug, trim
 _VAGUE_NOUN = (
     r"ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|so|ban|nganh|don\s+vi|co\s+quan|doan\s+the|"
     r"dia\s+phuong|luc\s+luong(?:\s+chuc\s+nang)?|xa|phuong|thi\s+tran|to\s+dan\s+pho|tieu\s+khu|"
-    r"co\s+quan\s+bao\s+chi"
+    r"co\s+quan\s+bao\s+chi|bo(?=\s*[,;])|tinh(?=\s*[,;])|thanh\s+pho(?=\s*[,;])|nhan\s+dan"
 )
 _VAGUE_QUAL = (
     r"co\s+lien\s+quan|lien\s+quan|chuc\s+nang|thanh\s+vien|cap\s+tinh|cac\s+cap|tinh|dia\s+phuong|"
-    r"co\s+so|tren\s+dia\s+ban(?:\s+tinh)?"
+    r"co\s+so|tren\s+dia\s+ban(?:\s+tinh)?|ngang\s+bo|thuoc\s+chinh\s+phu|chu\s+quan|"
+    r"trung\s+uong|truc\s+thuoc\s+trung\s+uong"
 )
 VAGUE = re.compile(rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])")
 # The first name of a list must be an unmistakable collective: a bare "Sở …"/"Ban …" opens a name.
@@ -101,6 +102,14 @@ _VERBS = (
     "da dang hoa",
     "ket hop",
     "nguon",
+    "truc tiep",
+    "truoc ngay",
+    "phai",
+    "day nhanh",
+    "chiu trach nhiem",
+    "lam viec",
+    "khan truong",
+    "som",
 )
 TERM = re.compile(r"(?<![a-z])(?:" + "|".join(v.replace(" ", r"\s+") for v in _VERBS) + r")(?![a-z])|:")
 _HEADS = (
@@ -146,6 +155,7 @@ FRONTED = re.compile(
     r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])"
 )
 FRONTED_COMMAS = 6
+NOUN_AFTER = re.compile(r"\s*(?:[,;]|$|va\s|ca\s+nhan)")
 SUPPORT_VERB = re.compile(r"\s+phoi\s+hop(?![a-z])")
 CLAUSE_START = re.compile(r"[,;]\s*")
 BOUNDARY = re.compile(r"[,;:(]|\s+va\s+")
@@ -264,6 +274,34 @@ class Assigner:
                 out.setdefault(agency.code, Party(agency.name, agency.code))
         return list(out.values())
 
+    def parties(self, items: list[_Item]) -> list[Party]:
+        """Like ``expand``, keeping a run of vague collectives as one addressee as written.
+
+        "phối hợp với Sở Tài chính và các sở, ban, ngành liên quan" → Sở Tài chính, "các sở, ban,
+        ngành liên quan" (a generic group stays one item). Only for plans read with the gazetteer; a
+        local registry keeps its reviewed reading (collectives there name nobody in particular).
+        """
+        out = {p.code: p for p in self.expand(items)}
+        if self.collectives:
+            run: list[_Item] = []
+            for item in [*items, None]:
+                if item is not None and item.entry is None and not item.unknown:
+                    run.append(item)
+                    continue
+                if run:
+                    name = " ".join(self.text[run[0].start : run[-1].end].split())
+                    out.setdefault(slug(name), Party(name, slug(name), known=False, kind="collective"))
+                    run = []
+                if item is not None and item.unknown:
+                    name = " ".join(self.text[item.start : item.end].split())
+                    out.setdefault(slug(name), Party(name, slug(name), known=False))
+        return list(out.values())
+
+    def parties_at(self, start: int, end: int) -> list[Party]:
+        """The parties of the list of names opening ``text[start:end]``."""
+        items, _ = self.names(trim(self.text, start, end)[0], end)
+        return self.parties(items)
+
     # -- lead ----------------------------------------------------------------------------------
     def subject(self, start: int, end: int) -> Subject:
         """Leads named by the opening words, or after a fronted clause ("Căn cứ …, các sở …")."""
@@ -319,7 +357,7 @@ class Assigner:
 
     def _collective(self, subj: Subject, pos: int, end: int) -> None:
         """A vague collective opening a duty ("Các sở, ngành …") is its addressee, as written."""
-        stop = self._phrase_end(pos, end, CO_SUBJECT_WORDS) or subj.end
+        stop = self._name_end(pos, end, CO_SUBJECT_WORDS) or subj.end
         ps, pe = trim(self.text, pos, stop)
         pe = _strip_trailing_punct(self.text, ps, pe)
         if pe > ps and names.kind_of(self.text[ps:pe]):
@@ -335,13 +373,34 @@ class Assigner:
             if not m:
                 break
             limit = m.end()
-        return self._predicate(pos, limit)
+        stop = self._predicate(pos, min(end, limit + 40))  # a predicate may start on the last word
+        return stop if stop is not None and stop < limit else None
+
+    def _name_end(self, pos: int, end: int, words: int) -> int | None:
+        """Where the addressee phrase at ``pos`` ends: its predicate, or ``end`` for a bare name.
+
+        A heading ("4. Các Sở, ban, ngành của Thành phố, UBND phường, xã") has no predicate: when the
+        whole span is a short phrase without a sentence break, all of it is the name.
+        """
+        stop = self._phrase_end(pos, end, words)
+        if stop is not None:
+            return stop
+        rest = self.text[pos:end].strip()
+        if rest and len(rest.split()) <= words and ". " not in rest and ":" not in rest:
+            return _strip_trailing_punct(self.text, pos, end)
+        return None
 
     def _predicate(self, pos: int, end: int) -> int | None:
-        """First predicate word in [pos, end); capitalised words after ``pos`` belong to a name."""
+        """First predicate word in [pos, end); capitalised words after ``pos`` belong to a name.
+
+        "tổ chức" listed as a noun ("doanh nghiệp, tổ chức, cá nhân") is not the verb.
+        """
         for m in TERM.finditer(self.folded, pos, end):
-            if m.start() == pos or not self.text[m.start()].isupper():
-                return m.start()
+            if m.start() != pos and self.text[m.start()].isupper():
+                continue
+            if m.group().startswith("to") and NOUN_AFTER.match(self.folded, m.end(), end):
+                continue
+            return m.start()
         return None
 
     def looks_like_agency(self, start: int, end: int) -> bool:
@@ -354,7 +413,7 @@ class Assigner:
 
     def _unknown_subject(self, subj: Subject, pos: int, end: int) -> None:
         """No registry name opens the duty: an unknown agency, or a phrase naming no body."""
-        stop = self._phrase_end(pos, end)
+        stop = self._name_end(pos, end, SUBJECT_WORDS)
         if stop is None:
             return
         ps, pe = trim(self.text, pos, stop)
@@ -403,11 +462,11 @@ class Assigner:
         begin = max(start, after)
         for m in WITH.finditer(self.folded, begin, end):
             items, _ = self.names(m.end(), end)
-            found.append((m.end(), self.expand(items)))
+            found.append((m.end(), self.parties(items)))
         for m in CLAUSE_START.finditer(self.folded, begin, end):
             items, stop = self.names(m.end(), end)
             if items and SUPPORT_VERB.match(self.folded, stop, end):
-                found.append((m.end(), self.expand(items)))
+                found.append((m.end(), self.parties(items)))
         out: dict[str, Party] = {}
         for _, parties in sorted(found, key=lambda f: f[0]):
             for p in parties:
