@@ -1,7 +1,7 @@
 """Request dependencies (FastAPI full-stack template style `Annotated` aliases)."""
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,16 +14,17 @@ from api.security import (
     UNSAFE_METHODS,
     bearer_token,
     csrf_valid,
-    read_session,
-    user_for_token,
+    request_now,
+    session_secret,
 )
 from models.config import Settings
 from models.db import unit_of_work
-from models.user import User
+from models.user import SessionKind, User
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.kernel.actors import Actor
 from workflows.kernel.clock import today_in_vietnam
 from workflows.kernel.errors import PermissionDenied
+from workflows.people.sessions import SignIn, valid_sign_in
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -55,8 +56,8 @@ async def csrf_guard(request: Request) -> None:
     """Refuse cookie-authenticated unsafe requests that lack this session's CSRF token."""
     if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
         return  # bearer requests carry no ambient credentials
-    session = read_session(request)
-    if session is None:
+    secret = session_secret(request)
+    if secret is None:
         return
     supplied = request.headers.get(CSRF_HEADER)
     if supplied is None:
@@ -66,22 +67,33 @@ async def csrf_guard(request: Request) -> None:
             supplied = value if isinstance(value, str) else None
     if not supplied:
         raise CsrfFailed("csrf.missing")
-    if not csrf_valid(request, session, supplied):
+    if not csrf_valid(request, secret, supplied):
         raise CsrfFailed("csrf.mismatch")
 
 
-def _identify(request: Request, session: Session) -> User | None:
+def identify(request: Request, db: Session) -> SignIn | None:
+    """The valid sign-in of this request (bearer token first, then the cookie), else None."""
+    now = request_now()
     token = bearer_token(request)
     if token is not None:
-        user = user_for_token(session, token)
-        if user is None:
+        found = valid_sign_in(db, token, SessionKind.token, now)
+        if found is None:
             raise NotAuthenticated("auth.bad_token")
-        return user
-    data = read_session(request)
-    if data is None:
+        return found
+    secret = session_secret(request)
+    if secret is None:
         return None
-    user = session.get(User, data.user_id)
-    return user if user is not None and user.active else None
+    settings = getattr(request.app.state, "settings", None)
+    idle = timedelta(minutes=getattr(settings, "session_idle_minutes", 120))
+    return valid_sign_in(db, secret, SessionKind.cookie, now, idle)
+
+
+def _identify(request: Request, session: Session) -> User | None:
+    found = identify(request, session)
+    if found is None:
+        return None
+    request.state.sign_in_id = found.id  # "this session" on the sessions page; logout keeps others
+    return found.user
 
 
 def get_optional_user(

@@ -1,35 +1,24 @@
-"""Sessions (signed cookie), CSRF tokens for cookie requests, and bearer tokens."""
+"""Sessions (server-side, cookie holds a random secret), CSRF tokens for cookie requests, bearer tokens."""
 
 import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import Request, Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.config import Settings
 from models.types import utcnow
-from models.user import ApiToken, User
+from models.user import AuthSession, SessionKind, User
+from workflows.people import sessions as sign_ins
 
 SESSION_COOKIE = "plantrack_session"
-SESSION_MAX_AGE = 12 * 3600  # one working day; the cookie and its signature expire together
-TOKEN_TTL = timedelta(days=30)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-@dataclass(frozen=True)
-class SessionData:
-    """What the session cookie carries: the user and a random nonce that keys the CSRF token."""
-
-    user_id: int
-    nonce: str
 
 
 def load_secret_key(settings: Settings) -> str:
@@ -56,56 +45,67 @@ def _secret(request: Request) -> str:
     return request.app.state.secret_key
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="plantrack-session")
+def request_now() -> datetime:
+    """The instant a request is judged at (sign-ins expire in real time, not on the app's pinned date)."""
+    return utcnow()
 
 
-def read_session(request: Request) -> SessionData | None:
-    """The valid, unexpired session of this request, if any."""
+def session_secret(request: Request) -> str | None:
+    """The session cookie's secret, if the request carries one (validity is checked against the database)."""
     raw = request.cookies.get(SESSION_COOKIE)
-    if not raw:
-        return None
-    try:
-        data = _serializer(_secret(request)).loads(raw, max_age=SESSION_MAX_AGE)
-        return SessionData(user_id=int(data["u"]), nonce=str(data["n"]))
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return None
+    return raw if raw and len(raw) <= 100 else None
 
 
-def start_session(request: Request, response: Response, user: User) -> str:
-    """Set a fresh session cookie for `user` on `response`; returns its CSRF token."""
-    nonce = secrets.token_urlsafe(16)
-    cookie = _serializer(_secret(request)).dumps({"u": user.id, "n": nonce})
+def _client(request: Request) -> tuple[str, str]:
+    agent = request.headers.get("user-agent", "")
+    return agent, request.client.host if request.client else ""
+
+
+def cookie_secure(request: Request) -> bool:
+    """Secure cookies when configured, or when the request came over HTTPS (through a trusted proxy)."""
+    settings = getattr(request.app.state, "settings", None)
+    return bool(getattr(settings, "cookie_secure", False)) or request.url.scheme == "https"
+
+
+def start_session(request: Request, response: Response, db: Session, user: User) -> str:
+    """Open a server-side session for `user` and set its cookie on `response`; returns its CSRF token."""
+    agent, client = _client(request)
+    secret, _row = sign_ins.open_sign_in(db, user, SessionKind.cookie, request_now(), agent, client)
     response.set_cookie(
         SESSION_COOKIE,
-        cookie,
-        max_age=SESSION_MAX_AGE,
+        secret,
+        max_age=int(sign_ins.COOKIE_TTL.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=cookie_secure(request),
         path="/",
     )
-    return _csrf_for_nonce(_secret(request), nonce)
+    return _csrf_for(_secret(request), secret)
 
 
-def end_session(response: Response) -> None:
-    """Remove the session cookie."""
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+def end_session(request: Request, response: Response, db: Session) -> None:
+    """Revoke this request's session server-side and remove its cookie."""
+    secret = session_secret(request)
+    if secret:
+        sign_ins.end_sign_in(db, secret, request_now())
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=cookie_secure(request)
+    )
 
 
-def _csrf_for_nonce(secret: str, nonce: str) -> str:
-    return hmac.new(secret.encode(), f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
+def _csrf_for(key: str, secret: str) -> str:
+    return hmac.new(key.encode(), f"csrf:{sign_ins.secret_hash(secret)}".encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token_for(request: Request) -> str:
     """The CSRF token forms of this session must carry ('' without a session)."""
-    session = read_session(request)
-    return _csrf_for_nonce(_secret(request), session.nonce) if session else ""
+    secret = session_secret(request)
+    return _csrf_for(_secret(request), secret) if secret else ""
 
 
-def csrf_valid(request: Request, session: SessionData, supplied: str | None) -> bool:
-    """True when `supplied` is this session's CSRF token."""
-    return bool(supplied) and hmac.compare_digest(_csrf_for_nonce(_secret(request), session.nonce), supplied)
+def csrf_valid(request: Request, secret: str, supplied: str | None) -> bool:
+    """True when `supplied` is the CSRF token of the session `secret`."""
+    return bool(supplied) and hmac.compare_digest(_csrf_for(_secret(request), secret), supplied)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -117,27 +117,8 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(session: Session, user: User, now: datetime | None = None) -> tuple[str, ApiToken]:
+def issue_token(
+    db: Session, user: User, now: datetime | None = None, user_agent: str = ""
+) -> tuple[str, AuthSession]:
     """A new bearer token for `user`; only its sha256 is stored."""
-    now = now or utcnow()
-    token = secrets.token_urlsafe(32)
-    row = ApiToken(
-        user_id=user.id, token_sha256=token_hash(token), created_at=now, expires_at=now + TOKEN_TTL
-    )
-    session.add(row)
-    session.flush()
-    return token, row
-
-
-def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
-    """The active user owning an unexpired token, or None."""
-    now = now or utcnow()
-    row = session.exec(select(ApiToken).where(ApiToken.token_sha256 == token_hash(token))).first()
-    if row is None or row.expires_at <= now:
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    return sign_ins.open_sign_in(db, user, SessionKind.token, now or request_now(), user_agent)

@@ -89,7 +89,9 @@ def session_cookie(app, engine, username: str) -> str:
         }
     )
     response = Response()
-    start_session(request, response, user)
+    with Session(engine) as s:
+        start_session(request, response, s, s.merge(user))
+        s.commit()
     return response.headers["set-cookie"].split(";")[0].split("=", 1)[1]
 
 

@@ -40,7 +40,7 @@ from sqlmodel import Session  # noqa: E402
 
 from bench import floors  # noqa: E402
 from bench.generate import PROBE_DAY, TODAY, add_probe, generate  # noqa: E402
-from models import Agency, ApiToken, Checkpoint, User  # noqa: E402
+from models import Agency, AuthSession, Checkpoint, User  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.types import utcnow  # noqa: E402
 
@@ -413,13 +413,18 @@ def issue_tokens(engine: Engine, user_ids: list[int]) -> dict[int, str]:
 
     with engine.begin() as conn:
         conn.execute(
-            ApiToken.__table__.insert(),
+            AuthSession.__table__.insert(),
             [
                 {
                     "user_id": uid,
+                    "kind": "token",
                     "token_sha256": hashlib.sha256(tok.encode()).hexdigest(),
                     "created_at": now,
+                    "last_used_at": now,
                     "expires_at": now + timedelta(days=1),
+                    "user_agent": "bench",
+                    "client": "",
+                    "revoked_reason": "",
                 }
                 for uid, tok in tokens.items()
             ],

@@ -18,14 +18,14 @@ from models.outbox import OutboxMessage
 from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
 from models.summary import AgencySummary, SectionSummary
-from models.user import ApiToken, Role, User
+from models.user import AuthSession, Role, User
 
 __all__ = [
     "Agency",
     "AgencyGroup",
     "AgencyGroupMember",
     "AgencySummary",
-    "ApiToken",
+    "AuthSession",
     "AuditEvent",
     "Checkpoint",
     "CheckpointState",

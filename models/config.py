@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     secretariat_emails: str = "phongthammuu@catinh.sonla.example"
     leader_emails: str = "pct@ubnd.sonla.example"
     digest_empty: bool = False
+    session_idle_minutes: int = 120  # a cookie session unused this long ends
+    cookie_secure: bool = False  # set behind HTTPS: cookies get the Secure flag
 
     @property
     def db_url(self) -> str:

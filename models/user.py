@@ -43,11 +43,35 @@ class UserPublic(UserBase):
     active: bool
 
 
-class ApiToken(SQLModel, table=True):
-    """A bearer token for integrations; only its hash is stored."""
+class SessionKind(StrEnum):
+    cookie = "cookie"  # a browser session (page or API cookie)
+    token = "token"  # a bearer token for integrations
+
+
+class AuthSession(SQLModel, table=True):
+    """A sign-in that can end: a cookie session or a bearer token; only the secret's sha256 is stored."""
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=10)
     token_sha256: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+    last_used_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
     expires_at: datetime = Field(sa_type=AwareDateTime)
+    user_agent: str = Field(default="", max_length=255)
+    client: str = Field(default="", max_length=64)
+    revoked_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    revoked_reason: str = Field(default="", max_length=40)
+
+
+class AuthSessionPublic(SQLModel):
+    """A sign-in as its owner sees it (never the secret)."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    user_agent: str
+    client: str
+    current: bool = False

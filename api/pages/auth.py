@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import OptionalUser, SessionDep
 from api.pages.templating import redirect, render, safe_next
-from api.security import end_session, read_session, start_session
+from api.security import end_session, start_session
 from models.user import Role
 from workflows.people.users import authenticate
 
@@ -60,8 +60,8 @@ def home(user: OptionalUser) -> Response:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "") -> Response:
-    if read_session(request) is not None:
+def login_form(request: Request, user: OptionalUser, next: str = "") -> Response:
+    if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return _login_page(request, safe_next(next, ""))
 
@@ -84,7 +84,7 @@ def login(
     target = safe_next(next, HOME.get(user.role, "/inbox"))
     greeting = f"Xin chào {user.full_name or user.username}."
     response = redirect(request, target, greeting)
-    start_session(request, response, user)
+    start_session(request, response, session, user)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
@@ -97,8 +97,8 @@ def logout_form(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request, user: OptionalUser) -> Response:
+def logout(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     # OptionalUser runs the CSRF guard: a cross-site form cannot sign anyone out
     response = redirect(request, "/login", "Bạn đã đăng xuất." if user else None)
-    end_session(response)
+    end_session(request, response, session)
     return response

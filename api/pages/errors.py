@@ -4,8 +4,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from api.deps import identify
 from api.pages.templating import render
-from api.security import read_session
 from models.agency import Agency
 from models.user import User
 
@@ -31,14 +31,12 @@ DEFAULT_MESSAGES = {
 
 def _signed_in(request: Request) -> tuple[User | None, str | None]:
     """The signed-in user and agency name for the layout's header (None when anonymous)."""
-    data = read_session(request)
-    if data is None:
-        return None, None
     try:
         with Session(request.app.state.engine) as session:
-            user = session.get(User, data.user_id)
-            if user is None or not user.active:
+            found = identify(request, session)
+            if found is None:
                 return None, None
+            user = found.user
             agency = session.get(Agency, user.agency_id) if user.agency_id else None
             session.expunge_all()
             return user, agency.name if agency else None

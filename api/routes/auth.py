@@ -7,12 +7,13 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import ActorDep, CurrentUser, SessionDep
 from api.exceptions import NotAuthenticated
-from api.schemas import LoginIn, SessionOut, TokenOut
-from api.security import end_session, issue_token, start_session
-from models.user import User, UserPublic
+from api.schemas import IdPath, LoginIn, SessionOut, TokenOut
+from api.security import bearer_token, end_session, issue_token, request_now, start_session
+from models.user import AuthSessionPublic, User, UserPublic
 from workflows.kernel.errors import InvalidInput
+from workflows.people import sessions as sign_ins
 from workflows.people.users import authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -60,7 +61,8 @@ async def _authenticated(request: Request, session: Session) -> User:
 )
 async def create_token(request: Request, session: SessionDep) -> TokenOut:
     user = await _authenticated(request, session)
-    token, row = await run_in_threadpool(issue_token, session, user)
+    agent = request.headers.get("user-agent", "")
+    token, row = await run_in_threadpool(issue_token, session, user, None, agent)
     return TokenOut(access_token=token, expires_at=row.expires_at)
 
 
@@ -76,10 +78,28 @@ async def create_token(request: Request, session: SessionDep) -> TokenOut:
 )
 async def create_session(request: Request, response: Response, session: SessionDep) -> SessionOut:
     user = await _authenticated(request, session)
-    csrf = start_session(request, response, user)
+    csrf = await run_in_threadpool(start_session, request, response, session, user)
     return SessionOut(csrf_token=csrf, user=UserPublic.model_validate(user, from_attributes=True))
 
 
-@router.delete("/session", status_code=204, summary="Sign out (clears the session cookie)")
-def delete_session(_user: CurrentUser, response: Response) -> None:
-    end_session(response)
+@router.delete("/session", status_code=204, summary="Sign out (ends the session server-side)")
+def delete_session(_user: CurrentUser, request: Request, response: Response, session: SessionDep) -> None:
+    end_session(request, response, session)
+
+
+@router.delete("/token", status_code=204, summary="Revoke the bearer token this request carries")
+def delete_token(request: Request, session: SessionDep, _user: CurrentUser) -> None:
+    token = bearer_token(request)
+    if token is None:
+        raise NotAuthenticated("auth.bad_token")
+    sign_ins.end_sign_in(session, token, request_now())
+
+
+@router.get("/sessions", response_model=list[AuthSessionPublic], summary="My live sessions and tokens")
+def my_sessions(request: Request, session: SessionDep, user: CurrentUser) -> list[AuthSessionPublic]:
+    return sign_ins.sign_ins_of(session, user.id, request_now(), getattr(request.state, "sign_in_id", None))
+
+
+@router.delete("/sessions/{session_id}", status_code=204, summary="End one of my sessions or tokens")
+def end_my_session(session_id: IdPath, session: SessionDep, actor: ActorDep) -> None:
+    sign_ins.end_own_sign_in(session, actor, session_id, request_now())

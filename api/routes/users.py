@@ -2,12 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from sqlmodel import Field, SQLModel
 
 from api.deps import ActorDep, CurrentUser, SessionDep, require_roles
 from api.pagination import PagingDep, paginate
 from api.schemas import IdPath, Paged, id_query
+from api.security import request_now
 from models.user import Role, User, UserCreate, UserPublic
+from workflows.people import sessions as sign_ins
 from workflows.people import users
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -21,6 +24,26 @@ def _public(user: User) -> UserPublic:
 @router.get("/me", response_model=UserPublic, summary="The signed-in user")
 def me(user: CurrentUser) -> UserPublic:
     return _public(user)
+
+
+class PasswordChange(SQLModel):
+    current_password: str = Field(default="", max_length=200)
+    new_password: str = Field(max_length=200)
+
+
+@router.post("/me/password", status_code=204, summary="Change my password (ends my other sessions)")
+def change_my_password(data: PasswordChange, request: Request, session: SessionDep, actor: ActorDep) -> None:
+    keep = getattr(request.state, "sign_in_id", None)
+    users.set_password(session, actor, actor.user_id, data.new_password, data.current_password, keep)
+
+
+@router.post(
+    "/{user_id}/sign-out",
+    summary="Sign a user out everywhere (admin): every session and token ends",
+    dependencies=AdminOnly,
+)
+def sign_out_everywhere(user_id: IdPath, session: SessionDep, actor: ActorDep) -> dict[str, int]:
+    return {"ended": sign_ins.sign_out_everywhere(session, actor, user_id, request_now())}
 
 
 @router.get("", response_model=Paged[UserPublic], summary="List users (admin)", dependencies=AdminOnly)

@@ -95,6 +95,7 @@ def records(world, engine, settings):
             s, focal, world.checkpoints[2].id, date(2023, 10, 31), "Chờ số liệu", date(2023, 7, 1)
         )
         victim = add_user(s, "nguoi-bi-khoa", "leader")
+        _secret, spare = issue_token(s, s.get(User, world.users["focal_syt"].id))
         s.flush()
         ev = s.exec(select(Evidence).where(Evidence.submission_id == sub.id)).one()
         s.commit()
@@ -108,4 +109,5 @@ def records(world, engine, settings):
         "task_id": world.task.id,
         "agency_id": world.syt.id,
         "user_id": victim.id,
+        "session_id": spare.id,
     }

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from api.app import create_app
 from api.security import SESSION_COOKIE, load_secret_key
-from models import ApiToken
+from models import AuthSession
 from models.config import Settings
 from tests.builders import PASSWORD
 
@@ -20,7 +20,7 @@ def test_bearer_token_flow_stores_only_the_hash(client, world, engine):
     assert body["token_type"] == "bearer" and body["expires_at"]
     token = body["access_token"]
     with Session(engine) as s:
-        hashes = set(s.exec(select(ApiToken.token_sha256)).all())
+        hashes = set(s.exec(select(AuthSession.token_sha256)).all())
     assert hashlib.sha256(token.encode()).hexdigest() in hashes
     assert token not in hashes
     me = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})

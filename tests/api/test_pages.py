@@ -77,7 +77,9 @@ def sign_in(client, username: str) -> None:
         }
     )
     response = Response()
-    start_session(request, response, user)
+    with Session(client.app.state.engine) as s:
+        start_session(request, response, s, s.merge(user))
+        s.commit()
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, response.headers["set-cookie"].split(";")[0].split("=", 1)[1])
 

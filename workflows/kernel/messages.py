@@ -38,6 +38,7 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "plan": "kế hoạch",
         "task": "nhiệm vụ",
         "user": "người dùng",
+        "session": "phiên đăng nhập",
         "section": "mục",
         "page": "trang",
         "indicator": "chỉ tiêu",

@@ -7,11 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models.agency import Agency
+from models.types import utcnow
 from models.user import AGENCY_ROLES, Role, User, UserCreate
 from workflows.kernel import audit
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.people.passwords import hash_password, verify_password
+from workflows.people.sessions import revoke_all
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
 MIN_PASSWORD = 8
@@ -82,9 +84,16 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def set_password(
-    session: Session, actor: Actor, user_id: int, new_password: str, current_password: str | None = None
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    new_password: str,
+    current_password: str | None = None,
+    keep_sign_in: int | None = None,
 ) -> User:
-    """An admin resets anyone's password; a user changes their own with the current one."""
+    """An admin resets anyone's password; a user changes their own with the current one.
+
+    Every other sign-in of the user ends at once (`keep_sign_in`: the session making the change)."""
     user = _get_user(session, user_id)
     if actor.role != Role.admin:
         if actor.user_id != user_id:
@@ -96,7 +105,16 @@ def set_password(
     session.add(user)
     session.flush()
     # never the hash itself: the audit trail is readable by admins
-    audit.record(session, actor, "user.set_password", "user", user.id, None, {"password": "changed"})
+    ended = revoke_all(session, user.id, utcnow(), "password_changed", keep=keep_sign_in)
+    audit.record(
+        session,
+        actor,
+        "user.set_password",
+        "user",
+        user.id,
+        None,
+        {"password": "changed", "sessions_ended": ended},
+    )
     return user
 
 
@@ -111,7 +129,16 @@ def deactivate(session: Session, actor: Actor, user_id: int) -> User:
     user.active = False
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.deactivate", "user", user.id, {"active": True}, {"active": False})
+    ended = revoke_all(session, user.id, utcnow(), "deactivated")
+    audit.record(
+        session,
+        actor,
+        "user.deactivate",
+        "user",
+        user.id,
+        {"active": True},
+        {"active": False, "sessions_ended": ended},
+    )
     return user
 
 
