@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from api.pages import auth, checkpoints, desk, exports, imports, inbox, overview
+from api.pages import account, auth, checkpoints, desk, exports, imports, inbox, overview
 
 router = APIRouter()
 for _module in (
     auth,
+    account,
     inbox,
     checkpoints,
     desk,

@@ -132,3 +132,35 @@ def test_sessions_store_only_hashes_and_the_client(client, world, engine):
     assert row.token_sha256 != secret and len(row.token_sha256) == 64
     assert row.user_agent == "Mozilla/5.0 (thu nghiem)"
     assert row.expires_at - row.created_at == timedelta(hours=12)
+
+
+def _form_login(client: TestClient, username: str) -> None:
+    page = client.get("/login")
+    token = TOKEN.search(page.text).group(1)
+    r = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+
+
+def test_account_page_ends_other_sessions_and_changes_password(client, world):
+    other = _second_client(client.app)
+    _form_login(other, "focal_syt")
+    _form_login(client, "focal_syt")
+    page = client.get("/account")
+    assert page.status_code == 200 and "(phiên này)" in page.text and "Mã truy cập (API)" in page.text
+    csrf = TOKEN.search(page.text).group(1)
+    # a wrong current password: a Vietnamese message, the password unchanged
+    r = client.post(
+        "/account/password", data={"csrf_token": csrf, "current_password": "sai", "new_password": "x" * 9}
+    )
+    assert r.status_code == 403 and "Mật khẩu hiện tại không đúng" in r.text
+    assert other.get("/api/v1/users/me").status_code == 200
+    r = client.post("/account/sessions/end-others", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert other.get("/api/v1/users/me").status_code == 401
+    assert client.get("/account").status_code == 200
+    # without the CSRF token nothing ends
+    assert client.post("/account/sessions/end-others", data={}).status_code == 403
