@@ -13,13 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
 from api.errors import install_error_handlers
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, PageGate
 from api.pages import router as pages_router
 from api.pages.errors import render_error
 from api.routes import router as api_router
 from api.security import load_secret_key
 from models.config import Settings, get_settings
-from models.db import make_engine
+from models.db import engine_for
 
 STATIC_DIR = Path(__file__).parent / "static"
 UPLOAD_OVERHEAD = 1024 * 1024  # multipart framing, the note and link fields around the files
@@ -62,7 +62,7 @@ def create_app(
 ) -> FastAPI:
     """A configured app; `today` pins the calendar date (tests, demos)."""
     settings = settings or get_settings()
-    engine = engine if engine is not None else make_engine(settings.db_url)
+    engine = engine if engine is not None else engine_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -93,6 +93,7 @@ def create_app(
     _serve_docs_offline(app)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.page_gate = PageGate(settings.heavy_pages, settings.heavy_queue, settings.heavy_wait_s)
     app.state.today = today
     app.state.secret_key = load_secret_key(settings)
     install_error_handlers(app, render_error)

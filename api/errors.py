@@ -11,9 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.exceptions import NotAuthenticated
+from api.exceptions import NotAuthenticated, Overloaded
 from workflows.kernel.errors import DomainError
 from workflows.kernel.messages import render
 
@@ -53,7 +54,14 @@ def coded_response(
 
 
 async def _domain(request: Request, exc: DomainError) -> Response:
-    return error_response(request, exc.http_status, exc.code, str(exc), exc.message("vi"))
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Overloaded) else None
+    return error_response(request, exc.http_status, exc.code, str(exc), exc.message("vi"), headers)
+
+
+async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:
+    # every connection busy for db_pool_timeout_s: shed the request like the page gate does
+    seconds = request.app.state.settings.retry_after_s
+    return coded_response(request, 503, "server.db_busy", {"Retry-After": str(seconds)}, seconds=seconds)
 
 
 async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
@@ -113,3 +121,4 @@ def install_error_handlers(app: FastAPI, error_page: ErrorPage | None = None) ->
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OverflowError, _overflow)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)

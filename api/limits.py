@@ -1,9 +1,14 @@
-"""Refuse request bodies over the upload limit before anything parses them (413)."""
+"""Refuse request bodies over the upload limit before parsing (413); shed load from heavy pages (503)."""
 
+import asyncio
+from collections.abc import AsyncIterator
+
+from fastapi import Depends
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import coded_response
+from api.exceptions import Overloaded
 
 
 class BodySizeLimit:
@@ -72,3 +77,54 @@ class BodySizeLimit:
         response = coded_response(request, status, code, **params)
         response.headers["connection"] = "close"
         await response(scope, no_body, send)
+
+
+class PageGate:
+    """A bounded queue in front of heavy pages: `slots` render at once, `queue` more wait up to `wait_s`.
+
+    Beyond that a request is refused at once (503 with Retry-After) instead of queueing on the
+    connection pool until it times out into a 500. Runs on the event loop: waiting costs no thread
+    and no database connection.
+    """
+
+    def __init__(self, slots: int, queue: int, wait_s: float):
+        self.slots, self.queue, self.wait_s = slots, queue, wait_s
+        self._free = asyncio.Semaphore(slots)
+        self.waiting = 0
+        self.refused = 0  # since start: what the benchmarks and an operator read
+
+    async def enter(self) -> bool:
+        """Take a turn (waiting if the queue has room); False when refused."""
+        if not self._free.locked():
+            await self._free.acquire()
+            return True
+        if self.waiting >= self.queue or self.wait_s <= 0:
+            self.refused += 1
+            return False
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self._free.acquire(), self.wait_s)
+            return True
+        except TimeoutError:
+            self.refused += 1
+            return False
+        finally:
+            self.waiting -= 1
+
+    def leave(self) -> None:
+        self._free.release()
+
+
+async def heavy_page(request: Request) -> AsyncIterator[None]:
+    """Dependency of heavy pages: a turn at the app's `PageGate`, or 503 (declare it before the session)."""
+    gate: PageGate = request.app.state.page_gate
+    if not await gate.enter():
+        raise Overloaded(request.app.state.settings.retry_after_s)
+    try:
+        yield
+    finally:
+        gate.leave()
+
+
+# scope="function": the turn is given back as soon as the page is built, before it is sent
+HeavyPage = Depends(heavy_page, scope="function")

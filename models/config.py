@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     digest_empty: bool = False
     session_idle_minutes: int = 120  # a cookie session unused this long ends
     cookie_secure: bool = False  # set behind HTTPS: cookies get the Secure flag
+    # connections per process: heavy pages take at most `heavy_pages` of them, the rest serve the
+    # light pages and the API; a request waits `db_pool_timeout_s` for one, then gets 503 (bench/RESULTS.md)
+    db_pool_size: int = 8
+    db_pool_overflow: int = 4
+    db_pool_timeout_s: float = 10.0
+    heavy_pages: int = 4  # heavy pages (desk, dashboards, exports) rendered at once per process
+    heavy_queue: int = 32  # more may wait for a turn; beyond that, 503 at once
+    heavy_wait_s: float = 10.0  # longest wait for a turn before 503
+    retry_after_s: int = 5  # what a 503 asks the client to wait
 
     @property
     def db_url(self) -> str:

@@ -26,6 +26,18 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
+def engine_for(settings) -> Engine:
+    """The app's engine: its connection pool sized by the settings (SQLite keeps its default)."""
+    if settings.db_url.startswith("sqlite"):
+        return make_engine(settings.db_url)
+    return make_engine(
+        settings.db_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_overflow,
+        pool_timeout=settings.db_pool_timeout_s,
+    )
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")

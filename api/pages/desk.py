@@ -1,8 +1,11 @@
 """The secretariat's desk and the head-of-agency digest preview."""
 
-from fastapi import APIRouter
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.limits import HeavyPage
 from api.pages.templating import PageDep
 from models.agency import Agency
 from models.user import Role
@@ -11,9 +14,19 @@ from workflows.kernel.actors import require_role
 from workflows.kernel.errors import NotFound
 from workflows.plans.queries import plans_newest_first
 from workflows.reporting.desk import DESK_ROLES, desk
-from workflows.reporting.rollups import agency_area_matrix, agency_rollup
+from workflows.reporting.rollups import agency_area_matrix, agency_rollup, responsible_agencies
 
 router = APIRouter()
+MATRIX_AGENCIES = 50  # agencies per page of the desk's matrix
+
+
+@dataclass(frozen=True)
+class MatrixPager:
+    page: int
+    pages: int
+    agencies: int
+
+
 RUNG_LABELS = {
     "reminder": "Nhắc trước hạn 7 ngày",
     "overdue": "Quá hạn — báo đơn vị và thủ trưởng",
@@ -22,18 +35,33 @@ RUNG_LABELS = {
 }
 
 
-@router.get("/desk")
-def desk_page(page: PageDep, plan_id: int | None = None) -> Response:
+@router.get("/desk", dependencies=[HeavyPage])
+def desk_page(
+    page: PageDep, plan_id: int | None = None, agencies_page: int = Query(1, ge=1, le=10_000)
+) -> Response:
     require_role(page.actor, *DESK_ROLES)
     plans = plans_newest_first(page.session)
     plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
     if plan_id and plan is None:
         raise NotFound("not_found", what="plan", id=plan_id)
     view = desk(page.session, page.actor, page.today, plan.id if plan else None)
-    matrix = agency_area_matrix(page.session, page.today, plan.id) if plan else None
-    totals = {r.key: r for r in agency_rollup(page.session, page.today, plan.id)} if plan else {}
+    matrix, totals, pager = None, {}, None
+    if plan:
+        # the matrix a page of agencies at a time: a national plan has hundreds of rows
+        offset = (agencies_page - 1) * MATRIX_AGENCIES
+        ids, n = responsible_agencies(page.session, plan.id, MATRIX_AGENCIES, offset, view.scope.province)
+        matrix = agency_area_matrix(page.session, page.today, plan.id, agency_ids=ids)
+        totals = {r.key: r for r in agency_rollup(page.session, page.today, plan.id, agency_ids=ids)}
+        pager = MatrixPager(agencies_page, -(-n // MATRIX_AGENCIES), n)
     return page.render(
-        "desk.html", desk=view, plans=plans, plan=plan, matrix=matrix, totals=totals, rung_labels=RUNG_LABELS
+        "desk.html",
+        desk=view,
+        plans=plans,
+        plan=plan,
+        matrix=matrix,
+        totals=totals,
+        pager=pager,
+        rung_labels=RUNG_LABELS,
     )
 
 

@@ -19,6 +19,7 @@ TITLES = {
     413: "Tệp quá lớn",
     422: "Dữ liệu không hợp lệ",
     500: "Lỗi hệ thống",
+    503: "Hệ thống đang bận",
 }
 DEFAULT_MESSAGES = {
     401: "Vui lòng đăng nhập để tiếp tục.",
@@ -47,7 +48,8 @@ def _signed_in(request: Request) -> tuple[User | None, str | None]:
 def render_error(request: Request, status: int, message: str | None) -> HTMLResponse:
     """An error page in Vietnamese: a title for the status and the precise reason (from the catalogue)."""
     detail = message or DEFAULT_MESSAGES.get(status, TITLES.get(status, "Có lỗi xảy ra") + ".")
-    user, agency_name = _signed_in(request)
+    # an overloaded server answers without asking the database who is signed in
+    user, agency_name = (None, None) if status == 503 else _signed_in(request)
     return render(
         request,
         "error.html",

@@ -351,14 +351,25 @@ class Page:
         return agency.name if agency else None
 
     def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        agency_name = self.agency_name
+        self.done_reading()
         return render(
             self.request,
             name,
             {"today": self.today, "role": self.user.role, **context},
             status=status_code,
             user=self.user,
-            agency_name=self.agency_name,
+            agency_name=agency_name,
         )
+
+    def done_reading(self) -> None:
+        """A GET has read what it shows: end its transaction so rendering holds no connection.
+
+        The session keeps what it loaded (expire_on_commit=False); a POST re-showing a form keeps
+        its transaction, which the boundary rolls back.
+        """
+        if self.request.method in ("GET", "HEAD"):
+            self.session.commit()
 
     def redirect(self, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
         return redirect(self.request, url, message, kind)

@@ -491,6 +491,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Dữ liệu gửi lên quá lớn{size_vi}: giới hạn khoảng {max_mb} MB.",
     ),
     "request.content_length": ("invalid Content-Length header", "Yêu cầu không hợp lệ (Content-Length)."),
+    "server.busy": (
+        "the server is busy: try again in {seconds} s",
+        "Hệ thống đang có nhiều người truy cập cùng lúc. Vui lòng thử lại sau {seconds} giây.",
+    ),
+    "server.db_busy": (
+        "no database connection free: try again in {seconds} s",
+        "Hệ thống đang quá tải. Vui lòng thử lại sau {seconds} giây.",
+    ),
     "auth.required": ("not authenticated", "Vui lòng đăng nhập để tiếp tục."),
     "auth.bad_credentials": ("incorrect username or password", "Sai tên đăng nhập hoặc mật khẩu."),
     "auth.bad_token": ("invalid or expired bearer token", "Mã truy cập không hợp lệ hoặc đã hết hạn."),

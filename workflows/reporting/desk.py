@@ -4,22 +4,27 @@ Age buckets of overdue items (days past the current due date): 1–7, 8–30, ov
 edges as the escalation ladder (due + 7: the secretariat's queue, due + 30: the leader).
 The review queue lists the lead agencies' pending submissions, oldest first (first in, first out).
 Escalations count only rungs fired for the checkpoint's current due date and still open work.
+Scope: a secretariat sees its own province's agencies (`desk_scope`); admins the whole country.
+Every list holds its first LIST_LIMIT rows, its total counted in SQL; overdue counts per agency
+and age come from the maintained summary (national data: 10⁵ overdue checkpoints).
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlmodel import Session
 
 from models import (
     Agency,
+    AgencySummary,
     Checkpoint,
     CheckpointState,
     Escalation,
     Evidence,
     ExtensionRequest,
     Section,
+    SectionSummary,
     Submission,
     SubmissionKind,
     SubmissionStatus,
@@ -94,8 +99,11 @@ class ExtensionItem:
 
 @dataclass
 class Desk:
-    overdue: list[CheckpointItem] = field(default_factory=list)
-    overdue_by_agency: list[OverdueByAgency] = field(default_factory=list)
+    scope: "DeskScope"
+    overdue: list[CheckpointItem] = field(default_factory=list)  # the oldest LIST_LIMIT of overdue_total
+    overdue_total: int = 0
+    overdue_by_agency: list[OverdueByAgency] = field(default_factory=list)  # of overdue_agency_total
+    overdue_agency_total: int = 0
     review_queue: list[ReviewItem] = field(default_factory=list)
     escalations: dict[str, list[EscalationItem]] = field(default_factory=dict)
     extensions: list[ExtensionItem] = field(default_factory=list)
@@ -112,35 +120,119 @@ def bucket_of(days: int) -> str:
     return AGE_BUCKETS[0][0]
 
 
+@dataclass(frozen=True)
+class DeskScope:
+    """Whose work a desk shows: one province's agencies, or (None) the whole country."""
+
+    province: str | None = None
+
+    def agencies(self, column) -> list[ColumnElement[bool]]:
+        """Conditions keeping `column` (an agency id) within the scope."""
+        if self.province is None:
+            return []
+        return [column.in_(select(Agency.id).where(Agency.province == self.province))]
+
+
+NATIONAL = DeskScope()
+
+
+def desk_scope(session: Session, actor: Actor) -> DeskScope:
+    """A secretariat works on its own agency's province; admins, and a secretariat of no province, on all."""
+    require_role(actor, *DESK_ROLES)
+    if actor.role != Role.secretariat or actor.agency_id is None:
+        return NATIONAL
+    agency = session.get(Agency, actor.agency_id)
+    return DeskScope(agency.province) if agency is not None and agency.province else NATIONAL
+
+
 def overdue_items(
-    session: Session, actor: Actor, today: date, plan_id: int | None = None
+    session: Session,
+    actor: Actor,
+    today: date,
+    plan_id: int | None = None,
+    scope: DeskScope = NATIONAL,
+    limit: int | None = LIST_LIMIT,
 ) -> list[CheckpointItem]:
-    """Every overdue checkpoint, oldest due date first."""
+    """Overdue checkpoints in the scope, oldest due date first (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
     # the status CASE, and the same condition in columns: a due-date range on ix_checkpoint_due_state
     filters = [status_expr(today) == Status.overdue.value, *overdue_columns(today)]
+    filters += scope.agencies(Checkpoint.agency_id)
     if plan_id is not None:
         filters.append(Task.plan_id == plan_id)
-    return checkpoint_items(session, today, *filters)
+    return checkpoint_items(session, today, *filters, limit=limit)
 
 
-def overdue_by_agency(items: list[CheckpointItem]) -> list[OverdueByAgency]:
-    """Overdue counts per agency and age bucket, the agencies with the oldest work first."""
-    rows: dict[int, OverdueByAgency] = {}
-    for item in items:
-        row = rows.setdefault(
-            item.agency_id,
-            OverdueByAgency(
-                item.agency_id, item.agency_name, {label: 0 for label, _, _ in AGE_BUCKETS}, 0, 0
-            ),
+def _overdue_rows(today: date, plan_id: int | None, scope: DeskScope):
+    """The summary's overdue rows in the scope (per agency over all plans, or per section of one plan)."""
+    grain = AgencySummary if plan_id is None else SectionSummary
+    where = [grain.n != 0, *overdue_columns(today, grain.state, grain.due_date)]
+    where += scope.agencies(grain.agency_id)
+    if plan_id is not None:
+        where.append(grain.plan_id == plan_id)
+    return grain, where
+
+
+def overdue_total(
+    session: Session, today: date, plan_id: int | None = None, scope: DeskScope = NATIONAL
+) -> int:
+    """How many checkpoints are overdue in the scope (from the summary)."""
+    grain, where = _overdue_rows(today, plan_id, scope)
+    return int(session.execute(select(func.coalesce(func.sum(grain.n), 0)).where(*where)).scalar_one())
+
+
+def overdue_by_agency(
+    session: Session,
+    today: date,
+    plan_id: int | None = None,
+    scope: DeskScope = NATIONAL,
+    limit: int | None = LIST_LIMIT,
+) -> tuple[list[OverdueByAgency], int]:
+    """Overdue counts per agency and age bucket, oldest work first (the first `limit`), and how many agencies.
+
+    Read from the summary, whose rows keep the current due date of open and returned work.
+    """
+    grain, where = _overdue_rows(today, plan_id, scope)
+    buckets = [
+        func.sum(case((_aged(grain.due_date, today, low, high), grain.n), else_=0)).label(f"b{i}")
+        for i, (_, low, high) in enumerate(AGE_BUCKETS)
+    ]
+    oldest = func.min(grain.due_date).label("oldest")
+    total = func.sum(grain.n).label("total")
+    per_agency = (
+        select(grain.agency_id.label("agency_id"), *buckets, total, oldest)
+        .where(*where)
+        .group_by(grain.agency_id)
+        .subquery("per_agency")
+    )
+    stmt = (
+        select(per_agency, Agency.name)
+        .join(Agency, Agency.id == per_agency.c.agency_id)
+        .where(per_agency.c.total > 0)
+        .order_by(per_agency.c.oldest, per_agency.c.total.desc(), Agency.name, Agency.id)
+        .limit(limit)
+    )
+    rows = [
+        OverdueByAgency(
+            agency_id=r.agency_id,
+            agency_name=r.name,
+            buckets={label: int(r[f"b{i}"]) for i, (label, _, _) in enumerate(AGE_BUCKETS)},
+            total=int(r.total),
+            oldest_days=(today - r.oldest).days,
         )
-        row.buckets[bucket_of(item.days_late)] += 1
-        row.total += 1
-        row.oldest_days = max(row.oldest_days, item.days_late)
-    return sorted(rows.values(), key=lambda r: (-r.oldest_days, -r.total, r.agency_name))
+        for r in session.execute(stmt).mappings()
+    ]
+    count = select(func.count()).select_from(per_agency).where(per_agency.c.total > 0)
+    return rows, session.execute(count).scalar_one()
 
 
-def _pending_reports():
+def _aged(due_date, today: date, low: int, high: int | None) -> ColumnElement[bool]:
+    """`due_date` is between `low` and `high` days before `today` (the bucket's edges, inclusive)."""
+    older_than_low = due_date <= today - timedelta(days=low)
+    return older_than_low if high is None else and_(older_than_low, due_date >= today - timedelta(days=high))
+
+
+def _pending_reports(scope: DeskScope):
     return (
         select(Submission.id)
         .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
@@ -148,24 +240,28 @@ def _pending_reports():
             Submission.kind == SubmissionKind.report,
             Submission.status == SubmissionStatus.pending,
             Checkpoint.state == CheckpointState.submitted,
+            *scope.agencies(Submission.agency_id),
         )
     )
 
 
-def review_total(session: Session) -> int:
+def review_total(session: Session, scope: DeskScope = NATIONAL) -> int:
     """How many reports await review."""
-    return session.execute(select(func.count()).select_from(_pending_reports().subquery())).scalar_one()
+    stmt = select(func.count()).select_from(_pending_reports(scope).subquery())
+    return session.execute(stmt).scalar_one()
 
 
 def review_queue(
-    session: Session, actor: Actor, today: date, limit: int | None = LIST_LIMIT
+    session: Session, actor: Actor, today: date, limit: int | None = LIST_LIMIT, scope: DeskScope = NATIONAL
 ) -> list[ReviewItem]:
     """The review queue as the secretariat may see it (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
-    return pending_reports(session, today, limit)
+    return pending_reports(session, today, limit, scope)
 
 
-def pending_reports(session: Session, today: date, limit: int | None = None) -> list[ReviewItem]:
+def pending_reports(
+    session: Session, today: date, limit: int | None = None, scope: DeskScope = NATIONAL
+) -> list[ReviewItem]:
     """Pending reports of lead agencies, oldest submission first (the desk and the daily digest)."""
     evidence = (  # counted for the rows shown only, not for every submission ever made
         select(func.count())
@@ -193,6 +289,7 @@ def pending_reports(session: Session, today: date, limit: int | None = None) -> 
             Submission.kind == SubmissionKind.report,
             Submission.status == SubmissionStatus.pending,
             Checkpoint.state == CheckpointState.submitted,
+            *scope.agencies(Submission.agency_id),
         )
         .order_by(Submission.submitted_at, Submission.id)  # ix_submission_status_submitted
         .limit(limit)
@@ -219,14 +316,16 @@ def pending_reports(session: Session, today: date, limit: int | None = None) -> 
     ]
 
 
-def _fired_by(today: date, *columns):
-    """Open escalations (escalation/queries.py) fired on or before `today`."""
-    return open_escalations(*columns).where(Escalation.fired_on <= today)
+def _fired_by(today: date, scope: DeskScope, *columns):
+    """Open escalations (escalation/queries.py) fired on or before `today`, in the scope."""
+    return open_escalations(*columns).where(
+        Escalation.fired_on <= today, *scope.agencies(Checkpoint.agency_id)
+    )
 
 
-def escalation_totals(session: Session, today: date) -> dict[str, int]:
+def escalation_totals(session: Session, today: date, scope: DeskScope = NATIONAL) -> dict[str, int]:
     """Fired rungs of still-open checkpoints, counted per rung, in ladder order."""
-    stmt = _fired_by(today, Escalation.rung, func.count()).group_by(Escalation.rung)
+    stmt = _fired_by(today, scope, Escalation.rung, func.count()).group_by(Escalation.rung)
     return dict(in_ladder_order(session.execute(stmt).tuples().all()))
 
 
@@ -236,17 +335,18 @@ def escalations_by_rung(
     today: date,
     limit: int | None = LIST_LIMIT,
     totals: dict[str, int] | None = None,
+    scope: DeskScope = NATIONAL,
 ) -> dict[str, list[EscalationItem]]:
     """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first.
 
     The first `limit` of each rung (None: all); one LIMIT query per rung that has any.
     """
     require_role(actor, *DESK_ROLES)
-    totals = escalation_totals(session, today) if totals is None else totals
+    totals = escalation_totals(session, today, scope) if totals is None else totals
     groups: dict[str, list[EscalationItem]] = {}
     for rung in totals:
         stmt = (
-            _fired_by(today, Escalation, Agency.name, Section.ref, Checkpoint.period_label)
+            _fired_by(today, scope, Escalation, Agency.name, Section.ref, Checkpoint.period_label)
             .join(Section, Section.id == Task.section_id)
             .join(Agency, Agency.id == Checkpoint.agency_id)
             .where(Escalation.rung == rung)
@@ -260,19 +360,31 @@ def escalations_by_rung(
     return groups
 
 
-def extension_total(session: Session) -> int:
+def _pending_extensions(scope: DeskScope):
+    return (
+        select(ExtensionRequest.id)
+        .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
+        .where(ExtensionRequest.status == "pending", *scope.agencies(Checkpoint.agency_id))
+    )
+
+
+def extension_total(session: Session, scope: DeskScope = NATIONAL) -> int:
     """How many extension requests await a decision."""
-    stmt = select(func.count()).select_from(ExtensionRequest).where(ExtensionRequest.status == "pending")
+    stmt = select(func.count()).select_from(_pending_extensions(scope).subquery())
     return session.execute(stmt).scalar_one()
 
 
-def pending_extensions(session: Session, actor: Actor, limit: int | None = LIST_LIMIT) -> list[ExtensionItem]:
+def pending_extensions(
+    session: Session, actor: Actor, limit: int | None = LIST_LIMIT, scope: DeskScope = NATIONAL
+) -> list[ExtensionItem]:
     """Pending extension requests as the secretariat may see them (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
-    return pending_extension_requests(session, limit)
+    return pending_extension_requests(session, limit, scope)
 
 
-def pending_extension_requests(session: Session, limit: int | None = None) -> list[ExtensionItem]:
+def pending_extension_requests(
+    session: Session, limit: int | None = None, scope: DeskScope = NATIONAL
+) -> list[ExtensionItem]:
     """Extension requests awaiting a decision, oldest first (the desk and the daily digest)."""
     stmt = (
         select(
@@ -290,7 +402,7 @@ def pending_extension_requests(session: Session, limit: int | None = None) -> li
         .join(Section, Section.id == Task.section_id)
         .join(Agency, Agency.id == Checkpoint.agency_id)
         .join(User, User.id == ExtensionRequest.requested_by)
-        .where(ExtensionRequest.status == "pending")
+        .where(ExtensionRequest.status == "pending", *scope.agencies(Checkpoint.agency_id))
         .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
         .limit(limit)
     )
@@ -315,16 +427,20 @@ def pending_extension_requests(session: Session, limit: int | None = None) -> li
 
 
 def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> Desk:
-    """Everything the secretariat's desk shows except the matrix (see rollups.agency_area_matrix)."""
-    overdue = overdue_items(session, actor, today, plan_id)
-    rungs = escalation_totals(session, today)
+    """Everything the secretariat's desk shows except the matrix, for the viewer's scope, each list capped."""
+    scope = desk_scope(session, actor)
+    rungs = escalation_totals(session, today, scope)
+    by_agency, agencies_overdue = overdue_by_agency(session, today, plan_id, scope)
     return Desk(
-        overdue=overdue,
-        overdue_by_agency=overdue_by_agency(overdue),
-        review_queue=review_queue(session, actor, today),
-        escalations=escalations_by_rung(session, actor, today, totals=rungs),
-        extensions=pending_extensions(session, actor),
-        review_total=review_total(session),
-        extension_total=extension_total(session),
+        scope=scope,
+        overdue=overdue_items(session, actor, today, plan_id, scope),
+        overdue_total=overdue_total(session, today, plan_id, scope),
+        overdue_by_agency=by_agency,
+        overdue_agency_total=agencies_overdue,
+        review_queue=review_queue(session, actor, today, scope=scope),
+        escalations=escalations_by_rung(session, actor, today, totals=rungs, scope=scope),
+        extensions=pending_extensions(session, actor, scope=scope),
+        review_total=review_total(session, scope),
+        extension_total=extension_total(session, scope),
         escalation_totals=rungs,
     )

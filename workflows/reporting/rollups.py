@@ -120,19 +120,34 @@ def agency_rollup(
 
 
 def agency_rollup_page(
-    session: Session, today: date, plan_id: int | None, limit: int, offset: int
+    session: Session,
+    today: date,
+    plan_id: int | None,
+    limit: int,
+    offset: int,
+    province: str | None = None,
 ) -> tuple[list[Rollup], int]:
     """One page of `agency_rollup` and how many responsible agencies there are in all.
 
     The responsible agencies are paged first (by name, the rollup's order) and only that page is
     figured: nationally the whole rollup is ~1M checkpoints, a page of 50 agencies a few thousand.
     """
+    ids, total = responsible_agencies(session, plan_id, limit, offset, province)
+    return (agency_rollup(session, today, plan_id=plan_id, agency_ids=ids) if ids else []), total
+
+
+def responsible_agencies(
+    session: Session, plan_id: int | None, limit: int, offset: int, province: str | None = None
+) -> tuple[list[int], int]:
+    """A page of the agencies owing checkpoints (of the plan, of the province) by name, and their number."""
     grain = AgencySummary if plan_id is None else SectionSummary
     responsible = select(grain.agency_id).where(grain.n != 0, *_plan_filter(grain, plan_id))
-    agencies = select(Agency.id).where(Agency.id.in_(responsible)).order_by(Agency.name, Agency.id)
-    total = session.execute(select(func.count()).select_from(agencies.order_by(None).subquery())).scalar_one()
-    ids = session.execute(agencies.limit(limit).offset(offset)).scalars().all()
-    return (agency_rollup(session, today, plan_id=plan_id, agency_ids=ids) if ids else []), total
+    agencies = select(Agency.id).where(Agency.id.in_(responsible))
+    if province is not None:
+        agencies = agencies.where(Agency.province == province)
+    total = session.execute(select(func.count()).select_from(agencies.subquery())).scalar_one()
+    page = agencies.order_by(Agency.name, Agency.id).limit(limit).offset(offset)
+    return list(session.execute(page).scalars()), total
 
 
 def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
@@ -170,10 +185,13 @@ def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> li
     )
 
 
-def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatrix:
+def agency_area_matrix(
+    session: Session, today: date, plan_id: int, agency_ids: list[int] | None = None
+) -> AreaMatrix:
     """Figures per (agency, plan area); an area is the second-level section (II.1) holding the task.
 
-    A task filed directly under a first-level section (III) counts under that section.
+    A task filed directly under a first-level section (III) counts under that section. With
+    `agency_ids`, only those agencies' rows (a page of the desk).
     """
     s = SectionSummary
     section = aliased(Section, name="own_section")
@@ -195,7 +213,7 @@ def agency_area_matrix(session: Session, today: date, plan_id: int) -> AreaMatri
         keys=[s.agency_id, Section.ref],
         labels=[Agency.name, Section.title, Section.position],
         joins=joins,
-        filters=[s.plan_id == plan_id],
+        filters=[s.plan_id == plan_id, *([] if agency_ids is None else [s.agency_id.in_(agency_ids)])],
         order_by=[Section.position, Section.ref],
     )
     areas: dict[str, tuple[int, str]] = {}

@@ -191,10 +191,20 @@ def test_overdue_buckets_by_age_and_agency(session, w):
         "trên 30 ngày",
     ]
     view = desk(session, w["actors"]["secretariat"], TODAY)
-    rows = {r.agency_name: r for r in overdue_by_agency(view.overdue)}
+    rows = {r.agency_name: r for r in view.overdue_by_agency}
     assert rows["Sở Y tế"].buckets == {"1–7 ngày": 0, "8–30 ngày": 2, "trên 30 ngày": 1}
     assert rows["Sở Y tế"].oldest_days == 109 and rows["Công an tỉnh"].total == 1
     assert [r.agency_name for r in view.overdue_by_agency] == ["Sở Y tế", "Công an tỉnh"]  # oldest first
+    assert view.overdue_agency_total == 2 and view.overdue_total == 4 == len(view.overdue)
+    # the buckets count what the overdue list holds, item by item
+    by_list = {}
+    for item in view.overdue:
+        by_list.setdefault(item.agency_name, []).append(bucket_of(item.days_late))
+    assert {name: sorted(b) for name, b in by_list.items()} == {
+        name: sorted(label for label, n in r.buckets.items() for _ in range(n)) for name, r in rows.items()
+    }
+    (first,), two = overdue_by_agency(session, TODAY, limit=1)
+    assert first.agency_name == "Sở Y tế" and two == 2  # paged in SQL, counted in all
 
 
 def test_review_queue_and_extensions(session, w):
