@@ -138,6 +138,8 @@ class CheckpointOut(BaseModel):
     task_title: str | None = None
     agency_name: str | None = None
     plan_id: int | None = None
+    plan_number: str | None = None
+    section_ref: str | None = None
 
 
 class EvidenceOut(BaseModel):

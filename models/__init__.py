@@ -16,6 +16,7 @@ from models.followup import (
 from models.indicator import IndicatorContributor, IndicatorValue, ValueStatus
 from models.outbox import OutboxMessage
 from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
+from models.search import TaskSearch
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
 from models.summary import AgencySummary, SectionSummary
 from models.user import AuthSession, Role, User
@@ -52,6 +53,7 @@ __all__ = [
     "SubmissionKind",
     "SubmissionStatus",
     "Task",
+    "TaskSearch",
     "TaskSupport",
     "User",
     "ValueStatus",

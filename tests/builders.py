@@ -5,6 +5,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from models import Agency, Checkpoint, Indicator, Plan, Section, Task, TaskSupport, User
+from models.search import reindex_tasks
 from workflows.checkpoints import summary
 from workflows.people.passwords import hash_password
 from workflows.plans.schedules import checkpoints_for
@@ -97,6 +98,7 @@ def add_task(
         session.add(TaskSupport(task_id=task.id, agency_id=agency.id))
     session.add_all(checkpoints_for(task.id, lead.id, due_dates, schedule_kind, plan.issued_on))
     summary.counted_in(session, Checkpoint.task_id == task.id)
+    reindex_tasks(session, Task.id == task.id)
     return task
 
 

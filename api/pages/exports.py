@@ -7,11 +7,10 @@ from api.pages.templating import Page, PageDep
 from models import Plan
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import InvalidInput, NotFound
-from workflows.kernel.quarters import quarter_label, quarter_reported
+from workflows.kernel.quarters import parse_quarter, quarter_label, quarter_reported
 from workflows.plans.queries import plans_newest_first
 from workflows.reporting.exports import (
     EXPORT_ROLES,
-    parse_quarter,
     quarterly_csv,
     quarterly_rows,
     quarterly_xlsx,

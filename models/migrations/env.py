@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers every table)
 from models.config import get_settings
 from models.db import make_engine
+from models.search import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -20,6 +21,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -78,6 +78,7 @@ API: dict[tuple[str, str], Expect] = {
     ("GET", "/tasks"): Expect(ALL),
     ("GET", "/tasks/{task_id}"): Expect(ALL),
     ("GET", "/checkpoints"): Expect(ALL),
+    ("GET", "/search/checkpoints"): Expect(ALL),
     ("GET", "/checkpoints/{checkpoint_id}"): owned_by_syt(),
     ("GET", "/checkpoints/{checkpoint_id}/history"): owned_by_syt(),
     ("GET", "/checkpoints/{checkpoint_id}/submissions"): owned_by_syt(),

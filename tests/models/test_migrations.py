@@ -1,12 +1,18 @@
 """The Alembic migrations build exactly the schema the models declare."""
 
+from datetime import date
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
+from models import Agency, Plan, Section, Task
 from models.db import make_engine
-from models.migrate import upgrade
+from models.migrate import MIGRATIONS, upgrade
+from models.search import include_name
+from workflows.plans.search import matching_tasks
 
 
 def test_upgrade_head_matches_models(empty_db_url):
@@ -14,8 +20,47 @@ def test_upgrade_head_matches_models(empty_db_url):
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"include_name": include_name}), SQLModel.metadata
+        )
         tables = set(inspect(conn).get_table_names())
     engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
     assert {"plan", "task", "checkpoint", "outboxmessage", "auditevent"} <= tables
+
+
+SEARCH_INDEX = "a91c4e2d7b3f"
+
+
+def test_search_index_migration_indexes_the_tasks_already_there(empty_db_url):
+    url = empty_db_url
+    before = ScriptDirectory(str(MIGRATIONS)).get_revision(SEARCH_INDEX).down_revision
+    upgrade(url, before)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        agency = Agency(code="syt", name="Sở Y tế")
+        plan = Plan(number="23/KH-UBND", issuer="UBND tỉnh Sơn La", issued_on=date(2023, 1, 30), title="KH")
+        plan.source_sha256, plan.source_text = "0" * 64, ""
+        session.add_all([agency, plan])
+        session.flush()
+        section = Section(plan_id=plan.id, ref="II.1", title="Y tế")
+        session.add(section)
+        session.flush()
+        session.add(
+            Task(
+                plan_id=plan.id,
+                section_id=section.id,
+                ref="II.1.a",
+                title="Đánh giá",
+                text="Đánh giá chương trình Methadone.",
+                span_start=0,
+                span_end=10,
+                schedule_kind="once",
+                lead_agency_id=agency.id,
+            )
+        )
+        session.commit()
+    upgrade(url)
+    with Session(engine) as session:
+        assert session.execute(matching_tasks(session, ["y", "te", "methadone"])).scalars().all() == [1]
+    engine.dispose()

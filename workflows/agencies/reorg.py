@@ -20,6 +20,7 @@ from models.agency import Agency, AgencyGroupMember
 from models.checkpoint import Checkpoint
 from models.outbox import OutboxMessage
 from models.plan import Task, TaskSupport
+from models.search import reindex_tasks, tasks_of_agency
 from models.user import Role, User
 from workflows.checkpoints import summary
 from workflows.checkpoints.status import CLOSED_STATES
@@ -123,6 +124,7 @@ def merge_agency(
         .execution_options(**NO_SYNC)
     )
     session.expire_all()  # the bulk updates bypassed the identity map
+    reindex_tasks(session, tasks_of_agency(new.id))  # the old one's tasks are found by the new name
 
     audit.record(
         session,
@@ -218,6 +220,7 @@ def rename_agency(session: Session, actor: Actor, agency_id: int, new_name: str,
     agency.name, agency.aliases = new_name, aliases  # a new list: JSON columns track assignment only
     session.add(agency)
     session.flush()
+    reindex_tasks(session, tasks_of_agency(agency.id))
     audit.record(
         session,
         actor,

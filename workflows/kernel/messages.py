@@ -85,6 +85,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "name the supporting agency (agency_id)",
         "Vui lòng chọn đơn vị phối hợp.",
     ),
+    # search
+    "search.too_long": (
+        "search text longer than {max} characters",
+        "Nội dung tìm kiếm dài quá {max} ký tự.",
+    ),
+    "search.too_many_words": (
+        "search with more than {max} words",
+        "Nội dung tìm kiếm có quá {max} từ.",
+    ),
+    "search.unknown_plan": ("plan {id} not found", "Không tìm thấy kế hoạch số {id}."),
+    "search.area_too_long": ("area (section ref) too long", "Mã lĩnh vực (mục) quá dài."),
     # checkpoints: versions and states
     "checkpoint.stale": (
         "checkpoint changed since you loaded it (version {expected}); reload and try again",

@@ -27,6 +27,7 @@ from models import (
     Task,
     TaskSupport,
 )
+from models.search import reindex_tasks
 from workflows.agencies.registry import Registry
 from workflows.checkpoints import summary
 from workflows.checkpoints.status import CLOSED_STATES
@@ -119,6 +120,7 @@ def import_plan(
     with summary.changing(session, Task.plan_id == plan.id):  # tasks may move, checkpoints come and go
         sections = _sync_sections(session, plan, parsed)
         _sync_tasks(session, plan, parsed, sections, agency_ids, report)
+    reindex_tasks(session, Task.plan_id == plan.id)  # search finds the plan's words as they are now
     _sync_indicators(session, plan, parsed)
     _replace_issues(session, plan, parsed)
     record(

@@ -41,6 +41,11 @@ def plans_query() -> Select:
     return select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())
 
 
+def active_plans() -> Select:
+    """Ids of the plans in force, the lists' default (every plan until plans carry a status)."""
+    return select(Plan.id)
+
+
 def plan_sections(session: Session, plan_id: int) -> list[Section]:
     """A plan's sections in plan order."""
     stmt = select(Section).where(Section.plan_id == plan_id).order_by(Section.position, Section.id)

@@ -7,7 +7,6 @@ agency by name, then the task in plan order, then the due date. Withdrawn tasks 
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,7 +30,7 @@ from models import (
 from models.user import Role
 from workflows.checkpoints.status import STATUS_LABELS_VI, Status, status_expr
 from workflows.kernel.actors import Actor, require_role
-from workflows.kernel.errors import InvalidInput, NotFound
+from workflows.kernel.errors import NotFound
 from workflows.kernel.quarters import quarter_bounds
 
 EXPORT_ROLES = (Role.secretariat, Role.leader, Role.admin)
@@ -49,7 +48,6 @@ HEADERS = (
 )
 WIDTHS = (6, 34, 10, 70, 16, 12, 24, 16, 16, 13)
 DATE_COLUMNS = (6, 8, 9)  # 1-based: Hạn, Ngày gửi, Ngày chấp nhận
-_QUARTER = re.compile(r"^\s*(?:(\d{4})\s*-?\s*)?[Qq]?\s*([1-4])\s*(?:/\s*(\d{4}))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -83,14 +81,6 @@ class ExportRow:
             self.accepted_on,
             self.evidence_count,
         )
-
-
-def parse_quarter(text: str, default_year: int) -> tuple[int, int]:
-    """'2023-Q2', 'Q2/2023', 'Q2' or '2' → (2023, 2); refuses anything else."""
-    m = _QUARTER.match(text or "")
-    if not m or (m.group(1) and m.group(3)):
-        raise InvalidInput("export.quarter_invalid", text=text)
-    return int(m.group(1) or m.group(3) or default_year), int(m.group(2))
 
 
 def quarterly_rows(

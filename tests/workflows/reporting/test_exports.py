@@ -13,10 +13,9 @@ from workflows.checkpoints import extensions, review, submissions
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.kernel.actors import Actor
 from workflows.kernel.errors import InvalidInput, NotFound, PermissionDenied
-from workflows.kernel.quarters import quarter_bounds, quarter_label
+from workflows.kernel.quarters import parse_quarter, quarter_bounds, quarter_label
 from workflows.plans.importing import withdraw_task
 from workflows.reporting.exports import (
-    parse_quarter,
     quarterly_csv,
     quarterly_rows,
     quarterly_xlsx,

@@ -1,0 +1,41 @@
+"""task search index: tasksearch documents, FTS5 on SQLite, unaccent + GIN full-text on PostgreSQL
+
+Revision ID: a91c4e2d7b3f
+Revises: 092b74fc3793
+Create Date: 2026-12-02 14:00:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+from sqlmodel import Session
+
+from models.search import FTS_TABLE, PG_INDEX, PG_TEXT_FUNCTION, POSTGRESQL_DDL, SQLITE_DDL, reindex_tasks
+
+revision = 'a91c4e2d7b3f'
+down_revision = '092b74fc3793'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'tasksearch',
+        sa.Column('task_id', sa.Integer(), nullable=False),
+        sa.Column('document', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['task_id'], ['task.id']),
+        sa.PrimaryKeyConstraint('task_id'),
+    )
+    bind = op.get_bind()
+    for statement in SQLITE_DDL if bind.dialect.name == 'sqlite' else POSTGRESQL_DDL:
+        op.execute(statement)
+    from models.plan import Task
+
+    reindex_tasks(Session(bind=bind), Task.id.is_not(None))  # the tasks imported before the index
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f'DROP TABLE IF EXISTS {FTS_TABLE}')
+    else:
+        op.execute(f'DROP INDEX IF EXISTS {PG_INDEX}')
+        op.execute(f'DROP FUNCTION IF EXISTS {PG_TEXT_FUNCTION}(text)')
+    op.drop_table('tasksearch')

@@ -1,0 +1,101 @@
+"""The task search index: one document per task, searched with each database's own text search.
+
+`TaskSearch.document` holds a task's ref, title, text and its agencies' names, with đ/Đ already
+folded to d (workflows/plans/search.py writes it). Each database indexes it its own way:
+- SQLite: the FTS5 table `task_fts` over `tasksearch` (external content, kept in step by
+  triggers) with the tokenizer `unicode61 remove_diacritics 2` — case and diacritics ignored;
+- PostgreSQL: a GIN index on `to_tsvector('simple', plantrack_search_text(document))`, where
+  `plantrack_search_text` is `unaccent` (extension) with punctuation turned into spaces, declared
+  IMMUTABLE so an index may use it.
+The same statements run from `create_all` (below) and from the migration that added the index.
+"""
+
+from sqlalchemy import DDL, Column, ColumnElement, Text, delete, event, func, insert, literal, or_, select
+from sqlmodel import Field, Session, SQLModel
+
+from models.agency import Agency
+from models.plan import Plan, Task, TaskSupport
+
+FTS_TABLE = "task_fts"
+PG_TEXT_FUNCTION = "plantrack_search_text"
+PG_INDEX = "ix_tasksearch_document_fts"
+
+_FTS_DELETE = (
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document) VALUES ('delete', old.task_id, old.document);"
+)
+SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(document, content='tasksearch', "
+    "content_rowid='task_id', tokenize='unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER tasksearch_ai AFTER INSERT ON tasksearch BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.task_id, new.document); END",
+    f"CREATE TRIGGER tasksearch_ad AFTER DELETE ON tasksearch BEGIN {_FTS_DELETE} END",
+    f"CREATE TRIGGER tasksearch_au AFTER UPDATE ON tasksearch BEGIN "
+    f"{_FTS_DELETE} "
+    f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.task_id, new.document); END",
+)
+
+POSTGRESQL_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    f"CREATE OR REPLACE FUNCTION {PG_TEXT_FUNCTION}(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
+    "$$ SELECT regexp_replace(public.unaccent('public.unaccent'::regdictionary, $1), "
+    "'[^[:alnum:]]+', ' ', 'g') $$",
+    f"CREATE INDEX {PG_INDEX} ON tasksearch USING gin "
+    f"(to_tsvector('simple'::regconfig, {PG_TEXT_FUNCTION}(document)))",
+)
+
+
+def include_name(name: str | None, type_: str, _parent_names: dict) -> bool:
+    """Alembic's filter: leave out the index parts the models do not declare (FTS5 tables, GIN index)."""
+    if type_ == "table" and name and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")):
+        return False
+    return not (type_ == "index" and name == PG_INDEX)
+
+
+class TaskSearch(SQLModel, table=True):
+    """The text a task is found by (see the module docstring)."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    document: str = Field(sa_column=Column(Text, nullable=False))
+
+
+for _statement in SQLITE_DDL:
+    event.listen(TaskSearch.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_DDL:
+    event.listen(TaskSearch.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+def _fold_d(expr):
+    """đ/Đ → d: unicode61 does not decompose them (unaccent would, SQLite needs it done)."""
+    return func.replace(func.replace(expr, "đ", "d"), "Đ", "d")
+
+
+def _document():
+    """The words a task is found by: plan number, ref, title, text, lead and supporting agencies."""
+    supporters = (
+        select(func.aggregate_strings(Agency.name, " "))
+        .join(TaskSupport, TaskSupport.agency_id == Agency.id)
+        .where(TaskSupport.task_id == Task.id)
+        .scalar_subquery()
+    )
+    lead = select(Agency.name).where(Agency.id == Task.lead_agency_id).scalar_subquery()
+    plan = select(Plan.number).where(Plan.id == Task.plan_id).scalar_subquery()
+    document = func.coalesce(plan, "")
+    for part in (Task.ref, Task.title, Task.text, lead, supporters):
+        document = document + literal(" ") + func.coalesce(part, "")
+    return _fold_d(document)
+
+
+def reindex_tasks(session: Session, where: ColumnElement[bool]) -> None:
+    """Rewrite the search documents of the tasks matching `where` (two statements, in SQL)."""
+    session.flush()
+    session.execute(delete(TaskSearch).where(TaskSearch.task_id.in_(select(Task.id).where(where))))
+    session.execute(
+        insert(TaskSearch).from_select(["task_id", "document"], select(Task.id, _document()).where(where))
+    )
+
+
+def tasks_of_agency(agency_id: int) -> ColumnElement[bool]:
+    """Tasks whose document names the agency: it leads them or supports them."""
+    supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
+    return or_(Task.lead_agency_id == agency_id, Task.id.in_(supported))
