@@ -48,6 +48,7 @@ from models import (  # noqa: E402
     User,
 )
 from models.db import create_schema, make_engine  # noqa: E402
+from models.search import reindex_tasks  # noqa: E402
 from workflows.checkpoints import summary  # noqa: E402
 from workflows.escalation.ladder import DEFAULT_LADDER  # noqa: E402
 from workflows.people.passwords import hash_password  # noqa: E402
@@ -799,6 +800,7 @@ def add_probe(engine: Engine, items: int, day: date = PROBE_DAY, seed: int = 1) 
     _reset_sequences(engine)
     with Session(engine) as session:
         summary.counted_in(session, Task.plan_id == plan_id)
+        reindex_tasks(session, Task.plan_id == plan_id)
         session.commit()
     return items
 
@@ -824,6 +826,13 @@ def rebuild_summary(engine: Engine) -> dict[str, int]:
         sizes = summary.rebuild(session)
         session.commit()
     return sizes
+
+
+def rebuild_search(engine: Engine) -> None:
+    """The search documents of every task written here (imports keep them in step themselves)."""
+    with Session(engine) as session:
+        reindex_tasks(session, Task.id.is_not(None))
+        session.commit()
 
 
 def analyze(engine: Engine) -> None:
@@ -882,6 +891,9 @@ def generate(url: str, scale: float, seed: int = 1, batch: int = 5000, log=print
         t_summary = time.perf_counter()
         sizes = rebuild_summary(engine)
         log(f"summary: {sizes} in {time.perf_counter() - t_summary:.1f} s")
+        t_search = time.perf_counter()
+        rebuild_search(engine)
+        log(f"search index: {time.perf_counter() - t_search:.1f} s")
         t_analyze = time.perf_counter()
         analyze(engine)
         elapsed = time.perf_counter() - started
