@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.pages import account, auth, checkpoints, desk, exports, imports, inbox, overview
+from api.pages import account, auth, checkpoints, desk, exports, imports, inbox, overview, search
 
 router = APIRouter()
 for _module in (
@@ -14,5 +14,6 @@ for _module in (
     imports,
     overview,
     exports,
+    search,
 ):  # /plans/import before /plans/{id}
     router.include_router(_module.router)

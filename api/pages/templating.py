@@ -394,3 +394,27 @@ PageDep = Annotated[Page, Depends(get_page)]
 
 
 templates = _env()
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a list sits in it, with links to its neighbours (same filters)."""
+
+    total: int
+    first: int  # 1-based number of the first row shown (0 when none)
+    last: int
+    prev_url: str | None
+    next_url: str | None
+
+
+def pager(request: Request, total: int, limit: int, offset: int, key: str = "offset") -> Pager:
+    """The pager of a list shown `limit` rows from `offset`; links keep every other query parameter."""
+
+    def url(to: int) -> str:
+        moved = request.url.include_query_params(**{key: to})
+        return f"{moved.path}?{moved.query}"
+
+    prev_url = url(max(0, offset - limit)) if offset > 0 else None
+    next_url = url(offset + limit) if offset + limit < total else None
+    shown = min(limit, max(0, total - offset))
+    return Pager(total, offset + 1 if shown else 0, offset + shown, prev_url, next_url)

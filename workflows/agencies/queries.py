@@ -20,6 +20,11 @@ def agencies_query(active: bool | None = None, kind: str | None = None) -> Selec
     return stmt
 
 
+def active_agencies(session: Session) -> list[Agency]:
+    """Agencies in service, by name (the pickers of the lists' filters)."""
+    return list(session.execute(agencies_query(active=True)).scalars())
+
+
 def get_agency(session: Session, agency_id: int) -> Agency:
     """The agency, or NotFound."""
     agency = session.get(Agency, agency_id)

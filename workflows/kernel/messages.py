@@ -95,6 +95,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nội dung tìm kiếm có quá {max} từ.",
     ),
     "search.unknown_plan": ("plan {id} not found", "Không tìm thấy kế hoạch số {id}."),
+    "search.unknown_agency": ("agency {id} not found", "Không tìm thấy cơ quan số {id}."),
     "search.area_too_long": ("area (section ref) too long", "Mã lĩnh vực (mục) quá dài."),
     # checkpoints: versions and states
     "checkpoint.stale": (

@@ -98,6 +98,11 @@ def supporting_agencies(session: Session, task_ids: list[int]) -> dict[int, list
     return support
 
 
+def active_plans_newest_first(session: Session) -> list[Plan]:
+    """The plans in force, the most recently issued first (what "all plans" means on the lists)."""
+    return list(session.execute(plans_query().where(Plan.id.in_(active_plans()))).scalars().all())
+
+
 def plans_newest_first(session: Session) -> list[Plan]:
     """Every plan, the most recently issued first (the pages' default is the first)."""
     return list(session.execute(plans_query()).scalars().all())
