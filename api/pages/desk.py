@@ -6,15 +6,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.limits import HeavyPage
-from api.pages.templating import PageDep
+from api.pages.templating import PageDep, plan_filter
 from models.agency import Agency
 from models.user import Role
 from notifications.digests import preview_head_digest
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import NotFound
-from workflows.plans.queries import plans_newest_first
 from workflows.reporting.desk import DESK_ROLES, desk
-from workflows.reporting.rollups import agency_area_matrix, agency_rollup, responsible_agencies
+from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, responsible_agencies
 
 router = APIRouter()
 MATRIX_AGENCIES = 50  # agencies per page of the desk's matrix
@@ -36,15 +35,11 @@ RUNG_LABELS = {
 
 
 @router.get("/desk", dependencies=[HeavyPage])
-def desk_page(
-    page: PageDep, plan_id: int | None = None, agencies_page: int = Query(1, ge=1, le=10_000)
-) -> Response:
+def desk_page(page: PageDep, plan_id: str = "", agencies_page: int = Query(1, ge=1, le=10_000)) -> Response:
     require_role(page.actor, *DESK_ROLES)
-    plans = plans_newest_first(page.session)
-    plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
-    if plan_id and plan is None:
-        raise NotFound("not_found", what="plan", id=plan_id)
-    view = desk(page.session, page.actor, page.today, plan.id if plan else None)
+    plans = plan_filter(page.session, plan_id)
+    plan = plans.single  # the matrix and per-agency figures are of one plan
+    view = desk(page.session, page.actor, page.today, plans.plan_id)
     matrix, totals, pager = None, {}, None
     if plan:
         # the matrix a page of agencies at a time: a national plan has hundreds of rows
@@ -56,8 +51,10 @@ def desk_page(
     return page.render(
         "desk.html",
         desk=view,
-        plans=plans,
+        plans=plans.plans,
+        plan_filter=plans,
         plan=plan,
+        per_plan=[] if plan else plan_rollup(page.session, page.today),
         matrix=matrix,
         totals=totals,
         pager=pager,

@@ -3,12 +3,11 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.pages.templating import Page, PageDep
+from api.pages.templating import Page, PageDep, plan_filter
 from models import Plan
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import InvalidInput, NotFound
 from workflows.kernel.quarters import parse_quarter, quarter_label, quarter_reported
-from workflows.plans.queries import plans_newest_first
 from workflows.reporting.exports import (
     EXPORT_ROLES,
     quarterly_csv,
@@ -25,8 +24,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @router.get("/exports")
 def exports_page(page: PageDep) -> Response:
     require_role(page.actor, *EXPORT_ROLES)
-    _year, reported = quarter_reported(page.today)  # on 01/07 the report is about quarter II
-    return page.render("exports.html", plans=plans_newest_first(page.session), current_quarter=reported)
+    year, reported = quarter_reported(page.today)  # on 01/07 the report is about quarter II
+    plans = plan_filter(page.session, "")
+    first_year = min((p.issued_on.year for p in plans.plans), default=year)
+    quarters = [
+        (f"{y}-Q{q}", quarter_label(y, q)) for y in range(year, first_year - 1, -1) for q in (4, 3, 2, 1)
+    ]
+    return page.render(
+        "exports.html", plans=plans.plans, plan_filter=plans, quarters=quarters, current=f"{year}-Q{reported}"
+    )
 
 
 def _plan_quarter(page: Page, plan_id: int | None, quarter: str | None) -> tuple[Plan, int, int, str]:
@@ -41,8 +47,14 @@ def _plan_quarter(page: Page, plan_id: int | None, quarter: str | None) -> tuple
 
 
 def _rows(page: Page, plan_id: int | None, quarter: str | None):
-    plan, year, q, stem = _plan_quarter(page, plan_id, quarter)
-    rows = quarterly_rows(page.session, page.actor, plan.id, year, q, page.today)
+    """The quarter's rows of one plan, or of every active plan when none is chosen."""
+    if plan_id is None:
+        require_role(page.actor, *EXPORT_ROLES)
+        year, q = parse_quarter(quarter or "", page.today.year)
+        stem = f"bao-cao-tat-ca-ke-hoach-{year}-Q{q}"
+    else:
+        plan, year, q, stem = _plan_quarter(page, plan_id, quarter)
+    rows = quarterly_rows(page.session, page.actor, plan_id, year, q, page.today)
     return rows, quarter_label(year, q), stem
 
 
@@ -51,26 +63,22 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 @router.get("/exports/quarterly.xlsx")
-def quarterly_xlsx_download(
-    page: PageDep, plan_id: int | None = None, quarter: str | None = None
-) -> Response:
-    rows, label, stem = _rows(page, plan_id, quarter)
+def quarterly_xlsx_download(page: PageDep, plan_id: str = "", quarter: str | None = None) -> Response:
+    rows, label, stem = _rows(page, plan_filter(page.session, plan_id).plan_id, quarter)
     return Response(quarterly_xlsx(rows, label), media_type=XLSX, headers=_attachment(f"{stem}.xlsx"))
 
 
 @router.get("/exports/quarterly.csv")
-def quarterly_csv_download(page: PageDep, plan_id: int | None = None, quarter: str | None = None) -> Response:
-    rows, _label, stem = _rows(page, plan_id, quarter)
+def quarterly_csv_download(page: PageDep, plan_id: str = "", quarter: str | None = None) -> Response:
+    rows, _label, stem = _rows(page, plan_filter(page.session, plan_id).plan_id, quarter)
     return Response(
         quarterly_csv(rows), media_type="text/csv; charset=utf-8", headers=_attachment(f"{stem}.csv")
     )
 
 
 @router.get("/exports/quarterly.docx")
-def quarterly_docx_download(
-    page: PageDep, plan_id: int | None = None, quarter: str | None = None
-) -> Response:
+def quarterly_docx_download(page: PageDep, plan_id: str = "", quarter: str | None = None) -> Response:
     """The quarterly báo cáo in Word (Nghị định 30/2020 layout), figures as of today."""
-    plan, year, q, stem = _plan_quarter(page, plan_id, quarter)
+    plan, year, q, stem = _plan_quarter(page, plan_filter(page.session, plan_id).plan_id, quarter)
     report = quarterly_report(page.session, page.actor, plan.id, year, q, page.today)
     return Response(quarterly_docx(report), media_type=DOCX, headers=_attachment(f"{stem}.docx"))

@@ -1,12 +1,13 @@
 """Read pages: an agency's standing, the plans and their section tree, the leaders' dashboard."""
 
+from dataclasses import replace
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.pages.templating import PageDep
+from api.pages.templating import PageDep, pager, plan_filter
 from models import Agency, Plan
 from models.user import Role
-from workflows.checkpoints.queries import list_checkpoints, supported_checkpoints
 from workflows.checkpoints.status import Status
 from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
@@ -17,35 +18,48 @@ from workflows.plans.queries import (
     plan_tasks,
     plans_newest_first,
 )
+from workflows.plans.search import Search, search_checkpoints, search_supported
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
 router = APIRouter()
 DASHBOARD_ROLES = (Role.leader, Role.secretariat, Role.admin)
-LIST_LIMIT = 500
+LIST_LIMIT = 100  # rows a page of the agency's lists shows; the pager walks the rest
 
 
 @router.get("/agencies/{agency_id}")
-def agency_page(page: PageDep, agency_id: int, status: str | None = None) -> Response:
+def agency_page(
+    page: PageDep,
+    agency_id: int,
+    status: str | None = None,
+    plan_id: str = "",
+    offset: str = "0",
+    soffset: str = "0",
+) -> Response:
     require_agency_visible(page.actor, {agency_id}, ("agency", agency_id))
     agency = page.session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("not_found", what="agency", id=agency_id)
+    plans = plan_filter(page.session, plan_id)
     wanted = status if status in set(Status) else None
-    rollups = agency_rollup(page.session, page.today, agency_ids=[agency_id])
-    rows = list_checkpoints(
-        page.session, page.actor, page.today, agency_id=agency_id, status=wanted, limit=LIST_LIMIT
-    ).items
-    supported = supported_checkpoints(
-        page.session, page.actor, page.today, agency_id=agency_id, limit=LIST_LIMIT
-    ).items
+    start = int(offset) if offset.isdigit() else 0
+    sstart = int(soffset) if soffset.isdigit() else 0
+    rollups = agency_rollup(page.session, page.today, plan_id=plans.plan_id, agency_ids=[agency_id])
+    scope = Search(plan_ids=tuple(p.id for p in plans.chosen_list), statuses=(wanted,) if wanted else ())
+    rows = search_checkpoints(
+        page.session, page.actor, page.today, replace(scope, agency_id=agency_id), LIST_LIMIT, start
+    )
+    supported = search_supported(page.session, page.actor, page.today, agency_id, scope, LIST_LIMIT, sstart)
     return page.render(
         "agency.html",
         agency=agency,
         rollup=rollups[0] if rollups else None,
-        rows=rows,
-        supported=supported,
+        rows=rows.items,
+        supported=supported.items,
+        rows_pager=pager(page.request, rows.total, LIST_LIMIT, start),
+        supported_pager=pager(page.request, supported.total, LIST_LIMIT, sstart, key="soffset"),
         status_filter=wanted,
         statuses=list(Status),
+        plan_filter=plans,
     )
 
 
@@ -85,34 +99,30 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
 
 
 @router.get("/dashboard")
-def dashboard(page: PageDep, plan_id: int | None = None) -> Response:
+def dashboard(page: PageDep, plan_id: str = "") -> Response:
     require_role(page.actor, *DASHBOARD_ROLES)
-    plans = plans_newest_first(page.session)
-    plan = next((p for p in plans if p.id == plan_id), None) if plan_id else (plans[0] if plans else None)
-    if plan_id and plan is None:
-        raise NotFound("not_found", what="plan", id=plan_id)
+    plans = plan_filter(page.session, plan_id)
+    plan = plans.single  # tiles, areas and the matrix are of one plan
+    agencies = agency_rollup(page.session, page.today, plans.plan_id) if plans.plans else []
+    ranked = sorted(
+        agencies,
+        key=lambda r: (r.on_time_pct is None, -(r.on_time_pct or 0), -(r.completion_pct or 0), r.label),
+    )
+    per_plan = plan_rollup(page.session, page.today, plan.id if plan else None)
     ctx = {
-        "plans": plans,
+        "plans": plans.plans,
+        "plan_filter": plans,
         "plan": plan,
-        "total": None,
-        "ranking": [],
+        "per_plan": per_plan,
+        "total": per_plan[0] if plan and per_plan else None,
+        "ranking": ranked,
         "areas": [],
         "matrix": None,
-        "totals": {},
+        "totals": {r.key: r for r in agencies},
     }
-    if plan:
-        agencies = agency_rollup(page.session, page.today, plan.id)
-        ranked = sorted(
-            agencies,
-            key=lambda r: (r.on_time_pct is None, -(r.on_time_pct or 0), -(r.completion_pct or 0), r.label),
-        )
-        totals = plan_rollup(page.session, page.today, plan.id)
-        areas = [r for r in section_rollup(page.session, page.today, plan.id) if r.key.count(".") == 1]
+    if plan:  # areas are a plan's own sections: shown for one plan at a time
         ctx.update(
-            total=totals[0] if totals else None,
-            ranking=ranked,
-            areas=areas,
+            areas=[r for r in section_rollup(page.session, page.today, plan.id) if r.key.count(".") == 1],
             matrix=agency_area_matrix(page.session, page.today, plan.id),
-            totals={r.key: r for r in agencies},
         )
     return page.render("dashboard.html", **ctx)

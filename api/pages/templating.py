@@ -418,3 +418,41 @@ def pager(request: Request, total: int, limit: int, offset: int, key: str = "off
     next_url = url(offset + limit) if offset + limit < total else None
     shown = min(limit, max(0, total - offset))
     return Pager(total, offset + 1 if shown else 0, offset + shown, prev_url, next_url)
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """A list page's plan filter: every plan (for the picker), the active ones, the one chosen."""
+
+    plans: list
+    active: list
+    chosen: Any = None  # a Plan, or None: every active plan
+
+    @property
+    def plan_id(self) -> int | None:
+        return self.chosen.id if self.chosen is not None else None
+
+    @property
+    def single(self) -> Any:
+        """The one plan the lists cover: the chosen one, or the only active plan (else None)."""
+        if self.chosen is not None:
+            return self.chosen
+        return self.active[0] if len(self.active) == 1 else None
+
+    @property
+    def chosen_list(self) -> list:
+        return [self.chosen] if self.chosen is not None else []
+
+
+def plan_filter(session: Session, plan_id: str | int | None) -> PlanFilter:
+    """Read `?plan_id=` ("" or absent: every active plan); an unknown plan is not found."""
+    from workflows.plans.queries import active_plans_newest_first, plans_newest_first
+
+    plans = plans_newest_first(session)
+    text = str(plan_id or "").strip()
+    chosen = None
+    if text:
+        chosen = next((p for p in plans if text.isdigit() and p.id == int(text)), None)
+        if chosen is None:
+            raise NotFound("not_found", what="plan", id=text)
+    return PlanFilter(plans, active_plans_newest_first(session), chosen)

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
 from sqlmodel import Session
 
-from models import Checkpoint, Plan, Section, Task
+from models import Checkpoint, Plan, Section, Task, TaskSupport
 from models.search import FTS_TABLE, PG_TEXT_FUNCTION, TaskSearch
 from workflows.checkpoints.items import checkpoint_items, count_items
 from workflows.checkpoints.queries import Listing, _page, _statuses, visible_to
@@ -98,6 +98,28 @@ def search_checkpoints(
     if search.agency_id is not None and not actor.sees_all:
         require_agency_visible(actor, {search.agency_id}, ("agency", search.agency_id))
     filters = [visible_to(actor), *search_filters(session, today, search)]
+    items = checkpoint_items(session, today, *filters, limit=limit, offset=offset)
+    return Listing(items, count_items(session, today, *filters))
+
+
+def search_supported(
+    session: Session,
+    actor: Actor,
+    today: date,
+    agency_id: int,
+    search: Search,
+    limit: int = 50,
+    offset: int = 0,
+) -> Listing:
+    """One page of other agencies' checkpoints on tasks `agency_id` supports (phối hợp), by `search`."""
+    _page(limit, offset)
+    require_agency_visible(actor, {agency_id}, ("agency", agency_id))
+    supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
+    filters = [
+        Checkpoint.task_id.in_(supported),
+        Checkpoint.agency_id != agency_id,
+        *search_filters(session, today, search),
+    ]
     items = checkpoint_items(session, today, *filters, limit=limit, offset=offset)
     return Listing(items, count_items(session, today, *filters))
 

@@ -23,6 +23,7 @@ from models import (
     Escalation,
     Evidence,
     ExtensionRequest,
+    Plan,
     Section,
     SectionSummary,
     Submission,
@@ -32,10 +33,11 @@ from models import (
     User,
 )
 from models.user import Role
-from workflows.checkpoints.status import Status, overdue_columns, status_expr
 from workflows.escalation.ladder import in_ladder_order
 from workflows.escalation.queries import open_escalations
 from workflows.kernel.actors import Actor, require_role
+from workflows.plans.queries import active_plans
+from workflows.plans.search import Search, search_filters
 from workflows.reporting.worklists import CheckpointItem, checkpoint_items
 
 DESK_ROLES = (Role.secretariat, Role.admin)
@@ -69,6 +71,7 @@ class ReviewItem:
     evidence_count: int
     author: str
     waiting_days: int
+    plan_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,13 +156,13 @@ def overdue_items(
     scope: DeskScope = NATIONAL,
     limit: int | None = LIST_LIMIT,
 ) -> list[CheckpointItem]:
-    """Overdue checkpoints in the scope, oldest due date first (the first `limit`; None: all)."""
+    """Overdue checkpoints of the plan (None: every active plan) in the scope, oldest due date first.
+
+    The first `limit` (None: all).
+    """
     require_role(actor, *DESK_ROLES)
-    # the status CASE, and the same condition in columns: a due-date range on ix_checkpoint_due_state
-    filters = [status_expr(today) == Status.overdue.value, *overdue_columns(today)]
-    filters += scope.agencies(Checkpoint.agency_id)
-    if plan_id is not None:
-        filters.append(Task.plan_id == plan_id)
+    wanted = Search(plan_ids=(plan_id,) if plan_id is not None else (), overdue=True)
+    filters = [*search_filters(session, today, wanted), *scope.agencies(Checkpoint.agency_id)]
     return checkpoint_items(session, today, *filters, limit=limit)
 
 
@@ -232,35 +235,51 @@ def _aged(due_date, today: date, low: int, high: int | None) -> ColumnElement[bo
     return older_than_low if high is None else and_(older_than_low, due_date >= today - timedelta(days=high))
 
 
-def _pending_reports(scope: DeskScope):
+def _in_plans(plan_id: int | None):
+    """Tasks of the plan, or of every active plan (None)."""
+    return Task.plan_id.in_(active_plans() if plan_id is None else [plan_id])
+
+
+def _pending_reports(scope: DeskScope, plan_id: int | None):
     return (
         select(Submission.id)
         .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
         .where(
             Submission.kind == SubmissionKind.report,
             Submission.status == SubmissionStatus.pending,
             Checkpoint.state == CheckpointState.submitted,
             *scope.agencies(Submission.agency_id),
+            _in_plans(plan_id),
         )
     )
 
 
-def review_total(session: Session, scope: DeskScope = NATIONAL) -> int:
-    """How many reports await review."""
-    stmt = select(func.count()).select_from(_pending_reports(scope).subquery())
+def review_total(session: Session, scope: DeskScope = NATIONAL, plan_id: int | None = None) -> int:
+    """How many reports await review (in the plan; None: in every active plan)."""
+    stmt = select(func.count()).select_from(_pending_reports(scope, plan_id).subquery())
     return session.execute(stmt).scalar_one()
 
 
 def review_queue(
-    session: Session, actor: Actor, today: date, limit: int | None = LIST_LIMIT, scope: DeskScope = NATIONAL
+    session: Session,
+    actor: Actor,
+    today: date,
+    limit: int | None = LIST_LIMIT,
+    scope: DeskScope = NATIONAL,
+    plan_id: int | None = None,
 ) -> list[ReviewItem]:
     """The review queue as the secretariat may see it (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
-    return pending_reports(session, today, limit, scope)
+    return pending_reports(session, today, limit, scope, plan_id)
 
 
 def pending_reports(
-    session: Session, today: date, limit: int | None = None, scope: DeskScope = NATIONAL
+    session: Session,
+    today: date,
+    limit: int | None = None,
+    scope: DeskScope = NATIONAL,
+    plan_id: int | None = None,
 ) -> list[ReviewItem]:
     """Pending reports of lead agencies, oldest submission first (the desk and the daily digest)."""
     evidence = (  # counted for the rows shown only, not for every submission ever made
@@ -279,9 +298,11 @@ def pending_reports(
             User.full_name,
             User.username,
             evidence,
+            Plan.number,
         )
         .join(Checkpoint, Checkpoint.id == Submission.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
         .join(Section, Section.id == Task.section_id)
         .join(Agency, Agency.id == Submission.agency_id)
         .join(User, User.id == Submission.author_id)
@@ -290,6 +311,7 @@ def pending_reports(
             Submission.status == SubmissionStatus.pending,
             Checkpoint.state == CheckpointState.submitted,
             *scope.agencies(Submission.agency_id),
+            _in_plans(plan_id),
         )
         .order_by(Submission.submitted_at, Submission.id)  # ix_submission_status_submitted
         .limit(limit)
@@ -311,8 +333,11 @@ def pending_reports(
             evidence_count=int(n),
             author=full_name or username,
             waiting_days=max(0, (today - sub.submitted_on).days),
+            plan_number=number,
         )
-        for sub, cp, ref, text, section_ref, agency, full_name, username, n in session.execute(stmt).all()
+        for sub, cp, ref, text, section_ref, agency, full_name, username, n, number in session.execute(
+            stmt
+        ).all()
     ]
 
 
@@ -437,10 +462,10 @@ def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None
         overdue_total=overdue_total(session, today, plan_id, scope),
         overdue_by_agency=by_agency,
         overdue_agency_total=agencies_overdue,
-        review_queue=review_queue(session, actor, today, scope=scope),
+        review_queue=review_queue(session, actor, today, scope=scope, plan_id=plan_id),
         escalations=escalations_by_rung(session, actor, today, totals=rungs, scope=scope),
         extensions=pending_extensions(session, actor, scope=scope),
-        review_total=review_total(session, scope),
+        review_total=review_total(session, scope, plan_id),
         extension_total=extension_total(session, scope),
         escalation_totals=rungs,
     )

@@ -32,6 +32,7 @@ from workflows.checkpoints.status import STATUS_LABELS_VI, Status, status_expr
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import NotFound
 from workflows.kernel.quarters import quarter_bounds
+from workflows.plans.queries import active_plans
 
 EXPORT_ROLES = (Role.secretariat, Role.leader, Role.admin)
 HEADERS = (
@@ -45,8 +46,9 @@ HEADERS = (
     "Ngày gửi báo cáo",
     "Ngày chấp nhận",
     "Số minh chứng",
+    "Kế hoạch",
 )
-WIDTHS = (6, 34, 10, 70, 16, 12, 24, 16, 16, 13)
+WIDTHS = (6, 34, 10, 70, 16, 12, 24, 16, 16, 13, 16)
 DATE_COLUMNS = (6, 8, 9)  # 1-based: Hạn, Ngày gửi, Ngày chấp nhận
 
 
@@ -62,6 +64,7 @@ class ExportRow:
     submitted_on: date | None
     accepted_on: date | None
     evidence_count: int
+    plan_number: str = ""
 
     @property
     def status_label(self) -> str:
@@ -80,16 +83,19 @@ class ExportRow:
             self.submitted_on,
             self.accepted_on,
             self.evidence_count,
+            self.plan_number,
         )
 
 
 def quarterly_rows(
-    session: Session, actor: Actor, plan_id: int, year: int, quarter: int, today: date
+    session: Session, actor: Actor, plan_id: int | None, year: int, quarter: int, today: date
 ) -> list[ExportRow]:
-    """Checkpoints of `plan_id` originally due in the quarter, with status and evidence counts."""
+    """Checkpoints of `plan_id` (None: of every active plan) originally due in the quarter, with
+    status, evidence counts and the plan's number."""
     require_role(actor, *EXPORT_ROLES)
-    if session.get(Plan, plan_id) is None:
+    if plan_id is not None and session.get(Plan, plan_id) is None:
         raise NotFound("not_found", what="plan", id=plan_id)
+    plans = active_plans() if plan_id is None else [plan_id]
     first, last = quarter_bounds(year, quarter)
     evidence = (
         select(Submission.checkpoint_id, func.count(Evidence.id).label("n"))
@@ -114,21 +120,34 @@ def quarterly_rows(
             Checkpoint.submitted_on,
             Checkpoint.accepted_on,
             func.coalesce(evidence.c.n, 0),
+            Plan.number,
         )
         .select_from(Checkpoint)
         .join(Task, Task.id == Checkpoint.task_id)
         .join(Section, Section.id == Task.section_id)
         .join(Agency, Agency.id == Checkpoint.agency_id)
+        .join(Plan, Plan.id == Task.plan_id)
         .outerjoin(evidence, evidence.c.checkpoint_id == Checkpoint.id)
         .where(
-            Task.plan_id == plan_id,
+            Task.plan_id.in_(plans),
             Task.withdrawn.is_(False),
             Checkpoint.original_due_date >= first,
             Checkpoint.original_due_date <= last,
         )
-        .order_by(Agency.name, Section.position, Task.position, Checkpoint.due_date, Checkpoint.id)
+        .order_by(
+            Agency.name,
+            Plan.issued_on,
+            Plan.id,
+            Section.position,
+            Task.position,
+            Checkpoint.due_date,
+            Checkpoint.id,
+        )
     )
-    return [ExportRow(*row[:9], evidence_count=int(row[9])) for row in session.execute(stmt).all()]
+    return [
+        ExportRow(*row[:9], evidence_count=int(row[9]), plan_number=row[10])
+        for row in session.execute(stmt).all()
+    ]
 
 
 def quarterly_xlsx(rows: list[ExportRow], title: str) -> bytes:

@@ -79,7 +79,7 @@ def w(session, settings):
     )
     extensions.decide_extension(session, sec, ext.id, True, "", date(2023, 6, 2))
     session.flush()
-    return {"plan": plan, "sec": sec, "leader": leader, "focal": focal["syt"]}
+    return {"plan": plan, "sec": sec, "leader": leader, "focal": focal["syt"], "syt": syt}
 
 
 def test_rows_in_filing_order_with_status_dates_and_evidence(session, w):
@@ -106,6 +106,20 @@ def test_rows_in_filing_order_with_status_dates_and_evidence(session, w):
         quarterly_rows(session, w["sec"], 9999, 2023, 2, TODAY)
 
 
+def test_every_active_plan_in_one_file_says_which_plan_each_row_is_of(session, w):
+    later = add_plan(session, "7/KH-UBND", issued_on=date(2023, 4, 1))
+    add_task(session, w["syt"], [date(2023, 6, 20)], text="Kế hoạch sau, việc của Sở Y tế.", plan=later)
+    rows = quarterly_rows(session, w["sec"], None, 2023, 2, TODAY)
+    by_plan = [(r.agency, r.plan_number, r.due_date) for r in rows]
+    assert ("Sở Y tế", "7/KH-UBND", date(2023, 6, 20)) in by_plan
+    assert len(rows) == len(quarterly_rows(session, w["sec"], w["plan"].id, 2023, 2, TODAY)) + 1
+    syt = [p for a, p, _ in by_plan if a == "Sở Y tế"]
+    assert syt == ["1/KH-TEST", "7/KH-UBND"]  # within an agency, plans in the order they were issued
+    assert [r.plan_number for r in quarterly_rows(session, w["sec"], later.id, 2023, 2, TODAY)] == [
+        "7/KH-UBND"
+    ]
+
+
 def test_xlsx_is_what_an_office_files(session, w):
     rows = quarterly_rows(session, w["sec"], w["plan"].id, 2023, 2, TODAY)
     ws = load_workbook(io.BytesIO(quarterly_xlsx(rows, "Quý II/2023"))).active
@@ -121,6 +135,7 @@ def test_xlsx_is_what_an_office_files(session, w):
         "Ngày gửi báo cáo",
         "Ngày chấp nhận",
         "Số minh chứng",
+        "Kế hoạch",
     ]
     assert all(c.font.bold for c in ws[1])
     assert ws.column_dimensions["B"].width == 34 and ws.column_dimensions["D"].width == 70
@@ -132,7 +147,7 @@ def test_xlsx_is_what_an_office_files(session, w):
         and last[8] == datetime(2023, 6, 20)
     )
     assert ws.cell(4, 6).number_format == "DD/MM/YYYY" and ws.cell(4, 6).is_date
-    assert ws.auto_filter.ref == "A1:J4"
+    assert ws.auto_filter.ref == "A1:K4" and last[10] == "1/KH-TEST"
 
 
 def test_csv_has_a_bom_and_vietnamese_dates(session, w):

@@ -1,0 +1,66 @@
+"""Many plans, many years: desk, dashboard, agency page and exports filter by plan and say which."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from tests.api.test_pages import sign_in
+from tests.builders import add_plan, add_task
+
+ALL_ACTIVE = "tất cả kế hoạch đang thực hiện"
+
+
+@pytest.fixture
+def two_plans(world, engine):
+    """A second plan (2024) with an overdue task of Sở Y tế next to the first plan's."""
+    with Session(engine, expire_on_commit=False) as s:
+        later = add_plan(s, "8/KH-UBND", issued_on=date(2023, 3, 1))
+        add_task(s, world.syt, [date(2023, 5, 15)], text="Kiểm tra cơ sở cai nghiện tự nguyện.", plan=later)
+        s.commit()
+    return later
+
+
+def test_desk_opens_on_every_active_plan_and_says_so(client, world, two_plans):
+    sign_in(client, "secretariat")
+    page = client.get("/desk").text
+    assert ALL_ACTIVE in page and "Tất cả kế hoạch đang thực hiện (2)" in page
+    assert "Kế hoạch 8/KH-UBND" in page and "Kế hoạch 1/KH-TEST" in page  # the overdue items of both
+    assert 'id="plans-section"' in page and 'id="matrix"' not in page  # a matrix is of one plan
+    one = client.get("/desk", params={"plan_id": two_plans.id}).text
+    assert "Đang xem kế hoạch: <strong>8/KH-UBND</strong>" in one and "Kế hoạch 1/KH-TEST" not in one
+    assert 'id="matrix"' in one
+    assert client.get("/desk", params={"plan_id": "999"}).status_code == 404
+
+
+def test_dashboard_covers_every_active_plan_by_default(client, world, two_plans):
+    sign_in(client, "leader")
+    page = client.get("/dashboard").text
+    assert ALL_ACTIVE in page and "Theo kế hoạch" in page
+    assert "8/KH-UBND" in page and "1/KH-TEST" in page and "Theo lĩnh vực" not in page
+    one = client.get("/dashboard", params={"plan_id": two_plans.id}).text
+    assert "Theo lĩnh vực" in one and "Đang xem kế hoạch: <strong>8/KH-UBND</strong>" in one
+
+
+def test_agency_page_has_a_plan_column_and_filter(client, world, two_plans):
+    sign_in(client, "focal_syt")
+    page = client.get(f"/agencies/{world.syt.id}").text
+    assert ALL_ACTIVE in page and "<td>8/KH-UBND</td>" in page and "<td>1/KH-TEST</td>" in page
+    only = client.get(f"/agencies/{world.syt.id}", params={"plan_id": two_plans.id}).text
+    assert "<td>8/KH-UBND</td>" in only and "<td>1/KH-TEST</td>" not in only
+    overdue = client.get(f"/agencies/{world.syt.id}", params={"status": "overdue"}).text
+    assert overdue.count("<td>8/KH-UBND</td>") == 1 and overdue.count("<td>1/KH-TEST</td>") == 2
+
+
+def test_export_of_every_active_plan_has_a_plan_column(client, world, two_plans):
+    sign_in(client, "leader")
+    form = client.get("/exports").text
+    assert "Tất cả kế hoạch đang thực hiện (2)" in form and 'value="2023-Q2" selected' in form
+    r = client.get("/exports/quarterly.csv", params={"plan_id": "", "quarter": "2023-Q2"})
+    assert r.status_code == 200 and "tat-ca-ke-hoach-2023-Q2" in r.headers["content-disposition"]
+    table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert table[0][-1] == "Kế hoạch" and {row[-1] for row in table[1:]} == {"1/KH-TEST", "8/KH-UBND"}
+    docx = client.get("/exports/quarterly.docx", params={"plan_id": "", "quarter": "2023-Q2"})
+    assert docx.status_code == 422  # a báo cáo is of one plan
