@@ -33,6 +33,7 @@ from models import (
     User,
 )
 from models.user import Role
+from workflows.checkpoints.status import overdue_columns
 from workflows.escalation.ladder import in_ladder_order
 from workflows.escalation.queries import open_escalations
 from workflows.kernel.actors import Actor, require_role
