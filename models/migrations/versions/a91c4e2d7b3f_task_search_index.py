@@ -1,7 +1,7 @@
 """task search index: tasksearch documents, FTS5 on SQLite, unaccent + GIN full-text on PostgreSQL
 
 Revision ID: a91c4e2d7b3f
-Revises: 092b74fc3793
+Revises: 6a0b9b3e544d
 Create Date: 2026-12-02 14:00:00.000000
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from models.search import FTS_TABLE, PG_INDEX, PG_TEXT_FUNCTION, POSTGRESQL_DDL, SQLITE_DDL, reindex_tasks
 
 revision = 'a91c4e2d7b3f'
-down_revision = '092b74fc3793'
+down_revision = '6a0b9b3e544d'
 branch_labels = None
 depends_on = None
 
