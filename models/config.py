@@ -19,6 +19,14 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     max_upload_mb: int = 20
     scheduler_enabled: bool = True
+    # a follower process tries to take over the in-process scheduler this often (failover time)
+    scheduler_retry_s: float = 2.0
+    # when each periodic job runs: a cron line in Asia/Ho_Chi_Minh, or a whole number of seconds
+    # (an interval aligned on 2020-01-01 00:00 Vietnam time); read by APScheduler and Prefect alike
+    schedule_escalation_sweep: str = "0 * * * *"
+    schedule_outbox_delivery: str = "* * * * *"
+    schedule_head_digests: str = "0 7 * * 1"
+    schedule_secretariat_digest: str = "0 7 * * *"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_username: str = ""

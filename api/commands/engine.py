@@ -1,4 +1,4 @@
-"""`plantrack sweep`, `plantrack status` and `plantrack flows deploy|serve`: the engine's periodic work."""
+"""`plantrack sweep`, `plantrack status`, `plantrack flows deploy|serve|worker`: the periodic work."""
 
 import argparse
 import json
@@ -59,6 +59,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     deploy.set_defaults(handler=_deploy)
     serve = flows.add_parser("serve", help="chạy các flow theo lịch trong tiến trình này (không work pool)")
     serve.set_defaults(handler=_serve)
+    worker = flows.add_parser("worker", help="chạy một worker cho work pool (dừng ngay khi nhận SIGTERM)")
+    worker.add_argument("--pool", default="plantrack", help="work pool kiểu process")
+    worker.add_argument("--limit", type=int, help="số flow run chạy đồng thời tối đa")
+    worker.set_defaults(handler=_worker)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -120,6 +124,13 @@ def _serve(args: argparse.Namespace) -> int:
     from workflows.runtime.deployments import serve_all
 
     serve_all()
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from workflows.runtime.deployments import work
+
+    work(args.pool, args.limit)
     return 0
 
 

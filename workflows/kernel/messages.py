@@ -116,6 +116,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "«{text}» không phải ngày hợp lệ (nhập theo dạng dd/mm/yyyy).",
     ),
     "form.today_invalid": ("today {text!r} is not a date (YYYY-MM-DD)", "«{text}» không phải ngày hợp lệ."),
+    "schedule.invalid": (
+        "the schedule of {job} is {text!r}: give a cron line (five fields) or a number of seconds",
+        "Lịch chạy của {job} là «{text}»: cần một dòng cron (năm trường) hoặc một số giây.",
+    ),
     # submissions
     "submission.note_too_long": (
         "the note is {n} characters long; the limit is {max}",

@@ -1,22 +1,27 @@
-"""Prefect deployments of the flows: the same schedules as the in-process scheduler, in Vietnam time.
+"""Prefect deployments of the flows: the same timings as the in-process scheduler (PLANTRACK_SCHEDULE_*).
 
 `plantrack flows deploy` registers them on a Prefect server for a `process` work pool (workers
 import `workflows.runtime.flows` from the installed project, so no image and no code storage is needed);
-`plantrack flows serve` runs them in one long-lived process without a work pool.
-The sweep and the delivery allow one run at a time and drop a run that would collide
-(CANCEL_NEW): a late sweep is superseded by the next tick, and two deliveries would only
-compete for the same rows.
+`plantrack flows worker` runs a process worker for that pool; `plantrack flows serve` runs them in one
+long-lived process without a work pool, and leaves their schedules active when it stops (another
+`serve` or a worker picks them up; pausing them would silently stop the sweep everywhere).
+Each scheduled flow allows one run at a time and drops a run that would collide (CANCEL_NEW):
+a late sweep is superseded by the next tick, two deliveries would only compete for the same rows,
+and a digest run queues each period's digests once anyway.
 """
 
+import logging
 from dataclasses import dataclass
 from uuid import UUID
 
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
-from prefect.schedules import Cron
 
-from models.config import TIMEZONE
+from models.config import Settings, get_settings
 from workflows.runtime import flows
+from workflows.runtime.timing import job_timing
+
+log = logging.getLogger("plantrack.flows")
 
 WORK_POOL = "plantrack"
 ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
@@ -26,28 +31,34 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLi
 class Spec:
     flow: object
     name: str
-    cron: str | None
+    job: str | None  # the timing setting (workflows/runtime/timing.py); None: on demand only
     concurrency: ConcurrencyLimitConfig | None
     description: str
 
 
 SPECS = (
-    Spec(flows.escalation_sweep_flow, "hourly", "0 * * * *", ONE_AT_A_TIME, "Escalation sweep, every hour"),
+    Spec(flows.escalation_sweep_flow, "hourly", "escalation_sweep", ONE_AT_A_TIME, "Escalation sweep"),
     Spec(
         flows.outbox_delivery_flow,
         "every-minute",
-        "* * * * *",
+        "outbox_delivery",
         ONE_AT_A_TIME,
         "Outbox delivery over SMTP, every minute",
     ),
     Spec(
         flows.head_digest_flow,
         "monday-0700",
-        "0 7 * * 1",
-        None,
+        "head_digests",
+        ONE_AT_A_TIME,
         "Weekly digests for department heads, Monday 07:00",
     ),
-    Spec(flows.secretariat_digest_flow, "daily-0700", "0 7 * * *", None, "Secretariat's daily digest, 07:00"),
+    Spec(
+        flows.secretariat_digest_flow,
+        "daily-0700",
+        "secretariat_digest",
+        ONE_AT_A_TIME,
+        "Secretariat's daily digest, 07:00",
+    ),
     Spec(
         flows.plan_import_flow,
         "on-demand",
@@ -58,12 +69,18 @@ SPECS = (
 )
 
 
-def runner_deployments(work_pool: str | None = WORK_POOL) -> list[RunnerDeployment]:
-    """The deployment objects (nothing is sent to the server yet)."""
+def runner_deployments(
+    work_pool: str | None = WORK_POOL, settings: Settings | None = None
+) -> list[RunnerDeployment]:
+    """The deployment objects on the configured timings (nothing is sent to the server yet).
+
+    The names stay those of the default timings, so a changed setting updates a deployment in place.
+    """
+    settings = settings or get_settings()
     return [
         s.flow.to_deployment(
             name=s.name,
-            schedules=[Cron(s.cron, timezone=TIMEZONE)] if s.cron else None,
+            schedules=[job_timing(settings, s.job).prefect_schedule()] if s.job else None,
             concurrency_limit=s.concurrency,
             description=s.description,
             tags=["plantrack"],
@@ -74,12 +91,12 @@ def runner_deployments(work_pool: str | None = WORK_POOL) -> list[RunnerDeployme
     ]
 
 
-def deploy_all(work_pool: str = WORK_POOL) -> list[UUID]:
+def deploy_all(work_pool: str = WORK_POOL, settings: Settings | None = None) -> list[UUID]:
     """Create or update every deployment on the configured Prefect server (PREFECT_API_URL)."""
     from prefect import deploy
 
     return deploy(
-        *runner_deployments(work_pool),
+        *runner_deployments(work_pool, settings),
         work_pool_name=work_pool,
         build=False,
         push=False,
@@ -87,8 +104,31 @@ def deploy_all(work_pool: str = WORK_POOL) -> list[UUID]:
     )
 
 
-def serve_all() -> None:
-    """Run every deployment from this process until interrupted (no work pool needed)."""
+def serve_all(settings: Settings | None = None) -> None:
+    """Run every deployment from this process until SIGTERM/SIGINT; their schedules stay active."""
     from prefect import serve
 
-    serve(*runner_deployments(work_pool=None))
+    serve(*runner_deployments(work_pool=None, settings=settings), pause_on_shutdown=False)
+
+
+def work(pool: str = WORK_POOL, limit: int | None = None) -> None:
+    """Run a process worker for `pool` until the first SIGTERM or SIGINT, then stop polling and exit.
+
+    Prefect's own `prefect worker start` turns the first SIGTERM into a SIGINT that the worker
+    waits out, so a supervisor's stop hangs until its kill timeout; here one signal is enough.
+    """
+    import asyncio
+    import signal
+
+    from prefect.workers.process import ProcessWorker
+
+    async def main() -> None:
+        loop, this = asyncio.get_running_loop(), asyncio.current_task()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, this.cancel)
+        try:
+            await ProcessWorker(work_pool_name=pool, limit=limit).start()
+        except asyncio.CancelledError:
+            log.info("worker for pool %r stopped on a signal", pool)
+
+    asyncio.run(main())

@@ -2,15 +2,21 @@
 
 Retries wrap I/O only — SMTP delivery and reading a plan file — never the database rules: a
 rule that refused once refuses again, and the sweep is simply run again at the next tick.
-Settings come from the environment (PLANTRACK_*) of the worker that runs the flow.
+Settings come from the environment (PLANTRACK_*) of the worker that runs the flow. While a flow
+body runs, the `plantrack` loggers (the jobs' one-line summaries) also go to the run's Prefect logs.
 """
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.context import FlowRunContext
+from prefect.logging.handlers import APILogHandler
 
 from models.config import get_settings
 from models.db import make_engine
@@ -30,6 +36,28 @@ def _today(value: str | None) -> date | None:
         raise InvalidInput("form.today_invalid", text=value) from exc
 
 
+@contextmanager
+def run_logs() -> Iterator[None]:
+    """Send `plantrack.*` records at INFO and above to the current run's logs, for this block only.
+
+    Attached per run rather than at import, so the same loggers used outside a run (the web
+    process's scheduler) do not warn about a missing run context.
+    """
+    if FlowRunContext.get() is None:  # the body called directly (`.fn`), outside any run
+        yield
+        return
+    logger = logging.getLogger("plantrack")
+    handler, level = APILogHandler(level=logging.INFO), logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _only_os_errors(task, task_run, state) -> bool:
     """Retry a read when the file system failed, not when the document itself was refused."""
     try:
@@ -46,7 +74,8 @@ def escalation_sweep_flow(today: str | None = None) -> dict[str, int]:
     """Fire the escalation rungs current today; returns the count per rung."""
     engine = make_engine(get_settings().db_url)
     try:
-        fired = jobs.run_escalation_sweep(engine, _today(today))
+        with run_logs():
+            fired = jobs.run_escalation_sweep(engine, _today(today))
     finally:
         engine.dispose()
     counts: dict[str, int] = {}
@@ -61,7 +90,8 @@ def deliver_outbox() -> dict[str, Any]:
     settings = get_settings()
     engine = make_engine(settings.db_url)
     try:
-        report = jobs.run_outbox_delivery(engine, settings)
+        with run_logs():
+            report = jobs.run_outbox_delivery(engine, settings)
     finally:
         engine.dispose()
     return asdict(report)
@@ -79,7 +109,8 @@ def head_digest_flow(today: str | None = None) -> int:
     settings = get_settings()
     engine = make_engine(settings.db_url)
     try:
-        return jobs.run_head_digests(engine, settings, _today(today))
+        with run_logs():
+            return jobs.run_head_digests(engine, settings, _today(today))
     finally:
         engine.dispose()
 
@@ -90,7 +121,8 @@ def secretariat_digest_flow(today: str | None = None) -> int:
     settings = get_settings()
     engine = make_engine(settings.db_url)
     try:
-        return jobs.run_secretariat_digest(engine, settings, _today(today))
+        with run_logs():
+            return jobs.run_secretariat_digest(engine, settings, _today(today))
     finally:
         engine.dispose()
 
@@ -109,7 +141,8 @@ def plan_import_flow(path: str, today: str | None = None) -> dict[str, Any]:
     text = read_plan_text(path)
     engine = make_engine(get_settings().db_url)
     try:
-        report = jobs.run_plan_import(engine, text, _today(today))
+        with run_logs():
+            report = jobs.run_plan_import(engine, text, _today(today))
     finally:
         engine.dispose()
     return asdict(report)

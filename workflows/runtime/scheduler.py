@@ -4,8 +4,10 @@ With `uvicorn --workers N` every worker calls `start_scheduler` from the FastAPI
 leader lock decides which one runs the jobs: a non-blocking `flock` on
 `<data_dir>/scheduler.lock` on SQLite, `pg_try_advisory_lock` on a dedicated connection on
 PostgreSQL. The lock is held for the life of the process and released by the OS or the server
-when it dies; the other workers keep campaigning (one try a minute), so one of them takes over
-when the leader exits or dies. Jobs live in memory only: nothing is replaced or dropped on boot,
+when it dies; the other workers keep campaigning, so one of them takes over
+when the leader exits or dies. Followers retry every `scheduler_retry_s` seconds (default 2 s, so a
+dead leader is replaced within about 5 s) and each job runs on its PLANTRACK_SCHEDULE_<JOB> timing
+(workflows/runtime/timing.py). Jobs live in memory only: nothing is replaced or dropped on boot,
 and a missed tick simply runs at the next one (the sweep is idempotent).
 Set PLANTRACK_SCHEDULER_ENABLED=false when Prefect workers run the same jobs instead.
 """
@@ -19,25 +21,25 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from models.config import TIMEZONE, Settings
 from workflows.runtime import jobs
+from workflows.runtime.timing import job_timing
 
 log = logging.getLogger("plantrack.scheduler")
 
 ADVISORY_LOCK_KEY = 0x706C616E747261  # "plantra": one key per database, shared by every worker
 LOCK_FILE = "scheduler.lock"
 
-# (job id, cron fields, misfire grace in seconds); times are Asia/Ho_Chi_Minh
-SCHEDULE: list[tuple[str, dict[str, str], int]] = [
-    ("escalation_sweep", {"minute": "0"}, 3300),
-    ("outbox_delivery", {"minute": "*"}, 50),
-    ("head_digests", {"day_of_week": "mon", "hour": "7", "minute": "0"}, 6 * 3600),
-    ("secretariat_digest", {"hour": "7", "minute": "0"}, 6 * 3600),
-]
+# how late a job may still start after its tick (a missed tick coalesces into one run)
+MISFIRE_GRACE_S = {
+    "escalation_sweep": 3300,
+    "outbox_delivery": 50,
+    "head_digests": 6 * 3600,
+    "secretariat_digest": 6 * 3600,
+}
 
 
 @dataclass
@@ -146,7 +148,7 @@ def acquire_leader_lock(settings: Settings, engine: Engine) -> LeaderLock | None
 
 
 def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
-    """A scheduler with the four jobs (not started); `today` is read when each job runs."""
+    """A scheduler with the four jobs on their configured timings (not started); `today` read per run."""
     scheduler = BackgroundScheduler(timezone=TIMEZONE, job_defaults={"coalesce": True, "max_instances": 1})
     targets = {
         "escalation_sweep": (jobs.run_escalation_sweep, (engine,)),
@@ -154,20 +156,21 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
         "head_digests": (jobs.run_head_digests, (engine, settings)),
         "secretariat_digest": (jobs.run_secretariat_digest, (engine, settings)),
     }
-    for job_id, fields, grace in SCHEDULE:
-        func, args = targets[job_id]
+    for job_id, (func, args) in targets.items():
         scheduler.add_job(
             func,
-            CronTrigger(timezone=TIMEZONE, **fields),
+            job_timing(settings, job_id).trigger(),
             args=args,
             id=job_id,
             name=job_id,
-            misfire_grace_time=grace,
+            misfire_grace_time=MISFIRE_GRACE_S[job_id],
         )
     return scheduler
 
 
-def start_scheduler(settings: Settings, engine: Engine, retry_s: float = 60.0) -> SchedulerHandle | None:
+def start_scheduler(
+    settings: Settings, engine: Engine, retry_s: float | None = None
+) -> SchedulerHandle | None:
     """Run the jobs here if enabled and this process wins the leader lock, else campaign for it.
 
     None when the scheduler is disabled (Prefect mode); otherwise a handle to shut down on exit.
@@ -175,6 +178,9 @@ def start_scheduler(settings: Settings, engine: Engine, retry_s: float = 60.0) -
     if not settings.scheduler_enabled:
         log.info("scheduler disabled (PLANTRACK_SCHEDULER_ENABLED=false)")
         return None
+    retry_s = settings.scheduler_retry_s if retry_s is None else retry_s
+    for job_id in MISFIRE_GRACE_S:  # a malformed schedule fails the start, not the first tick
+        job_timing(settings, job_id)
     handle = SchedulerHandle(settings=settings, engine=engine)
     if not handle.try_to_lead():
         log.info(

@@ -133,7 +133,8 @@ def test_deployments_on_a_prefect_server(prefect_server):
     assert sweep.concurrency_options.collision_strategy == "CANCEL_NEW"
     assert sweep.work_pool_name == "plantrack"
     assert sweep.entrypoint == "workflows.runtime.flows.escalation_sweep_flow"
-    assert deployments["monday-0700"].global_concurrency_limit is None
+    assert deployments["monday-0700"].global_concurrency_limit.limit == 1
+    assert deployments["on-demand"].global_concurrency_limit is None  # imports of different files
 
 
 def test_digest_flows_queue_once_per_period(env, engine, one_checkpoint):

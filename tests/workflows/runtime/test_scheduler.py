@@ -14,6 +14,7 @@ from models.config import Settings
 from models.db import create_schema, make_engine
 from tests.builders import add_agency, add_task
 from workflows.kernel.clock import today_in_vietnam
+from workflows.kernel.errors import InvalidInput
 from workflows.runtime.scheduler import start_scheduler
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -119,12 +120,12 @@ def test_jobs_and_their_triggers(tmp_path):
         def fields(job_id):
             trigger = jobs[job_id].trigger
             assert trigger.timezone == VN
-            return {f.name: str(f) for f in trigger.fields if not f.is_default}
+            return {f.name: str(f) for f in trigger.fields if str(f) != "*"}  # the cron line's own fields
 
-        assert fields("escalation_sweep") == {"minute": "0"}
-        assert fields("outbox_delivery") == {"minute": "*"}
-        assert fields("head_digests") == {"day_of_week": "mon", "hour": "7", "minute": "0"}
-        assert fields("secretariat_digest") == {"hour": "7", "minute": "0"}
+        assert fields("escalation_sweep") == {"second": "0", "minute": "0"}
+        assert fields("outbox_delivery") == {"second": "0"}
+        assert fields("head_digests") == {"second": "0", "day_of_week": "mon", "hour": "7", "minute": "0"}
+        assert fields("secretariat_digest") == {"second": "0", "hour": "7", "minute": "0"}
         wed = datetime(2023, 6, 14, 10, 30, 20, tzinfo=VN)
 
         def next_after(job_id, moment=wed):
@@ -153,3 +154,39 @@ def test_sweep_job_runs_on_todays_date(settings, engine):
     assert [f.rung for f in fired] == ["reminder"]
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Escalation)).one() == 1
+
+
+def test_job_timings_come_from_the_settings(tmp_path):
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    engine = make_engine(url)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        schedule_outbox_delivery="15",
+        schedule_escalation_sweep="30 */2 * * *",
+    )
+    handle = start_scheduler(settings, engine)
+    try:
+        jobs = {j.id: j for j in handle.scheduler.get_jobs()}
+        moment = datetime(2023, 6, 14, 10, 30, 20, tzinfo=VN)
+        delivery = jobs["outbox_delivery"].trigger
+        assert delivery.get_next_fire_time(None, moment) == datetime(2023, 6, 14, 10, 30, 30, tzinfo=VN)
+        sweep = jobs["escalation_sweep"].trigger
+        assert sweep.get_next_fire_time(None, moment) == datetime(2023, 6, 14, 12, 30, tzinfo=VN)
+    finally:
+        handle.shutdown()
+        engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "every minute", "61 * * * *", "* * * *"])
+def test_a_malformed_timing_is_refused_before_anything_starts(tmp_path, value):
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    settings = Settings(data_dir=tmp_path / "data", database_url=url, schedule_head_digests=value)
+    with pytest.raises(InvalidInput) as refused:
+        start_scheduler(settings, make_engine(url))
+    assert refused.value.code == "schedule.invalid"
+    assert (
+        refused.value.message("vi")
+        == f"Lịch chạy của head_digests là «{value}»: cần một dòng cron (năm trường) hoặc một số giây."
+    )
+    assert not (tmp_path / "data" / "scheduler.lock").exists()  # no lock taken
