@@ -1,4 +1,4 @@
-"""`plantrack digest preview|send` and `plantrack outbox deliver`: digests and mail delivery."""
+"""`plantrack digest preview|send`, `plantrack outbox deliver|dead|requeue`: digests and mail delivery."""
 
 import argparse
 from pathlib import Path
@@ -32,6 +32,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     deliver = outbox.add_parser("deliver", help="gửi các thư đến lượt qua SMTP")
     deliver.add_argument("--limit", type=int, default=10_000, help="số thư tối đa trong lần chạy này")
     deliver.set_defaults(handler=_deliver)
+    dead = outbox.add_parser("dead", help="liệt kê thư đã ngừng gửi (dead)")
+    dead.add_argument("--limit", type=int, default=100)
+    dead.set_defaults(handler=_dead)
+    requeue = outbox.add_parser("requeue", help="đưa thư đã ngừng gửi (dead) trở lại hàng đợi")
+    requeue.add_argument("ids", nargs="*", type=int, help="mã thư (mặc định: mọi thư dead)")
+    requeue.add_argument("--key", help="chỉ các thư có dedupe key bắt đầu bằng chuỗi này, vd. digest:head:")
+    requeue.add_argument(
+        "--readdress", action="store_true", help="tra lại địa chỉ nhận từ danh bạ (sau khi đã sửa địa chỉ)"
+    )
+    requeue.set_defaults(handler=_requeue)
 
 
 def _preview(args: argparse.Namespace) -> int:
@@ -80,4 +90,30 @@ def _deliver(args: argparse.Namespace) -> int:
     for dead in report.dead_mail:
         to = ", ".join(dead.recipients) or "(no address)"
         print(f"  dead #{dead.id} {dead.dedupe_key} → {to}: {dead.error}")
+    return 0
+
+
+def _dead(args: argparse.Namespace) -> int:
+    from workflows.kernel.outbox import dead_mail
+
+    with Session(engine_from_settings()) as session:
+        rows = dead_mail(session, args.limit)
+    for m in rows:
+        print(f"#{m.id} {m.dedupe_key} → {', '.join(m.recipients) or '(no address)'}: {m.last_error}")
+    print(f"{len(rows)} dead")
+    return 0
+
+
+def _requeue(args: argparse.Namespace) -> int:
+    from models.types import utcnow
+    from workflows.kernel.actors import SYSTEM
+    from workflows.kernel.outbox import requeue_dead
+
+    with unit_of_work(engine_from_settings()) as session:
+        ids = requeue_dead(session, SYSTEM, utcnow(), args.ids, args.key, args.readdress)
+    missing = sorted(set(args.ids) - set(ids))
+    print(f"requeued: {len(ids)}" + (f" ({', '.join(f'#{i}' for i in ids)})" if ids else ""))
+    if missing:
+        print(f"not dead (left alone): {', '.join(f'#{i}' for i in missing)}")
+    print("run `plantrack outbox deliver` (or wait for the next delivery) to send them")
     return 0

@@ -1,8 +1,9 @@
 """`plantrack digest preview|send` and `plantrack outbox deliver` end to end: real database, real SMTP."""
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models import Agency
 from models.config import get_settings
 from models.db import make_engine
 from models.migrate import upgrade
@@ -76,3 +77,25 @@ def test_send_then_deliver_reports_sent_and_dead_addresses(cli_env, smtp, capsys
     assert len(smtp.received) == 3
     assert plantrack("digest", "send", "--today", "2023-07-06") == 0  # same week: only the daily one
     assert "queued 0 head digest(s) for week 27/2023 and 1 secretariat digest(s)" in capsys.readouterr().out
+
+
+def test_dead_mail_is_listed_and_requeued_to_the_corrected_address(cli_env, smtp, capsys, empty_db_url):
+    assert plantrack("digest", "send", "--today", "2023-07-05") == 0
+    assert plantrack("outbox", "deliver") == 0
+    capsys.readouterr()
+    assert plantrack("outbox", "dead") == 0
+    listed = capsys.readouterr().out
+    assert "digest:head:" in listed and "nobody@sgddt.test" in listed and "1 dead" in listed
+    engine = make_engine(empty_db_url)
+    with Session(engine) as session:  # the registry gets the right address
+        agency = session.exec(select(Agency).where(Agency.code == "sgddt")).one()
+        agency.head_email = "giam.doc@sgddt.test"
+        session.commit()
+    engine.dispose()
+    assert plantrack("outbox", "requeue", "--readdress", "999") == 0  # no such dead mail
+    assert "requeued: 0" in capsys.readouterr().out
+    assert plantrack("outbox", "requeue", "--readdress") == 0
+    assert "requeued: 1" in capsys.readouterr().out
+    assert plantrack("outbox", "deliver") == 0
+    assert "sent: 1  failed (will retry): 0  dead: 0" in capsys.readouterr().out
+    assert smtp.received[-1].rcpt_tos == ("giam.doc@sgddt.test",)

@@ -1,11 +1,16 @@
-"""Queue mail in the caller's transaction; delivery (notifications/) happens later."""
+"""Queue mail in the caller's transaction (delivery, notifications/, happens later); requeue dead mail."""
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import JSON, case, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.outbox import OutboxMessage
+from models.user import Role
+from workflows.kernel.actors import SYSTEM, Actor, require_role
+from workflows.kernel.audit import record
 
 
 def enqueue(
@@ -52,3 +57,42 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
     conn = session.connection()
     # rowcount is unreliable for multi-row inserts: count the ids returned
     return sum(len(conn.execute(stmt, values).all()) for values in batches.values())
+
+
+def dead_mail(session: Session, limit: int = 100) -> list[OutboxMessage]:
+    """Mail delivery gave up on, newest first."""
+    stmt = select(OutboxMessage).where(OutboxMessage.status == "dead").order_by(OutboxMessage.id.desc())
+    return list(session.exec(stmt.limit(limit)).all())
+
+
+def requeue_dead(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    ids: list[int] | None = None,
+    key_prefix: str | None = None,
+    readdress: bool = False,
+) -> list[int]:
+    """Put dead mail (all, or those ids / dedupe keys starting with `key_prefix`) back in the queue.
+
+    The rows become `pending` with a fresh attempt count, due at `now`. With `readdress`, rows that
+    name an audience forget their recipients, so delivery resolves them again from the registry
+    (after an address was corrected). One audit event per row; returns the requeued ids.
+    """
+    require_role(actor, Role.admin, SYSTEM.role)
+    t = OutboxMessage.__table__
+    where = [t.c.status == "dead"]
+    if ids:
+        where.append(t.c.id.in_(ids))
+    if key_prefix:
+        where.append(t.c.dedupe_key.startswith(key_prefix, autoescape=True))
+    values: dict[str, Any] = dict(status="pending", attempts=0, next_attempt_at=now, locked_until=None)
+    if readdress:
+        values["recipients"] = case((t.c.audience.is_not(None), literal([], JSON)), else_=t.c.recipients)
+    stmt = update(t).where(*where).values(**values).returning(t.c.id, t.c.dedupe_key, t.c.last_error)
+    requeued = sorted(session.connection().execute(stmt).all())
+    for row in requeued:
+        before = {"status": "dead", "dedupe_key": row.dedupe_key, "last_error": row.last_error}
+        record(session, actor, "outbox.requeue", "outbox", row.id, before, {"status": "pending"})
+    session.flush()
+    return [row.id for row in requeued]

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -190,3 +191,54 @@ def test_a_malformed_timing_is_refused_before_anything_starts(tmp_path, value):
         == f"Lịch chạy của head_digests là «{value}»: cần một dòng cron (năm trường) hoặc một số giây."
     )
     assert not (tmp_path / "data" / "scheduler.lock").exists()  # no lock taken
+
+
+SCHEDULER_PROCESS = """
+import logging, signal, sys
+from pathlib import Path
+from models.config import Settings
+from models.db import make_engine
+from workflows.runtime.scheduler import start_scheduler
+logging.basicConfig(level=logging.INFO, format="%(created).3f %(name)s %(message)s", stream=sys.stdout)
+s = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], schedule_escalation_sweep="1")
+handle = start_scheduler(s, make_engine(s.db_url))
+signal.signal(signal.SIGTERM, lambda *_: (handle.shutdown(), sys.exit(0)))
+signal.pause()
+"""
+
+
+def test_a_second_scheduler_process_takes_over_when_the_leader_dies(backend, tmp_path):
+    from tests.workflows.runtime.prefect_server import stop, wait_for
+
+    settings, _ = backend
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+
+    def start(log):
+        with open(log, "wb") as out:
+            args = [sys.executable, "-u", "-c", SCHEDULER_PROCESS, str(settings.data_dir), settings.db_url]
+            return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+
+    def lines(log, text):
+        return [line for line in log.read_text().splitlines() if text in line]
+
+    def explain():
+        return "\n".join(f"{log.name}:\n{log.read_text()}" for log in logs)
+
+    first = start(logs[0])
+    second = None
+    try:
+        wait_for(lambda: lines(logs[0], "escalation sweep"), 60, explain)  # leads, and ticks every second
+        second = start(logs[1])
+        wait_for(lambda: lines(logs[1], "follows"), 60, explain)
+        assert "retrying every 2.0s" in lines(logs[1], "follows")[0]  # the default: failover within ~5 s
+        first.kill()  # no clean shutdown: the OS (flock) or PostgreSQL (connection gone) frees the lock
+        first.wait()
+        killed_at = time.time()
+        wait_for(lambda: lines(logs[1], "escalation sweep"), 60, explain)
+    finally:
+        first.kill()
+        code = stop(second, 30)
+    took_over = float(lines(logs[1], "scheduler started")[0].split()[0])
+    print(f"failover: {took_over - killed_at:.1f} s after the leader was killed")
+    assert code == 0  # and the new leader stops cleanly on one SIGTERM
+    assert not lines(logs[0], "follows") and lines(logs[1], "scheduler started")
