@@ -1,8 +1,14 @@
 """The app factory: scheduler in the lifespan, static files, OpenAPI documentation of every route."""
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
 from api.app import create_app
+from models import Evidence, User
+from tests.api.conftest import TODAY
+from workflows.checkpoints.evidence import EvidenceStore
+from workflows.checkpoints.submissions import submit_report
+from workflows.kernel.actors import Actor
 from workflows.runtime.scheduler import start_scheduler
 
 
@@ -63,3 +69,34 @@ def test_api_docs_are_served_without_a_cdn(client):
     assert "/api/v1/docs-assets/swagger-ui-bundle.js" in page.text
     script = client.get("/api/v1/docs-assets/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
+
+
+def test_pages_and_json_are_gzipped_for_clients_that_accept_it(client, world, records):
+    gzip = {"Accept-Encoding": "gzip"}
+    schema = client.get("/api/v1/openapi.json", headers=gzip)
+    assert schema.headers["content-encoding"] == "gzip" and "Accept-Encoding" in schema.headers["vary"]
+    assert schema.num_bytes_downloaded * 4 < len(schema.content)  # what went over the wire
+    assert schema.json() == client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "identity"}).json()
+    listing = client.get("/api/v1/checkpoints", headers={**gzip, **world.headers("secretariat")})
+    assert listing.status_code == 200 and listing.headers.get("content-encoding") == "gzip"
+    page = client.get("/login", headers=gzip)
+    assert page.headers["content-encoding"] == "gzip" and "<form" in page.text
+    assert "content-encoding" not in client.get("/login", headers={"Accept-Encoding": "identity"}).headers
+
+
+def test_evidence_already_compressed_is_sent_as_stored(client, world, engine, settings):
+    big_pdf = b"%PDF-1.4\n" + b"0" * 50_000  # compressible, yet sent as stored: a PDF is its own format
+    with Session(engine) as s:
+        focal = Actor.of(s.get(User, world.users["focal_syt"].id))
+        store = EvidenceStore.from_settings(settings)
+        sub = submit_report(
+            s, focal, world.checkpoints[0].id, "Quý I", [("quy1.pdf", big_pdf)], [], TODAY, store
+        )
+        s.flush()
+        evidence_id = s.exec(select(Evidence.id).where(Evidence.submission_id == sub.id)).one()
+        s.commit()
+    pdf = client.get(
+        f"/api/v1/evidence/{evidence_id}", headers={"Accept-Encoding": "gzip", **world.headers("focal_syt")}
+    )
+    assert pdf.status_code == 200 and pdf.content == big_pdf
+    assert "content-encoding" not in pdf.headers
