@@ -216,7 +216,11 @@ class _PlanParser:
         name = collapse(self.text[s:e]).rstrip(".:;")
         kind = names.kind_of(name)
         head = names.HEAD.match(fold(name))  # "Ban Quản lý …": the head word is not a predicate
-        if not kind or len(name.split()) > HEADING_NAME_WORDS or TERM.search(fold(name), head.end() if head else 0):
+        if (
+            not kind
+            or len(name.split()) > HEADING_NAME_WORDS
+            or TERM.search(fold(name), head.end() if head else 0)
+        ):
             return []
         return [Party(name, slug(name), known=False, kind=kind)]
 
