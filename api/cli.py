@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 
 from api.commands import command_modules
-from api.commands.common import CommandError
+from api.commands.common import CommandError, configure_logging
 from workflows.kernel.errors import DomainError
 
 __all__ = ["CommandError", "build_parser", "main"]
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int | None] = args.handler
+    configure_logging()
     try:
         return handler(args) or 0
     except CommandError as exc:

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     max_upload_mb: int = 20
     scheduler_enabled: bool = True
+    log_level: str = "INFO"  # the `plantrack.*` loggers (jobs' summaries, scheduler), on stderr
     # a follower process tries to take over the in-process scheduler this often (failover time)
     scheduler_retry_s: float = 2.0
     # when each periodic job runs: a cron line in Asia/Ho_Chi_Minh, or a whole number of seconds

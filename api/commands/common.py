@@ -1,6 +1,8 @@
 """Helpers shared by the CLI commands."""
 
 import argparse
+import logging
+import sys
 from datetime import date
 
 from models.config import get_settings
@@ -39,3 +41,26 @@ def engine_from_settings():
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.db_url)
     return make_engine(settings.db_url)
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (journald under systemd, captured in tests)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+def configure_logging() -> None:
+    """Send the `plantrack.*` loggers to stderr at PLANTRACK_LOG_LEVEL, once per process."""
+    logger = logging.getLogger("plantrack")
+    if any(isinstance(h, _Stderr) for h in logger.handlers):
+        return
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(get_settings().log_level.upper())
+    logger.propagate = False  # not twice when a library (Prefect) configures the root logger

@@ -33,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def app_factory():
     """The app uvicorn's workers build (`api.commands.serve:app_factory`, factory=True)."""
     from api.app import create_app
+    from api.commands.common import configure_logging
 
+    configure_logging()  # each uvicorn worker is its own process
     pinned = os.environ.get(TODAY_ENV)
     return create_app(get_settings(), today=date.fromisoformat(pinned) if pinned else None)
 
