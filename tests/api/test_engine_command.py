@@ -1,6 +1,7 @@
 """`plantrack sweep` and `plantrack status` end to end on a migrated database."""
 
 import json
+import logging
 from datetime import date
 
 import pytest
@@ -93,3 +94,18 @@ def test_status_refuses_unknown_agency_or_plan(cli_db, capsys):
     assert "matches 2 agencies: Sở Tư pháp, Sở Y tế" in capsys.readouterr().err
     assert plantrack("status", "--plan", "999") == 2
     assert "no plan with id 999" in capsys.readouterr().err
+
+
+def test_the_jobs_summary_goes_to_stderr_at_the_configured_level(cli_db, capsys, monkeypatch):
+    assert plantrack("sweep", "--today", "2023-06-21") == 0
+    logged = capsys.readouterr().err
+    assert "INFO plantrack.jobs" in logged and "escalation sweep 2023-06-21: 2 fired" in logged
+    monkeypatch.setenv("PLANTRACK_LOG_LEVEL", "warning")
+    get_settings.cache_clear()
+    logging.getLogger("plantrack").handlers.clear()  # a fresh process would configure it anew
+    assert plantrack("sweep", "--today", "2023-06-22") == 0
+    assert "plantrack.jobs" not in capsys.readouterr().err
+    logger = logging.getLogger("plantrack")
+    logger.handlers.clear()
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
