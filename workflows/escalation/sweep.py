@@ -10,25 +10,25 @@ run, or while the checkpoint was submitted, is superseded, never sent late in a 
 escalation row is keyed on (checkpoint, rung, CURRENT due date): an approved extension moves
 the due date and so restarts the ladder, and the unique key makes a re-run — or two sweeps at
 once — fire nothing twice. The mail goes to the outbox in the same transaction, for exactly
-the rows this sweep inserted.
+the rows this sweep inserted, built by the database in the sweep's own statement.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, false, literal, or_, select
+from sqlalchemy import JSON, Integer, String, and_, case, cast, false, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from models.agency import Agency
 from models.checkpoint import Checkpoint, CheckpointState
 from models.escalation import Escalation
+from models.outbox import OutboxMessage
 from models.plan import Plan, Task
 from models.types import AwareDateTime, utcnow
 from workflows.escalation.ladder import DEFAULT_LADDER, Rung, ladder_of, windows
-from workflows.kernel.outbox import enqueue_many
-from workflows.kernel.text import excerpt
+from workflows.kernel.text import excerpt_sql
 
 CLIMBING_STATES = (CheckpointState.open.value, CheckpointState.returned.value)
 EXCERPT_CHARS = 300
@@ -48,12 +48,12 @@ class FiredRung:
 
 def escalate_overdue(session: Session, today: date) -> list[FiredRung]:
     """Insert the rungs current on `today` that have not fired yet, and queue their mail; flushes only."""
-    inserted: list[_Inserted] = []
+    fired: list[FiredRung] = []
     groups = _ladders(session)
     for ladder, plan_ids in groups.items():
         # one ladder for every plan (the usual case): no plan filter, whatever the number of plans
-        inserted.extend(_fire(session, ladder, today, None if len(groups) == 1 else plan_ids))
-    return _queue_mail(session, inserted, today)
+        fired.extend(_fire(session, ladder, today, None if len(groups) == 1 else plan_ids))
+    return fired
 
 
 def candidates(ladder: tuple[Rung, ...], today: date, plan_ids: list[int] | None):
@@ -91,81 +91,103 @@ def _ladders(session: Session) -> dict[tuple[Rung, ...], list[int]]:
 
 def _fire(
     session: Session, ladder: tuple[Rung, ...], today: date, plan_ids: list[int] | None
-) -> list["_Inserted"]:
-    """One INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING for every rung of a ladder."""
+) -> list[FiredRung]:
+    """The ladder's current rungs and their outbox rows, built in SQL.
+
+    PostgreSQL: ONE statement — INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING into the
+    escalations, whose RETURNING feeds the outbox INSERT in a data-modifying CTE. SQLite has no
+    DML in CTEs: the same outbox INSERT … SELECT runs over the ids just returned. Either way the
+    mail's JSON context is assembled by the database, for exactly the rows this sweep inserted.
+    """
     found = candidates(ladder, today, plan_ids).subquery("c")
     rows = select(
         found.c.id, found.c.rung, found.c.due_date, literal(today), literal(utcnow(), AwareDateTime)
     ).order_by(found.c.id)  # same lock order in concurrent sweeps: they wait, never deadlock
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Escalation)
-    stmt = (
-        insert.from_select(["checkpoint_id", "rung", "due_date", "fired_on", "created_at"], rows)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    fire = (
+        insert(Escalation)
+        .from_select(["checkpoint_id", "rung", "due_date", "fired_on", "created_at"], rows)
         .on_conflict_do_nothing(index_elements=["checkpoint_id", "rung", "due_date"])
         .returning(Escalation.id, Escalation.checkpoint_id, Escalation.rung, Escalation.due_date)
     )
-    rungs = {r.rung: r for r in ladder}
-    return [_Inserted(eid, cid, due, rungs[rung]) for eid, cid, rung, due in session.execute(stmt).all()]
-
-
-def _queue_mail(session: Session, inserted: list["_Inserted"], today: date) -> list[FiredRung]:
-    """One outbox row per newly fired rung, with plain values to render."""
-    details = {}
-    ids = sorted({i.checkpoint_id for i in inserted})
-    for start in range(0, len(ids), _CHUNK):
-        stmt = (
-            select(
-                Checkpoint.id,
-                Checkpoint.agency_id,
-                Checkpoint.period_label,
-                Agency.name,
-                Task.ref,
-                Task.title,
-                Task.text,
-                Plan.number,
+    audiences = {r.rung: r.audience for r in ladder}
+    if dialect == "postgresql":
+        fired = fire.cte("fired")
+        queue = _queue(session, insert, fired, ladder, today).cte("queued")
+        result = select(
+            fired.c.id, fired.c.checkpoint_id, fired.c.rung, fired.c.due_date, Checkpoint.agency_id
+        )
+        result = result.join(Checkpoint, Checkpoint.id == fired.c.checkpoint_id).add_cte(queue)
+        out = session.execute(result).all()
+    else:
+        inserted = session.execute(fire).all()
+        out = []
+        ids = [row[0] for row in inserted]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = select(Escalation).where(Escalation.id.in_(ids[start : start + _CHUNK])).subquery("fired")
+            session.execute(_queue(session, insert, chunk, ladder, today))
+            agencies = select(
+                chunk.c.id, chunk.c.checkpoint_id, chunk.c.rung, chunk.c.due_date, Checkpoint.agency_id
             )
-            .join(Task, Task.id == Checkpoint.task_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .where(Checkpoint.id.in_(ids[start : start + _CHUNK]))
-        )
-        details.update({row.id: row for row in session.execute(stmt).all()})
-    fired, rows = [], []
-    for i in inserted:
-        d, rung = details[i.checkpoint_id], i.rung.rung
-        fired.append(
-            FiredRung(i.escalation_id, i.checkpoint_id, rung, i.due_date, i.rung.audience, d.agency_id)
-        )
-        rows.append(
-            dict(
-                dedupe_key=f"escalation:{i.checkpoint_id}:{rung}:{i.due_date.isoformat()}",
-                template=f"escalation_{rung}",
-                audience=i.rung.audience,
-                agency_id=d.agency_id,
-                context={
-                    "checkpoint_id": i.checkpoint_id,
-                    "rung": rung,
-                    "agency_name": d.name,
-                    "plan_number": d.number,
-                    "task_ref": d.ref,
-                    "task_title": excerpt(d.title, TITLE_CHARS),
-                    "task_text": excerpt(d.text, EXCERPT_CHARS),
-                    "period_label": d.period_label,
-                    "due_date": i.due_date.isoformat(),
-                    "due_date_vn": i.due_date.strftime("%d/%m/%Y"),
-                    "days_late": max(0, (today - i.due_date).days),
-                    "days_left": max(0, (i.due_date - today).days),
-                },
-            )
-        )
-    for start in range(0, len(rows), _CHUNK):  # one INSERT stays under PostgreSQL's 65,535 parameters
-        enqueue_many(session, rows[start : start + _CHUNK])
-    return fired
+            out += session.execute(agencies.join(Checkpoint, Checkpoint.id == chunk.c.checkpoint_id)).all()
+    fired_rungs = [FiredRung(eid, cid, rung, due, audiences[rung], aid) for eid, cid, rung, due, aid in out]
+    return sorted(fired_rungs, key=lambda f: f.escalation_id)
 
 
-@dataclass(frozen=True)
-class _Inserted:
-    escalation_id: int
-    checkpoint_id: int
-    due_date: date
-    rung: Rung
+def _queue(session: Session, insert, fired, ladder: tuple[Rung, ...], today: date):
+    """INSERT INTO outbox … SELECT one row per fired rung (with its JSON context) … ON CONFLICT DO NOTHING."""
+    pg = session.get_bind().dialect.name == "postgresql"
+    due = fired.c.due_date
+    if pg:
+        due_iso, due_vn = func.to_char(due, "YYYY-MM-DD"), func.to_char(due, "DD/MM/YYYY")
+        late, left = literal(today) - due, due - literal(today)
+        json_object = func.json_build_object
+    else:
+        due_iso, due_vn = func.strftime("%Y-%m-%d", due), func.strftime("%d/%m/%Y", due)
+        days = func.julianday(due) - func.julianday(literal(today.isoformat()))
+        late, left = cast(-days, Integer), cast(days, Integer)
+        json_object = func.json_object
+    greatest = func.greatest if pg else func.max
+    context = json_object(
+        "checkpoint_id", fired.c.checkpoint_id,
+        "rung", fired.c.rung,
+        "agency_name", Agency.name,
+        "plan_number", Plan.number,
+        "task_ref", Task.ref,
+        "task_title", excerpt_sql(session, Task.title, TITLE_CHARS),
+        "task_text", excerpt_sql(session, Task.text, EXCERPT_CHARS),
+        "period_label", Checkpoint.period_label,
+        "due_date", due_iso,
+        "due_date_vn", due_vn,
+        "days_late", greatest(0, late),
+        "days_left", greatest(0, left),
+    )  # fmt: skip
+    audience = case(*[(fired.c.rung == r.rung, literal(r.audience)) for r in ladder])
+    key = literal("escalation:") + cast(fired.c.checkpoint_id, String) + ":" + fired.c.rung + ":" + due_iso
+    now = literal(utcnow(), AwareDateTime)
+    rows = (
+        select(
+            key,
+            literal("escalation_") + fired.c.rung,
+            cast(context, JSON) if pg else func.json(context),
+            audience,
+            Checkpoint.agency_id,
+            literal([], JSON),
+            literal("pending"),
+            literal(0),
+            now,
+            now,
+        )
+        .select_from(fired)
+        .join(Checkpoint, Checkpoint.id == fired.c.checkpoint_id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .order_by(fired.c.id)
+    )
+    columns = ["dedupe_key", "template", "context", "audience", "agency_id", "recipients", "status",
+               "attempts", "next_attempt_at", "created_at"]  # fmt: skip
+    return (
+        insert(OutboxMessage).from_select(columns, rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )

@@ -45,3 +45,26 @@ def excerpt(value: object, limit: int = 240) -> str:
         return words
     cut = words[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–-")
     return cut + " …"
+
+
+# What Python's str.split() takes for whitespace, as a PostgreSQL regex class (its \s is ASCII-only
+# in the C locale, and Word documents are full of no-break spaces)
+_PG_SPACE = r"[\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u001c-\u001f]+"
+
+
+def excerpt_sql(session, value, limit: int):
+    """`excerpt(value, limit)` as a SQL expression, for statements that build mail context in SQL.
+
+    SQLite calls this module's `excerpt` itself (registered on the connection); PostgreSQL gets the
+    same steps in SQL. tests/workflows/kernel/test_text.py checks both against `excerpt`.
+    """
+    from sqlalchemy import case, func, literal
+
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        sqlite = conn.connection.driver_connection
+        sqlite.create_function("plantrack_excerpt", 2, excerpt, deterministic=True)
+        return func.plantrack_excerpt(value, limit)
+    words = func.btrim(func.regexp_replace(func.coalesce(value, ""), _PG_SPACE, " ", "g"), " ")
+    cut = func.rtrim(func.regexp_replace(func.left(words, limit - 1), " [^ ]*$", ""), ",;:.–-")
+    return case((func.char_length(words) <= limit, words), else_=cut + literal(" …"))

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
-from models import Checkpoint, Escalation, OutboxMessage, Section, Task
+from models import Checkpoint, Escalation, OutboxMessage, Plan, Section, Task
 from models.db import make_engine, unit_of_work
 from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
 from workflows.escalation.ladder import DEFAULT_LADDER, set_plan_ladder, validate_ladder, windows
 from workflows.escalation.sweep import escalate_overdue
 from workflows.kernel.actors import SYSTEM, Actor
 from workflows.kernel.errors import InvalidInput, PermissionDenied
+from workflows.kernel.text import excerpt
 from workflows.plans.importing import withdraw_task
 
 D = date(2023, 6, 14)
@@ -139,6 +140,23 @@ def test_outbox_row_carries_what_the_mail_needs(session, engine):
     }
     assert ctx["task_text"].startswith("Tổ chức tuyên truyền") and len(ctx["task_text"]) <= 300
     assert ctx["task_text"].endswith("…") and len(ctx["task_title"]) <= 120
+    task = session.get(Task, session.get(Checkpoint, cp.id).task_id)
+    plan = session.get(Plan, task.plan_id)
+    assert ctx == {  # every field, as the database built it (the mail renders from exactly this)
+        "checkpoint_id": cp.id,
+        "rung": "overdue",
+        "agency_name": "Sở Y tế",
+        "plan_number": plan.number,
+        "task_ref": "II.1-1",
+        "task_title": excerpt(task.title, 120),
+        "task_text": excerpt(task.text, 300),
+        "period_label": "Hạn 14/06/2023",
+        "due_date": "2023-06-14",
+        "due_date_vn": "14/06/2023",
+        "days_late": 1,
+        "days_left": 0,
+    }
+    assert msg.recipients == [] and msg.dedupe_key == f"escalation:{cp.id}:overdue:2023-06-14"
 
 
 def test_rolled_back_sweep_leaves_neither_escalation_nor_mail(session, engine):

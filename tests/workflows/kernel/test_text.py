@@ -18,3 +18,27 @@ def test_excerpt_cuts_at_a_word_and_marks_the_cut():
     cut = excerpt(words, 30)
     assert cut == "Định kỳ 06 tháng, 01 năm …" and len(cut) <= 30
     assert excerpt("  một\n  hai  ") == "một hai"
+
+
+EXCERPT_CASES = [
+    "",
+    None,
+    "ngắn",
+    "  một\n  hai\t ba  ",
+    "Định kỳ 06 tháng, 01 năm đánh giá kết quả chương trình điều trị methadone tại cơ sở",
+    "Tổ chức\u00a0tuyên truyền,\u2003phổ biến pháp luật về phòng, chống ma túy; kiểm tra, giám sát.",
+    "a" * 50 + " " + "b" * 50,
+    "x" * 130,
+    "Một hai ba bốn năm sáu bảy tám chín mười, mười một; mười hai: mười ba.– hết",
+]
+
+
+def test_excerpt_in_sql_is_the_same_excerpt(session):
+    from sqlalchemy import literal, select
+
+    from workflows.kernel.text import excerpt_sql
+
+    for limit in (10, 30, 60, 120):
+        for value in EXCERPT_CASES:
+            got = session.execute(select(excerpt_sql(session, literal(value), limit))).scalar_one()
+            assert got == excerpt(value, limit), (value, limit)
