@@ -1,9 +1,10 @@
 """The deployments on a real Prefect server: its scheduler creates the runs, a worker runs them.
 
-One `prefect server start` (own home and SQLite database, on 127.0.0.1) for the module; the
-deployments are made with second-long timings (PLANTRACK_SCHEDULE_* as numbers of seconds), so
-the server's scheduler — not the test — creates every run. Each flow must then do its work on this
-test's database and real SMTP server.
+One `prefect server start` for the module (on 127.0.0.1, its own home and its own throwaway
+PostgreSQL database, as in production); the deployments are made with 10-second timings
+(PLANTRACK_SCHEDULE_* as numbers of seconds), so the server's scheduler — not the test — creates
+every run. Each flow must then do its work on this test's database and a real SMTP server. With
+SQLAlchemy 2.1 the scheduler creates no run at all and the worker test fails.
 """
 
 import subprocess
