@@ -58,7 +58,8 @@ class PrefectServer:
         args = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(self._healthy, 120, lambda: f"Prefect server did not start:\n{self.log()}")
+        # migrating a fresh database takes ~10 s on an idle machine, minutes on a loaded one
+        wait_for(self._healthy, 300, lambda: f"Prefect server did not start:\n{self.log()}")
         return self
 
     def _healthy(self) -> bool:
