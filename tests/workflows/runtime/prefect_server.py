@@ -20,6 +20,7 @@ def prefect_env(home: Path, api_url: str | None = None) -> dict[str, str]:
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
+        "PYTHONUNBUFFERED": "1",  # the test reads their logs while they run
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_UI_ENABLED": "false",
         "PREFECT_WORKER_QUERY_SECONDS": "1",

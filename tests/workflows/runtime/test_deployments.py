@@ -108,7 +108,7 @@ def test_serve_stops_on_one_sigterm_and_leaves_the_schedules_active(server, clie
     with open(log_path, "wb") as log:
         serve = _plantrack("flows", "serve", env=_plantrack_env(server, settings, 1), log=log)
         try:
-            wait_for(serving, 90, lambda: log_path.read_text(errors="replace"))
+            wait_for(serving, 300, lambda: log_path.read_text(errors="replace"))
         finally:
             code = stop(serve, 30)
     assert code == 0, log_path.read_text(errors="replace")
