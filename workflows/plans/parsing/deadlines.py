@@ -17,8 +17,16 @@ year):
 6. "hằng năm"/"hàng năm" → ``recurring`` on the annual report date; "hằng quý" → every reporting date.
 7. "6 tháng đầu năm" → ``once`` 30/06; "6 tháng cuối năm" → ``once`` 31/12.
 8. "cuối năm" → ``once`` 31/12 of the plan year.
+8a. "19 tháng 12 năm 2025" (a full date in words, e.g. "dịp 19 tháng 12 năm 2025") → ``once`` that day.
+8b. "trong năm 2025", "vào năm 2030", "đến hết năm 2025", "đến năm 2030" → ``once`` on 31/12 of that
+    year; several of them ("ngay trong năm 2025; đến năm 2030") are milestones → ``recurring`` on each.
+    "đến năm X" after a programme or plan named in the same clause ("Chương trình … đến năm 2030",
+    "quy hoạch … đến năm 2030", "tầm nhìn đến năm 2045") is its horizon, not a deadline.
 9. "thường xuyên", "tiếp tục" → ``continuous``: due at every reporting date of the plan.
 10. No timing words → ``continuous`` as well (a duty without a date is reported on every period).
+
+Before any rule, the dates of cited documents ("Công điện số 158/CĐ-TTg ngày 04 tháng 9 năm 2025",
+"Nghị quyết số 5/2024/NQ-HĐND ngày 12/5/2024") are masked: they never time a duty.
 
 The reporting calendar comes from the plan text itself (the "Định kỳ: Quý I (trước ngày 15/3),
 06 tháng (trước ngày 15/6), Quý III (trước ngày 15/9), 01 năm (trước ngày 15/12)" sentence of
@@ -60,12 +68,22 @@ HALF_YEAR = re.compile(r"(?<![a-z])0?6\s+thang\s+(dau|cuoi)\s+nam(?![a-z])")
 YEAR_END = re.compile(r"(?<![a-z])cuoi\s+nam(?![a-z])")
 # "vào ngày 19 tháng 12 năm 2025", "ngày 19/12/2025" — a dated event.
 ON_DAY = re.compile(r"(?:vao|trong)\s+ngay\s+(?:" + _DATE + "|" + _DATE_WORDS + ")")
+# "dịp 19 tháng 12 năm 2025", "ngày 30/11/2025": a named day (a cited document's date is masked first).
+FULL_DATE = re.compile(r"(?<![a-z0-9/])(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 # "trong tháng 11/2025", "tháng 6 năm 2026" — the last day of that month.
 IN_MONTH = re.compile(r"(?<![a-z])thang\s+(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})")
 # "trong năm 2025", "năm 2025 và các năm tiếp theo", "năm 2026 - 2027": the end of the (first) year.
 IN_YEAR = re.compile(
     r"(?<![a-z])(?:(?P<in>(?:hoan\s+thanh\s+|xong\s+)?trong\s+)nam\s+(\d{4})"
     r"|nam\s+(\d{4})(?:\s*-\s*(\d{4}))?(?P<on>\s+va\s+(?:cac|nhung)\s+nam\s+tiep\s+theo))"
+)
+# "vào năm 2030", "đến hết năm 2025", "đến năm 2030" (milestones when several): the end of that year.
+BY_YEAR = re.compile(r"(?<![a-z])(?:vao|den\s+het|den\s+cuoi|den|truoc)\s+nam\s+(\d{4})(?!\s*-\s*\d)")
+# Words whose object a year bounds: "Chương trình … đến năm 2030", "quy hoạch … đến năm 2030", "tầm
+# nhìn đến năm 2045" name a programme's horizon, not the duty's deadline.
+HORIZON = re.compile(
+    r"(?<![a-z])(?:chuong\s+trinh|chien\s+luoc|quy\s+hoach|ke\s+hoach|de\s+an|tam\s+nhin|giai\s+doan|"
+    r"dinh\s+huong|nghi\s+quyet|muc\s+tieu\s+quoc\s+gia)(?![a-z])"
 )
 YEAR_RANGE = re.compile(r"(?<![\d/])(?:nam\s+)?(\d{4})\s*-\s*(\d{4})(?![\d/])")
 ONGOING = re.compile(r"(?<![a-z])(thuong\s+xuyen|tiep\s+tuc)(?![a-z])")
@@ -138,9 +156,22 @@ def _calendar_phrase(text: str, folded: str, entries: list[re.Match]) -> str:
     return collapse(text[lead if lead >= 0 else start : entries[-1].end()])
 
 
+# "Công điện số 158/CĐ-TTg ngày 04 tháng 9 năm 2025", "Nghị quyết số 12 ngày 12/5/2024": the date of
+# another document, cited; never a deadline of this duty.
+CITED = re.compile(
+    r"(?:(?<![a-z])so\s+\d+[^\s,;.]*|\d+/(?:\d{4}/)?[a-z]{1,8}[a-z0-9]*(?:-[a-z0-9]+)*)"
+    r"(?:\s+cua\s+[a-z ]{2,40}?)?\s*,?\s+ngay\s+(?:" + _DATE + "|" + _DATE_WORDS + ")"
+)
+
+
+def _mask_citations(folded: str) -> str:
+    """The folded text with cited documents' dates blanked (same length, so offsets hold)."""
+    return CITED.sub(lambda m: " " * len(m.group(0)), folded)
+
+
 def schedule_for(text: str, cal: Calendar) -> Schedule:
     """Apply the rules of this module to one duty's text."""
-    folded = fold(text)
+    folded = _mask_citations(fold(text))
     year = cal.year
     entries = list(CAL_ENTRY.finditer(folded))
     if len(entries) >= 2:
@@ -164,6 +195,9 @@ def schedule_for(text: str, cal: Calendar) -> Schedule:
             (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
         )
         return Schedule("once", (_day(year, d, mo, y),), _phrase(text, [m]))
+    m = FULL_DATE.search(folded)
+    if m:
+        return Schedule("once", (_day(year, m.group(1), m.group(2), m.group(3)),), _phrase(text, [m]))
     m = IN_MONTH.search(folded)
     if m and 1 <= int(m.group(1)) <= 12:
         y, mo = int(m.group(2)), int(m.group(1))
@@ -183,8 +217,15 @@ def schedule_for(text: str, cal: Calendar) -> Schedule:
     if m:
         return Schedule("once", (date(year, 12, 31),), _phrase(text, [m]))
     m = IN_YEAR.search(folded)
-    if m and _is_deadline_year(folded, m):
+    if m and _is_deadline_year(folded, m) and (m.group("on") or m.group(4)):
         return _year_schedule(text, m)
+    years = [m for m in IN_YEAR.finditer(folded) if m.group("in") and _is_deadline_year(folded, m)]
+    years += [m for m in BY_YEAR.finditer(folded) if not _is_horizon(folded, m)]
+    years.sort(key=lambda m: m.start())
+    if years:
+        numbers = {int(m.group(2) if m.re is IN_YEAR else m.group(1)) for m in years}
+        dates = tuple(date(y, 12, 31) for y in sorted(numbers))
+        return Schedule("once" if len(dates) == 1 else "recurring", dates, _phrase(text, years))
     m = ONGOING.search(folded)
     return Schedule("continuous", cal.dates(), _phrase(text, [m]) if m else "")
 
@@ -192,7 +233,15 @@ def schedule_for(text: str, cal: Calendar) -> Schedule:
 def _is_deadline_year(folded: str, m: re.Match) -> bool:
     """A year phrase that times the duty, not a programme name ("đến năm 2030") or a citation."""
     before = folded[max(0, m.start() - 12) : m.start()]
-    return not re.search(r"(?:den|tu|giai\s+doan|nghi\s+quyet|ngay|/)\s*$", before)
+    return not re.search(r"(?:den|tu|giai\s+doan|nghi\s+quyet|/)\s*$", before)
+
+
+def _is_horizon(folded: str, m: re.Match) -> bool:
+    """Is "đến năm X" the horizon of a programme or plan named in the same clause?"""
+    if not m.group(0).startswith("den n"):
+        return False
+    clause = re.split(r"[,;.:()]", folded[max(0, m.start() - 120) : m.start()])[-1]
+    return HORIZON.search(clause) is not None
 
 
 def _year_schedule(text: str, m: re.Match) -> Schedule:
@@ -225,6 +274,11 @@ def _periodic_dates(periods: str, cal: Calendar) -> tuple[date, ...]:
     return tuple(sorted(dates))
 
 
+def _dash_between(folded: str, first: re.Match, second: re.Match) -> bool:
+    """Are two period matches the ends of one range ("… - …", "… đến …")?"""
+    return re.fullmatch(r"\s*(?:-|–|den)\s*", folded[first.end() : second.start()]) is not None
+
+
 def _phrase(text: str, matches: list[re.Match]) -> str:
     """The matched wording as written (first to last match), whitespace-collapsed."""
     return collapse(text[matches[0].start() : matches[-1].end()])
@@ -233,7 +287,8 @@ def _phrase(text: str, matches: list[re.Match]) -> str:
 def date_of_cell(text: str, cal: Calendar) -> Schedule:
     """Schedule of a table's deadline cell: the rules above, then bare forms.
 
-    Bare forms: "dd/mm/yyyy" → that day; "Quý I/2023" or "Quý I năm 2023" → quarter end;
+    Bare forms: "dd/mm/yyyy" → that day; "Quý I/2023" or "Quý I năm 2023" → quarter end (a range
+    "Quý IV/2025 - Quý II/2026" → the end of its last quarter);
     "Tháng 6/2023" or "tháng 6 năm 2023" → month end; "Năm 2023" → 31/12.
     """
     sched = schedule_for(text, cal)
@@ -244,8 +299,14 @@ def date_of_cell(text: str, cal: Calendar) -> Schedule:
     m = re.search(r"(?<!\d)" + _DATE, folded)
     if m and m.group(3):
         return Schedule("once", (_day(cal.year, m.group(1), m.group(2), m.group(3)),), phrase)
-    m = re.search(r"quy\s+(iv|iii|ii|i|[1-4])(?![a-z])(?:\s*(?:/|nam)\s*(\d{4}))?", folded)
-    if m:
+    quarters = list(re.finditer(r"quy\s+(iv|iii|ii|i|[1-4])(?![a-z])(?:\s*(?:/|nam)\s*(\d{4}))?", folded))
+    if quarters:
+        # "Quý IV/2025 - Quý II/2026": a period; the work is due when it ends.
+        m = (
+            quarters[-1]
+            if len(quarters) > 1 and _dash_between(folded, quarters[0], quarters[1])
+            else quarters[0]
+        )
         return Schedule("once", (quarter_end(int(m.group(2) or cal.year), _ROMAN_Q[m.group(1)]),), phrase)
     m = re.search(r"thang\s+(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?", folded)
     if m:
