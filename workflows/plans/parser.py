@@ -72,11 +72,23 @@ ITEM_RE = re.compile(r"\((\d{1,2})\)")
 SENTENCE_RE = re.compile(r"\.\s+")
 UNITS_RE = re.compile(r"(?<![a-z])cac\s+don\s+vi(?![a-z])")
 OBJECTIVES_RE = re.compile(r"muc\s+tieu|muc\s+dich|yeu\s+cau")
+# A section reporting what was done ("I. ĐÁNH GIÁ CHUNG", "KẾT QUẢ THỰC HIỆN", "TÌNH HÌNH …") assigns nothing.
+REPORT_RE = re.compile(r"\s*(?:danh\s+gia|ket\s+qua|tinh\s+hinh)(?![a-z])")
 IMPLEMENTATION_RE = re.compile(r"to\s+chuc\s+thuc\s+hien")
 INDICATORS_RE = re.compile(r"chi\s+tieu")
 NATIONAL_RE = re.compile(r"chinh\s+phu|thu\s+tuong|quoc\s+hoi|(?<![a-z])bo\s")
 PREFIX_RE = re.compile(r"(?:de\s+nghi|giao)\s+")
 HEADING_NAME_WORDS = 16
+# Items that name an object rather than an action: "Dự án 1: …", "Tiểu dự án 2 (…)", "Đề án …".
+OBJECT_ITEM_RE = re.compile(r"(?:tieu\s+du\s+an|du\s+an|de\s+an|chuong\s+trinh|hop\s+phan)\s+\d+\s*[:(.]")
+PARTNER_PARENT_RE = re.compile(r"(?:chu\s+tri\s*,\s*)?phoi\s+hop(?:\s+voi)?\s*:+\s*$")
+# A later sentence addressed to someone ("Yêu cầu X …", "Giao X …", "Đề nghị X …") is its own duty.
+ADDRESS_RE = re.compile(r"(?:yeu\s+cau|giao|de\s+nghi)\s+(?!cho\s+phep)")
+# A later sentence that is a reporting duty of the same addressee ("Định kỳ báo cáo UBND tỉnh …",
+# "Hằng năm, báo cáo …") has its own schedule: split off with the same lead.
+REPORT_CLAUSE_RE = re.compile(
+    r"(?:dinh\s+ky|hang\s+(?:nam|quy|thang)|truoc\s+ngay\s+[\d/ ]+)(?:\s+hoac\s+dot\s+xuat)?\s*,?\s*bao\s+cao"
+)
 MALFORMED_ROW = "table row has a different number of cells than its header"
 
 
@@ -191,6 +203,8 @@ class _PlanParser:
         root_ref = section.ref.split(".")[0]
         root = next((s for s in sections if s.ref == root_ref), section)
         title = fold(root.title)
+        if REPORT_RE.match(title) and "nhiem vu" not in title:
+            return "objectives"
         if OBJECTIVES_RE.search(title) and "nhiem vu" not in title:
             return (
                 "indicators"
@@ -246,6 +260,9 @@ class _PlanParser:
     def _block(self, block: Block, inherited: list[Party], implementation: bool) -> None:
         """Tasks of one bullet/sub-bullet/paragraph (and of its sub-bullets)."""
         start, end = trim(self.text, block.start, block.end)
+        if self._names_an_object(block, start, end):
+            self._heading_duty(block.section, inherited)
+            return
         items = self._items(start, end)
         pre_end = items[0][1] if items else end
         subj = self.assigner.subject(start, pre_end)
@@ -256,7 +273,19 @@ class _PlanParser:
             leads = self.fieldset.leads
         if not leads and not subj.addressed and not subj.vague:
             leads = inherited
-        if implementation and (subj.vague or (not leads and UNITS_RE.search(self.folded, start, end))):
+        if leads and leads is subj.leads and inherited and self._lists_partners(block):
+            # "b) Chủ trì, phối hợp:" then "- Sở Tài chính … tham mưu …": the bullet names a partner
+            # of the heading's lead, not a lead of its own.
+            fs = self.fieldset or FieldSet()
+            self.fieldset = replace(fs, leads=[], support=_merge(fs.support, leads))
+            leads = inherited
+        # A local registry's reviewed reading expands "các đơn vị" to the reporting units; a plan read
+        # with the gazetteer keeps the collective as written (never "every unit seen so far").
+        if (
+            implementation
+            and not self.assigner.collectives
+            and (subj.vague or (not leads and UNITS_RE.search(self.folded, start, end)))
+        ):
             leads = _merge(self._reporting_units(), leads)
         base = _base_ref(block)
         if items:
@@ -270,6 +299,39 @@ class _PlanParser:
                 continue
             self._block(child, leads, implementation)
         self.fieldset = outer
+
+    def _names_an_object(self, block: Block, start: int, end: int) -> bool:
+        """A bullet naming what its heading's duty covers ("c) Triển khai các dự án:" then "- Dự án 1: …")."""
+        return (
+            self.assigner.collectives
+            and block.kind == "bullet"
+            and block.parent is None
+            and block.section.title.rstrip().endswith(":")
+            and OBJECT_ITEM_RE.match(self.folded, start, end) is not None
+        )
+
+    def _heading_duty(self, section: Section, inherited: list[Party]) -> None:
+        """The heading over a list of named objects is itself the duty (once)."""
+        if section.ref in self.heading_done:
+            return
+        self.heading_done.add(section.ref)
+        s, e = trim(self.text, *section.span)
+        subj = self.assigner.subject(s, e)
+        leads = subj.leads or inherited
+        if not leads:
+            self._record_no_lead(s, e, section, subj)
+            return
+        support = self.assigner.supporting(s, e, subj.end)
+        self._emit(section.ref, section, s, e, leads, support, schedule_for(self.text[s:e], self.calendar))
+
+    def _lists_partners(self, block: Block) -> bool:
+        """Is the block a bullet under a "Chủ trì, phối hợp (với):" heading or parent item?"""
+        if not self.assigner.collectives or block.kind not in ("bullet", "sub"):
+            return False
+        if block.parent is not None:
+            ps, pe = trim(self.text, block.parent.start, block.parent.end)
+            return PARTNER_PARENT_RE.search(self.folded, ps, pe) is not None and pe - ps < 80
+        return PARTNER_PARENT_RE.fullmatch(fold(block.section.title).strip() + ":") is not None
 
     def _items(self, start: int, end: int) -> list[tuple[int, int, int, int]]:
         """Inline items "(1) … (2) …" in order: (number, marker start, text start, text end)."""
@@ -320,6 +382,15 @@ class _PlanParser:
                 and self._predicate_at(sub.end, end)
             ):
                 segments.append((nxt, sub, sub.leads))
+            elif (
+                self.assigner.collectives
+                and ADDRESS_RE.match(self.folded, nxt)
+                and sub.leads
+                and not _same_addressees(sub.leads, segments[-1][2])
+            ):
+                segments.append((nxt, sub, sub.leads))  # "… Yêu cầu Nhà đầu tư (…) rà soát …"
+            elif self.assigner.collectives and REPORT_CLAUSE_RE.match(self.folded, nxt) and leads:
+                segments.append((nxt, Subject([], nxt), leads))  # "… Định kỳ báo cáo …": same lead
         for k, (s, sub, seg_leads) in enumerate(segments):
             stop = segments[k + 1][0] if k + 1 < len(segments) else end
             s, e = trim(self.text, s, stop)
@@ -357,6 +428,7 @@ class _PlanParser:
                     lead=lead.name,
                     supporting=tuple(p.name for p in support if p.code != lead.code),
                     schedule=sched,
+                    lead_text=lead.written if lead.written != lead.name else "",
                 )
             )
             self.parties.append(lead)
@@ -488,7 +560,7 @@ class _PlanParser:
         pos, end = cell.start, cell.end
         while pos < end:
             items, stop = self.assigner.names(pos, end)
-            out.extend(self.assigner.expand(items))
+            out.extend(self.assigner.parties(items))
             sep = SEP.match(self.folded, stop, end) if items else None
             if items and not sep:
                 break
@@ -547,6 +619,15 @@ class FieldSet:
     support: list[Party] = field(default_factory=list)
     schedule: Schedule | None = None
     content: tuple[int, int] | None = None
+
+
+def _same_addressees(new: list[Party], old: list[Party]) -> bool:
+    """Do two subjects share an addressee word ("các bộ, ngành" … "từng bộ, ngành")?"""
+    words = lambda parties: {w for p in parties for w in fold(p.name).replace(",", " ").split()} - _LIST_WORDS  # noqa: E731
+    return bool(words(new) & words(old))
+
+
+_LIST_WORDS = {"cac", "va", "tinh", "thanh", "pho", "tung", "nhung", "lien", "quan", "co"}
 
 
 def _base_ref(block: Block) -> str:

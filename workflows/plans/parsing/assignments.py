@@ -149,12 +149,17 @@ _HEADS = (
 )
 HEAD = re.compile(r"(?:" + "|".join(h.replace(" ", r"\s+") for h in _HEADS) + r")(?![a-z])")
 PLURAL = re.compile(r"(?<![a-z])(?:cac|nhung|moi)(?![a-z])")
-WITH = re.compile(r"(?<![a-z])phoi\s+hop(?:\s+chat\s+che)?\s+(?:(?:voi|cung)\s+)?")
+WITH = re.compile(
+    r"(?<![a-z])(?:phoi\s+hop(?:\s+chat\s+che)?\s+(?:(?:voi|cung)\s+)?|lam\s+viec\s+(?:voi|cung)\s+)"
+)
 # A clause put before the subject ("Căn cứ Kế hoạch này, …", "Trong năm 2026, …", "Khi Bộ … có văn bản, …").
 FRONTED = re.compile(
     r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])"
 )
 FRONTED_COMMAS = 6
+# "Đối với các nhiệm vụ …, các bộ … bố trí": a target clause put before the subject (with the gazetteer;
+# a local registry reads "Đối với X:" as addressing X).
+TARGET_CLAUSE = re.compile(r"doi\s+voi(?![a-z])")
 NOUN_AFTER = re.compile(r"\s*(?:[,;]|$|va\s|ca\s+nhan)")
 SUPPORT_VERB = re.compile(r"\s+phoi\s+hop(?![a-z])")
 CLAUSE_START = re.compile(r"[,;]\s*")
@@ -238,8 +243,51 @@ class Assigner:
                 items.append(_Item(None, p, vague.end()))
                 pos = vague.end()
                 continue
+            grammar = self._grammar_name(p, end) if self.collectives else None
+            if grammar:
+                items.append(_Item(None, p, grammar, unknown=True))
+                pos = grammar
+                continue
             break
         return items, pos
+
+    def _grammar_name(self, pos: int, end: int) -> int | None:
+        """End of a name the registry does not know, read with the names grammar.
+
+        A capitalised head word ("Ban Quản lý …", "Sở …", "Tập đoàn …") or a plural collective ("các
+        doanh nghiệp địa phương") opens it; it runs to its predicate, to a clause mark, or to a "," /
+        "và" that opens another name ("Ban Quản lý các khu công nghệ cao và khu công nghiệp, Sở …").
+        A parenthesis inside ("các địa phương (Ninh Bình, Hải Phòng)") belongs to the name.
+        """
+        folded = self.folded
+        head = names.HEAD.match(folded, pos, end) if self.text[pos].isupper() else None
+        # "Sở Tài chính", "Ban Quản lý": a capitalised word follows the head ("Bảo đảm", "Ban hành",
+        # "Phương án" are verbs and nouns, not bodies).
+        body = head is not None and (
+            len(head.group(0).split()) > 1
+            or re.match(r"\s+[A-ZĐÀ-Ỹ]", self.text[head.end() : head.end() + 3])
+        )
+        if not body and not names.COLLECTIVE.match(folded, pos, end):
+            return None
+        stop = min(x for x in (self._predicate(pos + 1, end), end) if x is not None)
+        words, i = 0, pos
+        while i < stop:
+            ch = folded[i]
+            if ch == "(":
+                close = folded.find(")", i, stop)
+                i = close + 1 if close > 0 else stop
+                continue
+            if ch in ".;:\n" or (ch == "," and names.starts_new_name(folded, i + 1)):
+                break
+            if folded.startswith(" va ", i) and names.starts_new_name(folded, i + 4):
+                break
+            if ch == " ":
+                words += 1
+                if words > CO_SUBJECT_WORDS:
+                    return None
+            i += 1
+        e = _strip_trailing_punct(self.text, pos, i)
+        return e if e > pos and len(self.text[pos:e].split()) >= 2 else None
 
     def _continuation(self, entry, pos: int, end: int) -> int | None:
         """End of a longer, unknown name when a registry agency name runs on into capitalised words.
@@ -270,8 +318,11 @@ class Assigner:
                 agencies = self.registry.members(item.entry)
             else:
                 continue
+            # With the gazetteer, the text's own words travel with the registry name ("Ủy ban nhân
+            # dân tỉnh Hưng Yên" for "UBND tỉnh Hưng Yên"); a local registry keeps its reviewed output.
+            written = " ".join(self.text[item.start : item.end].split()) if self.collectives else ""
             for agency in agencies:
-                out.setdefault(agency.code, Party(agency.name, agency.code))
+                out.setdefault(agency.code, Party(agency.name, agency.code, written=written))
         return list(out.values())
 
     def parties(self, items: list[_Item]) -> list[Party]:
@@ -307,7 +358,10 @@ class Assigner:
         """Leads named by the opening words, or after a fronted clause ("Căn cứ …, các sở …")."""
         subj = self._subject(start, end)
         pos, end = trim(self.text, start, end)
-        if subj.leads or not FRONTED.match(self.folded, pos, end):
+        fronted = FRONTED.match(self.folded, pos, end) or (
+            self.collectives and TARGET_CLAUSE.match(self.folded, pos, end)
+        )
+        if subj.leads or not fronted:
             return subj
         for n, m in enumerate(re.finditer(r",\s*", self.folded[pos:end])):
             if n >= FRONTED_COMMAS:
@@ -329,10 +383,17 @@ class Assigner:
         for item in items:
             if item.unknown:
                 name = " ".join(self.text[item.start : item.end].split())
-                leads.setdefault(slug(name), Party(name, slug(name), known=False))
-                issues.append(self.unknown(item.start, item.end))
+                kind = names.kind_of(name) if self.collectives else None
+                leads.setdefault(slug(name), Party(name, slug(name), known=False, kind=kind or ""))
+                if kind not in ("collective", "position"):
+                    issues.append(self.unknown(item.start, item.end))
             for party in self.expand([item]):
                 leads.setdefault(party.code, party)
+        if self.collectives and leads:
+            # "Các Sở, ngành, đơn vị; UBND cấp xã": the collective is a co-addressee, as written.
+            for party in self.parties(items):
+                if party.kind == "collective":
+                    leads.setdefault(party.code, party)
         leads = list(leads.values())
         subj = Subject(leads, stop if items else pos, addressed=bool(prefix), issues=issues)
         subj.vague = any(
@@ -413,7 +474,7 @@ class Assigner:
 
     def _unknown_subject(self, subj: Subject, pos: int, end: int) -> None:
         """No registry name opens the duty: an unknown agency, or a phrase naming no body."""
-        stop = self._name_end(pos, end, SUBJECT_WORDS)
+        stop = self._name_end(pos, end, CO_SUBJECT_WORDS if self.collectives else SUBJECT_WORDS)
         if stop is None:
             return
         ps, pe = trim(self.text, pos, stop)
