@@ -159,6 +159,14 @@ def kind_of(text: str) -> str | None:
         return "position"
     if COLLECTIVE.match(f):
         return "collective"
+    head = HEAD.match(f)
+    if (
+        head
+        and " " not in head.group(0)
+        and re.match(r"\s+[a-zđà-ỹ]", text.strip()[head.end() : head.end() + 3])
+    ):
+        if not _plural_tail(f) and not COLLECTIVE.match(f):
+            return None  # "Bảo đảm cơ sở …", "Phương án …": a one-word head needs a name after it
     if HEAD.match(f) and text.strip()[0].isupper():  # "Ban …" names a body, "bản" does not
         if _plural_tail(f) or (text.strip()[0].islower() and not _capitalised_after_head(text)):
             return "collective"

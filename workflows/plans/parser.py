@@ -79,6 +79,10 @@ INDICATORS_RE = re.compile(r"chi\s+tieu")
 NATIONAL_RE = re.compile(r"chinh\s+phu|thu\s+tuong|quoc\s+hoi|(?<![a-z])bo\s")
 PREFIX_RE = re.compile(r"(?:de\s+nghi|giao)\s+")
 HEADING_NAME_WORDS = 16
+# "Các bộ … chịu trách nhiệm trước Chính phủ …": an accountability clause, not a duty of its own.
+ACCOUNTABLE_RE = re.compile(r"\s*chiu\s+trach\s+nhiem\s+truoc(?![a-z])")
+# Closing formulas that assign nothing: "Trên đây là Kế hoạch …", "Văn phòng Chính phủ xin thông báo …".
+FORMULA_RE = re.compile(r"tren\s+day\s+la(?![a-z])|[^.;]{0,60}?xin\s+thong\s+bao(?![a-z])")
 # Items that name an object rather than an action: "Dự án 1: …", "Tiểu dự án 2 (…)", "Đề án …".
 OBJECT_ITEM_RE = re.compile(r"(?:tieu\s+du\s+an|du\s+an|de\s+an|chuong\s+trinh|hop\s+phan)\s+\d+\s*[:(.]")
 PARTNER_PARENT_RE = re.compile(r"(?:chu\s+tri\s*,\s*)?phoi\s+hop(?:\s+voi)?\s*:+\s*$")
@@ -88,6 +92,7 @@ ADDRESS_RE = re.compile(r"(?:yeu\s+cau|giao|de\s+nghi)\s+(?!cho\s+phep)")
 # "Hằng năm, báo cáo …") has its own schedule: split off with the same lead.
 REPORT_CLAUSE_RE = re.compile(
     r"(?:dinh\s+ky|hang\s+(?:nam|quy|thang)|truoc\s+ngay\s+[\d/ ]+)(?:\s+hoac\s+dot\s+xuat)?\s*,?\s*bao\s+cao"
+    r"|trong\s+qua\s+trinh(?:\s+to\s+chuc)?\s+(?:trien\s+khai\s+)?thuc\s+hien"
 )
 MALFORMED_ROW = "table row has a different number of cells than its header"
 
@@ -99,7 +104,7 @@ def parse_plan(text: str, registry: Registry) -> ParsedPlan:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     layout = normalise(text)
-    parsed = _PlanParser(layout.text, registry).run()
+    parsed = _PlanParser(layout.text, registry, paragraphs=not layout.identity).run()
     return parsed if layout.identity else _to_source(parsed, layout)
 
 
@@ -124,8 +129,9 @@ def _to_source(parsed: ParsedPlan, layout: Layout) -> ParsedPlan:
 class _PlanParser:
     """One parse: the text, its folded twin, and the tasks found so far."""
 
-    def __init__(self, text: str, registry: Registry) -> None:
+    def __init__(self, text: str, registry: Registry, paragraphs: bool = False) -> None:
         self.text, self.folded, self.registry = text, fold(text), registry
+        self.paragraphs = paragraphs
         self.assigner = Assigner(text, self.folded, registry)
         self.tasks: list[ParsedTask] = []
         self.parties: list[Party] = []
@@ -138,7 +144,7 @@ class _PlanParser:
 
     def run(self) -> ParsedPlan:
         """Header, structure, duties, tables, then the final ordering."""
-        doc = parse_structure(self.text)
+        doc = parse_structure(self.text, self.paragraphs)
         self.warnings: list[str] = []
         meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text), self.warnings)
         if not doc.sections:
@@ -384,16 +390,36 @@ class _PlanParser:
                 segments.append((nxt, sub, sub.leads))
             elif (
                 self.assigner.collectives
+                and self.text[nxt - 1] == "\n"
+                and sub.leads
+                and all(p.known or p.kind for p in sub.leads)
+                and self._predicate_at(sub.end, end)
+                and not _same_addressees(sub.leads, segments[-1][2])
+            ):
+                segments.append((nxt, sub, sub.leads))  # a new paragraph naming its own subject
+            elif (
+                self.assigner.collectives
                 and ADDRESS_RE.match(self.folded, nxt)
                 and sub.leads
                 and not _same_addressees(sub.leads, segments[-1][2])
             ):
                 segments.append((nxt, sub, sub.leads))  # "… Yêu cầu Nhà đầu tư (…) rà soát …"
-            elif self.assigner.collectives and REPORT_CLAUSE_RE.match(self.folded, nxt) and leads:
-                segments.append((nxt, Subject([], nxt), leads))  # "… Định kỳ báo cáo …": same lead
+            elif (
+                self.assigner.collectives
+                and REPORT_CLAUSE_RE.match(self.folded, nxt)
+                and (leads or sub.leads)
+            ):
+                # "… Định kỳ báo cáo …", "Trong quá trình thực hiện, nếu có vướng mắc, (X) phản ánh …":
+                # a duty of its own, of the subject it names or else of the same lead.
+                own = sub.leads
+                segments.append((nxt, sub if own else Subject([], nxt), own or leads))
         for k, (s, sub, seg_leads) in enumerate(segments):
             stop = segments[k + 1][0] if k + 1 < len(segments) else end
             s, e = trim(self.text, s, stop)
+            if self.assigner.collectives and (
+                FORMULA_RE.match(self.folded, s, e) or (k and ACCOUNTABLE_RE.match(self.folded, sub.end, e))
+            ):
+                continue  # "Trên đây là Kế hoạch …", "Văn phòng Chính phủ xin thông báo để …": no duty
             ref = base if k == 0 else f"{base}-s{k + 1}"
             if not seg_leads:
                 self._record_no_lead(s, e, section, sub)

@@ -110,6 +110,10 @@ _VERBS = (
     "lam viec",
     "khan truong",
     "som",
+    "nghiem tuc",
+    "phan anh",
+    "kip thoi",
+    "quyet liet",
 )
 TERM = re.compile(r"(?<![a-z])(?:" + "|".join(v.replace(" ", r"\s+") for v in _VERBS) + r")(?![a-z])|:")
 _HEADS = (
@@ -157,6 +161,7 @@ FRONTED = re.compile(
     r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])"
 )
 FRONTED_COMMAS = 6
+ASKS = re.compile(r"\s+((?:yeu\s+cau|de\s+nghi|giao)\s+)")
 # "Đối với các nhiệm vụ …, các bộ … bố trí": a target clause put before the subject (with the gazetteer;
 # a local registry reads "Đối với X:" as addressing X).
 TARGET_CLAUSE = re.compile(r"doi\s+voi(?![a-z])")
@@ -358,6 +363,13 @@ class Assigner:
         """Leads named by the opening words, or after a fronted clause ("Căn cứ …, các sở …")."""
         subj = self._subject(start, end)
         pos, end = trim(self.text, start, end)
+        if self.collectives and subj.leads:
+            # "Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành …": the one asked is the addressee.
+            asks = ASKS.match(self.folded, subj.end, end)
+            if asks:
+                asked = self._subject(asks.start(1), end)
+                if asked.leads:
+                    return asked
         fronted = FRONTED.match(self.folded, pos, end) or (
             self.collectives and TARGET_CLAUSE.match(self.folded, pos, end)
         )
@@ -366,6 +378,8 @@ class Assigner:
         for n, m in enumerate(re.finditer(r",\s*", self.folded[pos:end])):
             if n >= FRONTED_COMMAS:
                 break
+            if TERM.match(self.folded, pos + m.end(), end):
+                break  # "Căn cứ …, chỉ đạo các cơ sở …": the predicate came, the subject is elided
             later = self._subject(pos + m.end(), end)
             if later.leads and all(p.known or p.kind for p in later.leads):
                 return later

@@ -44,6 +44,10 @@ FIELD_RE = re.compile(
     r"(?P<label>(?:co\s+quan|don\s+vi)(?:\s*,\s*don\s+vi)?\s+(?P<who>chu\s+tri|thuc\s+hien|phoi\s+hop)[^:\n]{0,30}"
     r"|thoi\s+(?:gian|han)[^:\n]{0,25}|tien\s+do[^:\n]{0,15}|noi\s+dung|san\s+pham[^:\n]{0,20})\s*:"
 )
+CLOSING_RE = re.compile(
+    r"(?:tren\s+day\s+la|trong\s+qua\s+trinh(?:\s+to\s+chuc)?\s+(?:trien\s+khai\s+)?thuc\s+hien"
+    r"|(?:uy\s+ban\s+nhan\s+dan|ubnd)\s+(?:tinh|thanh\s+pho)(?:\s+[a-z]+){0,3}?\s+(?:yeu\s+cau|de\s+nghi))(?![a-z])"
+)
 TERMINAL = tuple('.;:!?)”"…')
 PARAGRAPH_WORDS = 14
 
@@ -94,8 +98,10 @@ def _lines(text: str):
 class _Builder:
     """State machine over the lines of the text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, paragraphs: bool = False) -> None:
         self.text = text
+        self.paragraphs = paragraphs  # a blank line ends a paragraph (text from the layout normaliser)
+        self.blank = False
         self.sections: list[Section] = []
         self.blocks: list[Block] = []
         self.roman = 0
@@ -123,7 +129,11 @@ class _Builder:
         s, e = trim(self.text, start, end)
         line = self.text[s:e]
         if not line:
+            self.blank = True
             return False
+        blank, self.blank = self.blank, False
+        if self.paragraphs and blank and CLOSING_RE.match(fold(line[:80])):
+            self.close()  # the closing paragraph of a part, not a continuation of its last item
         if self.body_start >= 0 and STOP_RE.match(line):
             self.body_end = s
             return True
@@ -136,7 +146,7 @@ class _Builder:
             return False
         if self.try_bullet(line, s, e):
             return False
-        self.continuation(line, s, e)
+        self.continuation(line, s, e, blank)
         return False
 
     # -- headings ---------------------------------------------------------------------------
@@ -227,7 +237,7 @@ class _Builder:
         _mark_field(self.text, block)
         return True
 
-    def continuation(self, line: str, s: int, e: int) -> None:
+    def continuation(self, line: str, s: int, e: int, blank: bool = False) -> None:
         """Extend the open heading or block, or start a paragraph/note."""
         if self.heading is not None:
             if not self.heading_upper or _is_upper(line):
@@ -242,6 +252,10 @@ class _Builder:
                 return
         kind = "note" if line.startswith("(") else "para"
         section = self.sections[-1]
+        if self.paragraphs and blank and CLOSING_RE.match(fold(line[:80])):
+            # "Trong quá trình thực hiện, nếu có khó khăn …", "Trên đây là Kế hoạch …": the closing
+            # words of a whole part, not of its last numbered item.
+            section = next((x for x in reversed(self.sections) if x.depth == 1), section)
         key = f"{section.ref}/para"
         self.counters[key] = self.counters.get(key, 0) + 1
         block = Block(kind, section, s, e, self.counters[key])
@@ -306,6 +320,6 @@ def _is_paragraph(body: str) -> bool:
     return words > PARAGRAPH_WORDS and (flat.endswith((".", ";", "./.")) or "; " in flat or ". " in flat)
 
 
-def parse_structure(text: str) -> Document:
-    """Sections and blocks of a plan text."""
-    return _Builder(text).run()
+def parse_structure(text: str, paragraphs: bool = False) -> Document:
+    """Sections and blocks of a plan text (``paragraphs``: blank lines separate logical paragraphs)."""
+    return _Builder(text, paragraphs).run()
