@@ -102,8 +102,13 @@ def test_serve_stops_on_one_sigterm_and_leaves_the_schedules_active(server, clie
     names = DeploymentFilter(name=DeploymentFilterName(any_=list(SCHEDULED)))
 
     def serving():
-        """`serve` registered the deployments and polls for their runs."""
-        return "being served and polling" in log_path.read_text(errors="replace")
+        """`serve` registered the deployments and has polled for their runs (its SIGTERM handler is set)."""
+        if "being served and polling" not in log_path.read_text(errors="replace"):
+            return False
+        found = client.read_deployments(deployment_filter=names)
+        return len(found) == len(SCHEDULED) and all(
+            str(d.status).endswith("READY") and "NOT" not in str(d.status) for d in found
+        )
 
     with open(log_path, "wb") as log:
         serve = _plantrack("flows", "serve", env=_plantrack_env(server, settings, 1), log=log)
