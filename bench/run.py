@@ -319,13 +319,45 @@ def app_from_env():
     """The app each uvicorn worker builds (`bench.run:app_from_env`, factory=True)."""
     from api.app import create_app
     from models.config import Settings
+    from models.db import engine_for
 
     url = os.environ[BENCH_DB_ENV]
     data_dir = Path(tempfile.mkdtemp(prefix="plantrack-bench-"))
     settings = Settings(
         data_dir=data_dir, database_url=url, secret_key="bench-secret", scheduler_enabled=False
     )
-    return create_app(settings, make_engine(url), today=date.fromisoformat(os.environ[BENCH_TODAY_ENV]))
+    engine = engine_for(settings)  # the pool the settings size, as `plantrack serve` builds it
+    app = create_app(settings, engine, today=date.fromisoformat(os.environ[BENCH_TODAY_ENV]))
+    _watch_pool(engine, app)
+    return app
+
+
+POOL_LINE = "pool:"
+
+
+def _watch_pool(engine: Engine, app) -> None:
+    """Count connections in use; at exit print the most in use at once and the page gate's refusals."""
+    import atexit
+
+    seen = {"in_use": 0, "most": 0}
+
+    def checkout(*_):
+        seen["in_use"] += 1
+        seen["most"] = max(seen["most"], seen["in_use"])
+
+    def checkin(*_):
+        seen["in_use"] -= 1
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    pool = engine.pool
+    size = f"{pool.size()}+{pool._max_overflow}" if hasattr(pool, "size") else "?"
+
+    def report() -> None:
+        refused = app.state.page_gate.refused
+        print(f"{POOL_LINE} most in use {seen['most']} of {size}; page gate refused {refused}", flush=True)
+
+    atexit.register(report)
 
 
 def serve(argv: list[str]) -> None:
@@ -544,6 +576,10 @@ def bench_http(url: str, engine: Engine, today: date, args) -> dict[str, dict[st
                 if errors:  # the server's own words for its 500s, most frequent first
                     stats["server_errors"] = dict(Counter(e[:200] for e in errors).most_common(3))
                 out[key] = compare(stats["p50_ms"] / 1000, None, workers=args.workers, **stats)
+    pool = [ln.strip() for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+    pool = [ln for ln in pool if ln.startswith(POOL_LINE)]
+    if pool and "desk_http" in out:  # one server answered both: its pool served inbox and desk
+        out["desk_http"]["pool"] = pool[-1][len(POOL_LINE) :].strip()
     print(f"server log: {log}")
     return out
 

@@ -267,10 +267,9 @@ def _base(grain, today: date, keys: list, joins: list, filters: list, extra: lis
 def _rollups(
     session: Session, today: date, grain, keys: list, labels: list, joins: list, filters: list, order_by: list
 ) -> list[Rollup]:
-    """One query over the summary grouped by (group, status, due date reached).
+    """One query over the summary, one row a group: its counts per status and its due count, pivoted in SQL.
 
-    Labels and order columns depend on the keys, so grouping by them adds no groups; Python then
-    folds the at most 16 rows of each group.
+    Labels and order columns depend on the keys, so grouping by them adds no groups.
     """
     extra = [x.label(f"l{i}") for i, x in enumerate(labels)] + [
         o.label(f"o{i}") for i, o in enumerate(order_by)
@@ -279,26 +278,29 @@ def _rollups(
     key_cols = [base.c[f"k{i}"] for i in range(len(keys))]
     label_cols = [base.c[f"l{i}"] for i in range(len(labels))]
     order_cols = [base.c[f"o{i}"] for i in range(len(order_by))]
+    per_status = [
+        func.sum(case((base.c.status == s.value, base.c.n), else_=0)).label(f"s_{s.value}") for s in Status
+    ]
+    counted = and_(base.c.reached == 1, base.c.status != Status.waived.value)
+    due = func.sum(case((counted, base.c.n), else_=0)).label("due_n")
     stmt = (
-        select(*key_cols, *label_cols, base.c.status, base.c.reached, func.sum(base.c.n).label("n"))
-        .group_by(*key_cols, *label_cols, *order_cols, base.c.status, base.c.reached)
+        select(*key_cols, *label_cols, *per_status, due)
+        .group_by(*key_cols, *label_cols, *order_cols)
         .order_by(*order_cols, *key_cols)
     )
     by_key: dict[Any, Rollup] = {}
     for row in session.execute(stmt).mappings():
-        key = _key(row, len(keys))
-        r = by_key.get(key)
-        if r is None:
-            label_values = tuple(row[f"l{i}"] for i in range(len(labels)))
-            r = by_key[key] = Rollup(key=key, label=label_values[0] if len(labels) == 1 else label_values)
-        n, status = int(row["n"]), row["status"]
-        r.counts[status] += n
-        r.total += n
-        if row["reached"] and status != Status.waived.value:
-            r.due += n
-    for r in by_key.values():
-        r.done = sum(r.counts[s.value] for s in DONE)
-        r.done_on_time = r.counts[Status.done_on_time.value]
+        counts = {s.value: int(row[f"s_{s.value}"]) for s in Status}
+        label_values = tuple(row[f"l{i}"] for i in range(len(labels)))
+        by_key[_key(row, len(keys))] = Rollup(
+            key=_key(row, len(keys)),
+            label=label_values[0] if len(labels) == 1 else label_values,
+            counts=counts,
+            total=sum(counts.values()),
+            due=int(row["due_n"]),
+            done=sum(counts[s.value] for s in DONE),
+            done_on_time=counts[Status.done_on_time.value],
+        )
     for key, oldest in _oldest_overdue(session, today, grain, keys, joins, filters).items():
         if key in by_key:
             by_key[key].oldest_overdue = oldest
