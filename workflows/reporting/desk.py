@@ -365,24 +365,44 @@ def escalations_by_rung(
 ) -> dict[str, list[EscalationItem]]:
     """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first.
 
-    The first `limit` of each rung (None: all); one LIMIT query per rung that has any.
+    The first `limit` of each rung (None: all), every rung in one query (numbered per rung).
     """
     require_role(actor, *DESK_ROLES)
     totals = escalation_totals(session, today, scope) if totals is None else totals
-    groups: dict[str, list[EscalationItem]] = {}
-    for rung in totals:
-        stmt = (
-            _fired_by(today, scope, Escalation, Agency.name, Section.ref, Checkpoint.period_label)
-            .join(Section, Section.id == Task.section_id)
-            .join(Agency, Agency.id == Checkpoint.agency_id)
-            .where(Escalation.rung == rung)
-            .order_by(Escalation.fired_on, Escalation.id)
-            .limit(limit)
+    order = [Escalation.fired_on, Escalation.id]
+    ranked = (
+        _fired_by(
+            today,
+            scope,
+            Escalation.rung,
+            Escalation.checkpoint_id,
+            Escalation.due_date,
+            Escalation.fired_on,
+            Agency.name.label("agency"),
+            Section.ref.label("section_ref"),
+            Checkpoint.period_label,
+            func.row_number().over(partition_by=Escalation.rung, order_by=order).label("rank"),
         )
-        groups[rung] = [
-            EscalationItem(esc.rung, esc.checkpoint_id, agency, ref, period, esc.due_date, esc.fired_on)
-            for esc, agency, ref, period in session.execute(stmt).all()
-        ]
+        .join(Section, Section.id == Task.section_id)
+        .join(Agency, Agency.id == Checkpoint.agency_id)
+        .subquery("ranked")
+    )
+    stmt = select(ranked).order_by(ranked.c.rung, ranked.c.rank)
+    if limit is not None:
+        stmt = stmt.where(ranked.c.rank <= limit)
+    groups: dict[str, list[EscalationItem]] = {rung: [] for rung in totals}
+    for r in session.execute(stmt).mappings():
+        groups.setdefault(r["rung"], []).append(
+            EscalationItem(
+                r["rung"],
+                r["checkpoint_id"],
+                r["agency"],
+                r["section_ref"],
+                r["period_label"],
+                r["due_date"],
+                r["fired_on"],
+            )
+        )
     return groups
 
 
