@@ -3,6 +3,7 @@
 from models.agency import Agency, AgencyGroup, AgencyGroupMember
 from models.audit import AuditEvent
 from models.checkpoint import Checkpoint, CheckpointState
+from models.draft import PlanDraft, RegistryAuthority, TaskOverride
 from models.escalation import Escalation
 from models.extension import ExtensionRequest
 from models.followup import (
@@ -42,7 +43,9 @@ __all__ = [
     "IndicatorValue",
     "OutboxMessage",
     "Plan",
+    "PlanDraft",
     "PlanIssue",
+    "RegistryAuthority",
     "Reminder",
     "ReminderItem",
     "Review",
@@ -53,6 +56,7 @@ __all__ = [
     "SubmissionKind",
     "SubmissionStatus",
     "Task",
+    "TaskOverride",
     "TaskSearch",
     "TaskSupport",
     "User",

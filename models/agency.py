@@ -31,6 +31,8 @@ class AgencyPublic(AgencyBase):
 class AgencyGroup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=255, unique=True)
+    code: str | None = Field(default=None, max_length=80)
+    concrete: bool = True  # False: a vague collective ("các cơ quan liên quan") never expanded
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 

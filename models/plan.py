@@ -22,6 +22,9 @@ class Plan(PlanBase, table=True):
     source_text: str = Field(sa_column=Column(Text, nullable=False))
     ladder: list[dict] | None = Field(default=None, sa_column=Column(JSON))  # None: the default
     imported_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+    status: str = Field(default="active", max_length=20)  # active | withdrawn | archived (lifecycle.py)
+    status_reason: str = Field(default="", max_length=500)
+    status_changed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
 
 
 class PlanPublic(PlanBase):

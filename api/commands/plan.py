@@ -1,4 +1,4 @@
-"""`plantrack plan parse|import FILE`, `plan ladder PLAN`: read, store a plan; show or set its ladder."""
+"""`plantrack plan parse|import FILE`, `plan publish DRAFT`, `plan ladder PLAN`: read, draft, publish."""
 
 import argparse
 import json
@@ -6,15 +6,19 @@ import sys
 from pathlib import Path
 
 from api.commands.common import CommandError, add_today, engine_from_settings, resolve_today
+from models import PlanDraft
 from models.db import unit_of_work
-from workflows.agencies.registry import load_registry
+from workflows.agencies.registry import Registry, load_registry
+from workflows.agencies.store import active_registry
 from workflows.escalation.ladder import ladder_of, set_plan_ladder
 from workflows.kernel.actors import SYSTEM
+from workflows.kernel.errors import DomainError
 from workflows.plans.documents import PlanDocumentError, read_plan_file
-from workflows.plans.importing import ImportReport, import_plan
+from workflows.plans.importing import ImportReport
 from workflows.plans.parsed import PlanFormatError
 from workflows.plans.parser import parse_plan, to_yaml
 from workflows.plans.queries import find_plan
+from workflows.plans.review.drafts import create_draft, publish_draft
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,10 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     parse.add_argument("file", type=Path)
     parse.add_argument("--format", choices=["json", "yaml"], default="json")
     parse.set_defaults(handler=_parse)
-    imp = plan.add_parser("import", help="store a plan, or update it from a revised version")
+    imp = plan.add_parser("import", help="store a plan as a draft for review (or publish it at once)")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--publish", action="store_true", help="publish at once, without review")
+    imp.add_argument("--confirm-foreign", action="store_true", help="publish a plan of another issuer")
     add_today(imp)
     imp.set_defaults(handler=_import)
+    pub = plan.add_parser("publish", help="publish a reviewed draft")
+    pub.add_argument("draft", type=int, help="draft id (shown by `plan import`)")
+    pub.add_argument("--confirm-foreign", action="store_true", help="publish a plan of another issuer")
+    add_today(pub)
+    pub.set_defaults(handler=_publish)
     ladder = plan.add_parser("ladder", help="show or set a plan's escalation ladder")
     ladder.add_argument("plan", help="plan id or number (23/KH-UBND)")
     how = ladder.add_mutually_exclusive_group()
@@ -35,13 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ladder.set_defaults(handler=_ladder)
 
 
-def read_and_parse(path: Path):
+def read_and_parse(path: Path, registry: Registry | None = None):
     """The file's text and its parsed structure, or a CommandError saying why not."""
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
     try:
         text = read_plan_file(path)
-        return text, parse_plan(text, load_registry())
+        return text, parse_plan(text, registry or load_registry())
     except (PlanDocumentError, PlanFormatError) as exc:
         raise CommandError(f"{path}: {exc}", code=3) from exc
 
@@ -57,11 +68,44 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    text, parsed = read_and_parse(args.file)
+    today = resolve_today(args)
     with unit_of_work(engine_from_settings()) as session:
-        report = import_plan(session, SYSTEM, parsed, text, load_registry(), resolve_today(args))
+        registry = active_registry(session)
+        text, parsed = read_and_parse(args.file, registry)
+        draft = create_draft(session, SYSTEM, parsed, text, registry, today, args.file.name)
+        if not args.publish:
+            foreign = " — kế hoạch của cơ quan khác" if draft.foreign else ""
+            print(
+                f"Kế hoạch {draft.number}: bản nháp {draft.id} chờ xem xét ({len(parsed.tasks)} nhiệm vụ, "
+                f"{len(parsed.unresolved)} đoạn chưa xác định){foreign}."
+                f"\n  xem và sửa: /plans/drafts/{draft.id}; xuất bản: plantrack plan publish {draft.id}"
+            )
+            return 0
+        report = _publish_or_fail(session, draft.id, draft.version, registry, today, args.confirm_foreign)
     print(describe(report, parsed.plan.number))
     return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    with unit_of_work(engine_from_settings()) as session:
+        draft = session.get(PlanDraft, args.draft)
+        if draft is None:
+            raise CommandError(f"no draft {args.draft}")
+        registry = active_registry(session)
+        report = _publish_or_fail(
+            session, draft.id, draft.version, registry, resolve_today(args), args.confirm_foreign
+        )
+        number = draft.number
+    print(describe(report, number))
+    return 0
+
+
+def _publish_or_fail(session, draft_id: int, seen: int, registry, today, confirm: bool) -> ImportReport:
+    try:
+        return publish_draft(session, SYSTEM, draft_id, seen, registry, today, confirm)
+    except DomainError as exc:
+        hint = " (add --confirm-foreign)" if exc.code == "draft.foreign_unconfirmed" else ""
+        raise CommandError(exc.message("vi") + hint, code=4) from exc
 
 
 def _ladder(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.pages import account, auth, checkpoints, desk, exports, imports, inbox, overview, search
+from api.pages import account, auth, checkpoints, desk, exports, imports, inbox, overview, review, search
 
 router = APIRouter()
 for _module in (
@@ -12,6 +12,7 @@ for _module in (
     checkpoints,
     desk,
     imports,
+    review,
     overview,
     exports,
     search,

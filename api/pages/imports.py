@@ -1,23 +1,20 @@
-"""Plan import: upload a plan document, preview what the parser found, then publish it."""
+"""Plan import: upload a plan document; it becomes a draft to review (api/pages/review.py)."""
 
-import base64
-import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
-from sqlmodel import select
 
 from api.pages.templating import Page, PageDep
-from models import Plan
 from models.user import Role
-from workflows.agencies.registry import load_registry
+from workflows.agencies.registry import Registry
+from workflows.agencies.store import active_registry
 from workflows.kernel.actors import require_role
-from workflows.kernel.errors import DomainError, InvalidInput
+from workflows.kernel.errors import InvalidInput
 from workflows.plans.documents import PlanDocumentError, read_plan_document
-from workflows.plans.importing import import_plan
 from workflows.plans.parsed import ParsedPlan, PlanFormatError
 from workflows.plans.parser import parse_plan
+from workflows.plans.review.drafts import create_draft, open_drafts
 
 router = APIRouter()
 IMPORT_ROLES = (Role.secretariat, Role.admin)
@@ -31,6 +28,7 @@ def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
         error=error,
         accepted=ACCEPTED,
         max_upload_mb=page.settings.max_upload_mb,
+        drafts=open_drafts(page.session),
     )
 
 
@@ -48,25 +46,16 @@ class Unreadable(Exception):
         self.message = message
 
 
-def _parse(text: str) -> ParsedPlan:
+def _parse(text: str, registry: Registry) -> ParsedPlan:
     try:
-        return parse_plan(text, load_registry())
+        return parse_plan(text, registry)
     except PlanFormatError as exc:
         raise Unreadable("Không đọc được kế hoạch: " + exc.message("vi")) from None
 
 
-def _existing(page: Page, parsed: ParsedPlan) -> Plan | None:
-    meta = parsed.plan
-    return page.session.exec(
-        select(Plan).where(
-            Plan.number == meta.number, Plan.issuer == meta.issuer, Plan.issued_on == meta.issued_on
-        )
-    ).first()
-
-
 @router.post("/plans/import")
-def preview(page: PageDep, file: Annotated[UploadFile | None, File()] = None) -> Response:
-    """Read and parse the upload; nothing is stored until the preview is published."""
+def upload(page: PageDep, file: Annotated[UploadFile | None, File()] = None) -> Response:
+    """Read and parse the upload into a draft for review; nothing is tracked until it is published."""
     require_role(page.actor, *IMPORT_ROLES)
     data = file.file.read() if file is not None else b""
     name = (file.filename if file is not None else "") or ""
@@ -77,62 +66,13 @@ def preview(page: PageDep, file: Annotated[UploadFile | None, File()] = None) ->
             text = read_plan_document(data, name, max_bytes=page.settings.max_upload_bytes)
         except PlanDocumentError as exc:
             raise Unreadable(f"Không đọc được tệp «{name}»: {exc.message('vi')}") from None
-        parsed = _parse(text)
+        registry = active_registry(page.session)
+        parsed = _parse(text, registry)
     except Unreadable as exc:
         return _form(page, exc.message, status=422)
-    return _preview(page, parsed, text, name)
-
-
-def _preview(page: Page, parsed: ParsedPlan, text: str, name: str) -> Response:
-    checkpoints = sum(len(t.schedule.due_dates) for t in parsed.tasks)
-    leads = sorted({t.lead for t in parsed.tasks})
-    return page.render(
-        "import_preview.html",
-        parsed=parsed,
-        filename=name,
-        text_b64=base64.b64encode(text.encode()).decode("ascii"),
-        sha=hashlib.sha256(text.encode()).hexdigest(),
-        checkpoints=checkpoints,
-        leads=leads,
-        existing=_existing(page, parsed),
+    draft = create_draft(page.session, page.actor, parsed, text, registry, page.today, name)
+    return page.redirect(
+        f"/plans/drafts/{draft.id}",
+        f"Đã đọc kế hoạch {parsed.plan.number}: bản nháp chờ xem xét. Chưa cơ quan nào nhận được nhiệm vụ.",
+        kind="info",
     )
-
-
-def _decode(text_b64: str) -> str:
-    try:
-        return base64.b64decode(text_b64.encode("ascii"), validate=True).decode("utf-8")
-    except (ValueError, UnicodeError):
-        return ""
-
-
-@router.post("/plans/import/publish")
-def publish(
-    page: PageDep, text_b64: Annotated[str, Form()] = "", sha: Annotated[str, Form()] = ""
-) -> Response:
-    require_role(page.actor, *IMPORT_ROLES)
-    try:
-        # base64 carries the previewed text byte for byte (a textarea would turn line breaks into CRLF)
-        text = _decode(text_b64)
-        if not text or hashlib.sha256(text.encode()).hexdigest() != sha:
-            raise InvalidInput("plan.preview_mismatch")
-        parsed = _parse(text)
-        report = import_plan(page.session, page.actor, parsed, text, load_registry(), page.today)
-    except Unreadable as exc:
-        return _form(page, exc.message, status=422)
-    except DomainError as exc:
-        page.session.rollback()
-        return _form(page, exc.message("vi"), status=422)
-    if report.is_noop:
-        message = f"Kế hoạch {parsed.plan.number} đã có và không thay đổi."
-    elif report.created:
-        message = (
-            f"Đã xuất bản kế hoạch {parsed.plan.number}: {len(report.added)} nhiệm vụ, "
-            f"{report.checkpoints_added} mốc báo cáo, {report.unresolved} đoạn cần xem lại."
-        )
-    else:
-        message = (
-            f"Đã cập nhật kế hoạch {parsed.plan.number}: thêm {len(report.added)}, sửa "
-            f"{len(report.changed)}, rút {len(report.withdrawn)} nhiệm vụ; "
-            f"{report.checkpoints_added} mốc mới."
-        )
-    return page.redirect(f"/plans/{report.plan_id}", message)

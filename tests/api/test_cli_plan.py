@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import Session, func, select
 
 from api.cli import main
+from models import Checkpoint, PlanDraft
 from models.config import get_settings
+from models.db import make_engine
 from tests.workflows.builders_documents import seed_lines, seed_plan_docx, text_pdf
 
 SEED = Path(__file__).parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
@@ -62,10 +65,34 @@ def test_a_file_that_is_not_a_plan_is_refused(tmp_path, capsys, content, message
 
 
 def test_import_twice_changes_nothing_the_second_time(cli_env, capsys):
-    assert main(["plan", "import", str(SEED)]) == 0
+    assert main(["plan", "import", str(SEED), "--publish"]) == 0
     assert "đã tạo" in capsys.readouterr().out
-    assert main(["plan", "import", str(SEED)]) == 0
+    assert main(["plan", "import", str(SEED), "--publish"]) == 0
     assert "không có thay đổi" in capsys.readouterr().out
+
+
+def test_import_stores_a_draft_that_publish_publishes_once(cli_env, capsys, settings):
+    assert main(["plan", "import", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "bản nháp 1 chờ xem xét" in out and "plantrack plan publish 1" in out
+    engine = make_engine(settings.db_url)
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Checkpoint)).one() == 0
+        assert s.get(PlanDraft, 1).state == "open"
+    assert main(["plan", "publish", "1"]) == 0
+    assert "đã tạo" in capsys.readouterr().out
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Checkpoint)).one() > 1000
+    assert main(["plan", "publish", "1"]) == 4
+    assert "đã được xuất bản" in capsys.readouterr().err
+
+
+def test_a_plan_of_another_province_publishes_only_when_confirmed(cli_env, capsys):
+    cantho = SEED.parent / "real" / "02_cantho_kh165_2025_dan_so.txt"
+    assert main(["plan", "import", str(cantho), "--publish"]) == 4
+    assert "--confirm-foreign" in capsys.readouterr().err
+    assert main(["plan", "import", str(cantho), "--publish", "--confirm-foreign"]) == 0
+    assert "đã tạo" in capsys.readouterr().out
 
 
 def _parse_file(path: Path, capsys) -> dict:

@@ -1,6 +1,5 @@
 """Plan import pages: upload → preview (nothing stored) → publish; bad files refused precisely."""
 
-import base64
 import re
 from pathlib import Path
 
@@ -64,49 +63,37 @@ def test_bad_plan_files_are_refused_and_nothing_is_stored(client, staff, engine,
     assert (_rows(engine, Plan), _rows(engine, Agency)) == before
 
 
-def test_preview_then_publish_the_seed_plan(client, staff, engine):
+def test_upload_makes_a_draft_then_publish_tracks_it(client, staff, engine):
     sign_in(client, "secretariat")
     plans_before = _rows(engine, Plan)
     r = _upload(client, "23-KH-UBND.txt", SEED.read_bytes())
-    assert r.status_code == 200, r.text[-2000:]
+    assert r.status_code == 200 and r.url.path.startswith("/plans/drafts/"), r.text[-2000:]
     html = r.text
-    assert "Xem trước: Kế hoạch 23/KH-UBND" in html and "UBND tỉnh Sơn La" in html
+    assert "Xem xét: Kế hoạch 23/KH-UBND" in html and "UBND tỉnh Sơn La" in html
+    assert "Chưa cơ quan nào nhận được nhiệm vụ" in html
     assert 'id="unresolved"' in html and "Đoạn chưa xác định được" in html
     assert "Methadone" in html and "«Định kỳ 06 tháng, 01 năm»" in html and "14/06/2023" in html
-    assert "Lý do: không nêu cơ quan chủ trì" in html
-    tasks = int(re.search(r'<span class="big">(\d+)</span> nhiệm vụ', html).group(1))
+    assert "Lý do: không nêu cơ quan chủ trì" in html and 'id="foreign"' not in html
+    tasks = int(re.search(r'<span class="big" id="n-tasks">(\d+)</span>', html).group(1))
     assert tasks > 250
-    assert _rows(engine, Plan) == plans_before  # a preview stores nothing
+    assert _rows(engine, Plan) == plans_before and _rows(engine, Checkpoint) == 0  # a draft tracks nothing
     token = TOKEN.search(html).group(1)
-    text_b64 = re.search(r'name="text_b64" value="([^"]+)"', html).group(1)
-    sha = re.search(r'name="sha" value="([0-9a-f]{64})"', html).group(1)
-    # a tampered or truncated text is refused
-    bad = client.post(
-        "/plans/import/publish", data={"csrf_token": token, "text_b64": text_b64[:-8], "sha": sha}
-    )
-    assert bad.status_code == 422 and "không khớp với bản đã xem trước" in bad.text
-    assert _rows(engine, Plan) == plans_before
-    r = client.post(
-        "/plans/import/publish",
-        data={"csrf_token": token, "text_b64": text_b64, "sha": sha},
-        follow_redirects=False,
-    )
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    publish = r.url.path + "/publish"
+    r = client.post(publish, data={"csrf_token": token, "version": version}, follow_redirects=False)
     assert r.status_code == 303
     with Session(engine) as s:
         plan = s.exec(select(Plan).where(Plan.number == "23/KH-UBND")).one()
         assert s.exec(select(func.count()).select_from(Task).where(Task.plan_id == plan.id)).one() == tasks
-        assert plan.source_text == base64.b64decode(text_b64).decode()
+        assert plan.source_text.rstrip() == SEED.read_bytes().decode().rstrip()
         assert s.exec(select(func.count()).select_from(Checkpoint)).one() > 1000
     assert r.headers["location"] == f"/plans/{plan.id}"
     page = client.get(r.headers["location"]).text
     assert f"Đã xuất bản kế hoạch 23/KH-UBND: {tasks} nhiệm vụ" in page and "II.1" in page
-    # the same document again: the preview says it exists; publishing changes nothing
-    again = _upload(client, "23-KH-UBND.txt", SEED.read_bytes())
-    assert "Kế hoạch này đã có trong hệ thống" in again.text
-    r = client.post("/plans/import/publish", data={"csrf_token": token, "text_b64": text_b64, "sha": sha})
-    assert (
-        "Kế hoạch 23/KH-UBND đã có và không thay đổi." in r.text and _rows(engine, Plan) == plans_before + 1
-    )
+    # publishing the same draft again is refused in Vietnamese and changes nothing
+    again = client.post(publish, data={"csrf_token": token, "version": version})
+    assert again.status_code == 409 and "Bản nháp này đã được xuất bản" in again.text
+    assert _rows(engine, Plan) == plans_before + 1
 
 
 def test_only_the_secretariat_and_admins_import(client, world, engine):

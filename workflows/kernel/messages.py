@@ -27,6 +27,9 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "refused": "đã bị từ chối",
         "withdrawn": "đã rút",
         "answered": "đã trả lời",
+        "published": "xuất bản",
+        "discarded": "hủy",
+        "archived": "lưu trữ",
     },
     "what": {
         "checkpoint": "mốc nhiệm vụ",
@@ -36,6 +39,7 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "extension request": "đề nghị gia hạn",
         "agency": "cơ quan",
         "plan": "kế hoạch",
+        "plan draft": "bản nháp kế hoạch",
         "task": "nhiệm vụ",
         "user": "người dùng",
         "session": "phiên đăng nhập",
@@ -70,6 +74,79 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "account.no_agency": ("this account belongs to no agency", "Tài khoản này không thuộc cơ quan nào."),
     "agency.choose": ("choose an agency", "Vui lòng chọn cơ quan."),
     "plan.choose": ("choose a plan (plan_id)", "Vui lòng chọn kế hoạch (tham số plan_id)."),
+    # plan review (drafts), life cycle, registry
+    "draft.stale": ("the draft changed since the form was opened (version {seen})", STALE_VI),
+    "draft.not_open": (
+        "draft {id} is already {state}",
+        "Bản nháp này đã được {state}; không thực hiện lại.",
+    ),
+    "draft.foreign_unconfirmed": (
+        "the plan is issued by {issuer!r}, not by the registry's province {province}: confirm first",
+        "Kế hoạch do «{issuer}» ban hành, không phải của tỉnh {province}: các cơ quan trong văn bản "
+        "không phải cơ quan của tỉnh. Hãy xác nhận trước khi xuất bản.",
+    ),
+    "draft.unknown_task": ("no task {ref!r} in the draft", "Không có nhiệm vụ «{ref}» trong bản nháp."),
+    "draft.unknown_passage": (
+        "no unresolved passage {index} in the draft",
+        "Không tìm thấy đoạn chưa xác định số {index} (bản nháp có thể đã thay đổi, hãy tải lại trang).",
+    ),
+    "draft.text_not_in_plan": (
+        "the selected text is not in the plan",
+        "Đoạn văn bản đã chọn không có trong kế hoạch (hãy chọn hoặc dán nguyên văn).",
+    ),
+    "draft.text_empty": ("select or paste the text of the task", "Vui lòng chọn hoặc dán nội dung nhiệm vụ."),
+    "draft.unknown_agency": (
+        "no agency named {name!r} in the registry",
+        "Không có cơ quan «{name}» trong danh mục. Chọn cơ quan trong danh sách, "
+        "hoặc đánh dấu «thêm cơ quan mới vào danh mục».",
+    ),
+    "draft.unknown_agency_close": (
+        "no agency named {name!r} in the registry; closest: {closest}",
+        "Không có cơ quan «{name}» trong danh mục. Có phải: {closest}? Hoặc đánh dấu «thêm cơ quan mới».",
+    ),
+    "draft.lead_missing": ("choose the lead agency", "Vui lòng chọn cơ quan chủ trì."),
+    "draft.bad_kind": (
+        "schedule kind {kind!r}: one of once, recurring, continuous",
+        "Loại thời hạn không hợp lệ (một lần, định kỳ hoặc thường xuyên).",
+    ),
+    "draft.bad_date": (
+        "{text!r} is not a date (dd/mm/yyyy)",
+        "«{text}» không phải ngày hợp lệ (ngày/tháng/năm, ví dụ 15/03/2026).",
+    ),
+    "draft.date_outside_plan": (
+        "{day} is outside the plan's years {first}-{last}",
+        "Ngày {day} nằm ngoài thời gian thực hiện kế hoạch ({first}–{last}).",
+    ),
+    "draft.dates_missing": (
+        "a once or recurring task needs at least one date",
+        "Nhiệm vụ một lần hoặc định kỳ cần ít nhất một ngày hạn.",
+    ),
+    "draft.split_point": (
+        "the split must fall inside the task's text",
+        "Điểm tách phải nằm bên trong nội dung nhiệm vụ (chọn đoạn văn bản của phần thứ hai).",
+    ),
+    "draft.merge_pair": (
+        "merge needs two different tasks of the draft",
+        "Cần chọn hai nhiệm vụ khác nhau của bản nháp để gộp.",
+    ),
+    "plan.not_active": (
+        "plan {number} is {state}",
+        "Kế hoạch {number} không còn hiệu lực ({state}); không thể thực hiện thao tác này.",
+    ),
+    "plan.reason_missing": ("give a reason", "Vui lòng nêu lý do."),
+    "plan.bad_status": ("unknown plan action {action!r}", "Thao tác «{action}» không hợp lệ."),
+    "registry.unknown_province": (
+        "no province {name!r} among the 34 provinces",
+        "Không có tỉnh, thành phố «{name}» trong 34 tỉnh, thành phố (sau sắp xếp 2025).",
+    ),
+    "registry.bad_file": (
+        "the registry file cannot be read: {reason}",
+        "Không đọc được tệp danh mục: {reason}",
+    ),
+    "registry.alias_taken": (
+        "{alias!r} already names {other!r}",
+        "Tên gọi «{alias}» đã dùng cho «{other}».",
+    ),
     # lists
     "list.unknown_status": (
         "unknown status {unknown}; one of {allowed}",

@@ -15,8 +15,6 @@ from sqlmodel import Session, select
 
 from models import (
     Agency,
-    AgencyGroup,
-    AgencyGroupMember,
     Checkpoint,
     CheckpointState,
     Indicator,
@@ -29,6 +27,7 @@ from models import (
 )
 from models.search import reindex_tasks
 from workflows.agencies.registry import Registry
+from workflows.agencies.store import sync_registry
 from workflows.checkpoints import summary
 from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel.actors import Actor
@@ -55,53 +54,22 @@ class ImportReport:
         return not (self.created or self.added or self.changed or self.withdrawn)
 
 
-def sync_registry(session: Session, registry: Registry) -> dict[str, int]:
-    """Upsert the registry's agencies and groups; return canonical name → agency id."""
-    rows = session.exec(select(Agency)).all()
-    existing, by_name = {a.code: a for a in rows}, {a.name: a for a in rows}
-    for entry in registry.agencies.values():
-        # match by code, else adopt a row already holding the canonical name (e.g. made by hand)
-        agency = existing.get(entry.code) or by_name.get(entry.name) or Agency(code=entry.code)
-        agency.code = entry.code
-        agency.name, agency.kind, agency.aliases = entry.name, entry.kind, list(entry.aliases)
-        agency.head_email, agency.focal_email = entry.head_email, entry.focal_email
-        agency.active, agency.registered = entry.active, True
-        agency.province = registry.province
-        existing[entry.code] = agency
-        session.add(agency)
-    session.flush()
-    for entry in registry.agencies.values():
-        agency = existing[entry.code]
-        agency.successor_id = existing[entry.successor].id if entry.successor else agency.successor_id
-        agency.parent_id = existing[entry.parent].id if entry.parent else agency.parent_id
-    _sync_groups(session, registry, existing)
-    return {a.name: a.id for a in existing.values()}
-
-
-def _sync_groups(session: Session, registry: Registry, agencies: dict[str, Agency]) -> None:
-    groups = {g.name: g for g in session.exec(select(AgencyGroup)).all()}
-    for entry in registry.groups.values():
-        group = groups.get(entry.name) or AgencyGroup(name=entry.name)
-        group.aliases = list(entry.aliases)
-        session.add(group)
-        session.flush()
-        wanted = {agencies[code].id for code in entry.members}
-        have = set(
-            session.exec(
-                select(AgencyGroupMember.agency_id).where(AgencyGroupMember.group_id == group.id)
-            ).all()
-        )
-        session.add_all(AgencyGroupMember(group_id=group.id, agency_id=i) for i in wanted - have)
-    session.flush()
-
-
 def import_plan(
-    session: Session, actor: Actor, parsed: ParsedPlan, source_text: str, registry: Registry, today: date
+    session: Session,
+    actor: Actor,
+    parsed: ParsedPlan,
+    source_text: str,
+    registry: Registry,
+    today: date,
+    corrected: bool = False,
 ) -> ImportReport:
-    """Create or update the plan `parsed` describes; flushes, the caller commits."""
+    """Create or update the plan `parsed` describes; flushes, the caller commits.
+
+    The same text again is a no-op, unless `corrected` (a reviewed draft may differ from the parse).
+    """
     sha = hashlib.sha256(source_text.encode()).hexdigest()
     plan = _find_plan(session, parsed)
-    if plan is not None and plan.source_sha256 == sha:
+    if plan is not None and plan.source_sha256 == sha and not corrected:
         return ImportReport(plan_id=plan.id, created=False, unchanged=len(parsed.tasks))
     agency_ids = sync_registry(session, registry)
     created = plan is None

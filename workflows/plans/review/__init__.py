@@ -1,0 +1,1 @@
+"""Review of an imported plan before it binds anyone: drafts, corrections (overrides), publishing."""
