@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from models import Agency, Checkpoint, Indicator, Plan, Section, Task, TaskSupport, User
+from models import Agency, Checkpoint, Indicator, Plan, PlanDraft, Section, Task, TaskSupport, User
 from models.search import reindex_tasks
 from workflows.checkpoints import summary
 from workflows.people.passwords import hash_password
@@ -64,6 +64,47 @@ def add_plan(session: Session, number: str = "1/KH-TEST", issued_on: date = date
     session.add(Section(plan_id=plan.id, ref="II.1", title="Nhiệm vụ"))
     session.flush()
     return plan
+
+
+def add_draft(session: Session, text: str = "KẾ HOẠCH thử\nII.1. Sở Y tế tổ chức thực hiện.\n") -> PlanDraft:
+    """A draft with one parsed task (Sở Y tế, continuous), as an import would store it."""
+    start = text.index("Sở Y tế")
+    parsed = {
+        "plan": {
+            "number": "9/KH-TEST",
+            "issuer": "UBND tỉnh Sơn La",
+            "issued_on": "2023-01-30",
+            "title": "Thử",
+        },
+        "sections": [{"ref": "II.1", "title": "Nhiệm vụ"}],
+        "tasks": [
+            {
+                "ref": "II.1",
+                "section": "II.1",
+                "title": "Tổ chức thực hiện",
+                "text": text[start:].strip(),
+                "span": [start, len(text.rstrip())],
+                "lead": "Sở Y tế",
+                "supporting": [],
+                "schedule": {"kind": "continuous", "due_dates": ["2023-06-14", "2023-12-14"], "phrase": ""},
+            }
+        ],
+        "indicators": [],
+        "unresolved": [],
+    }
+    draft = PlanDraft(
+        plan_key="9/KH-TEST|UBND tỉnh Sơn La|2023-01-30",
+        number="9/KH-TEST",
+        issuer="UBND tỉnh Sơn La",
+        issued_on=date(2023, 1, 30),
+        title="Thử",
+        source_sha256="0" * 64,
+        source_text=text,
+        parsed=parsed,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
 
 
 def add_task(

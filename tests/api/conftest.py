@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from api.app import create_app
 from api.security import issue_token
 from models import Agency, Checkpoint, Evidence, Task, User
-from tests.builders import add_agency, add_plan, add_task, add_user, checkpoints_of
+from tests.builders import add_agency, add_draft, add_plan, add_task, add_user, checkpoints_of
 from workflows.checkpoints import extensions, submissions
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.kernel.actors import Actor
@@ -96,6 +96,7 @@ def records(world, engine, settings):
         )
         victim = add_user(s, "nguoi-bi-khoa", "leader")
         _secret, spare = issue_token(s, s.get(User, world.users["focal_syt"].id))
+        draft = add_draft(s)
         s.flush()
         ev = s.exec(select(Evidence).where(Evidence.submission_id == sub.id)).one()
         s.commit()
@@ -110,4 +111,5 @@ def records(world, engine, settings):
         "agency_id": world.syt.id,
         "user_id": victim.id,
         "session_id": spare.id,
+        "draft_id": draft.id,
     }
