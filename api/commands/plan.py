@@ -15,6 +15,7 @@ from workflows.kernel.actors import SYSTEM
 from workflows.kernel.errors import DomainError
 from workflows.plans.documents import PlanDocumentError, read_plan_file
 from workflows.plans.importing import ImportReport
+from workflows.plans.lifecycle import end_plan
 from workflows.plans.parsed import PlanFormatError
 from workflows.plans.parser import parse_plan, to_yaml
 from workflows.plans.queries import find_plan
@@ -38,6 +39,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     pub.add_argument("--confirm-foreign", action="store_true", help="publish a plan of another issuer")
     add_today(pub)
     pub.set_defaults(handler=_publish)
+    for status, label in (
+        ("withdraw", "withdraw a plan (cancelled)"),
+        ("archive", "archive a finished plan"),
+    ):
+        end = plan.add_parser(status, help=f"{label}: open checkpoints waived, history kept")
+        end.add_argument("plan", help="plan id or number (23/KH-UBND)")
+        end.add_argument("--reason", required=True)
+        add_today(end)
+        end.set_defaults(handler=_end, status="withdrawn" if status == "withdraw" else "archived")
     ladder = plan.add_parser("ladder", help="show or set a plan's escalation ladder")
     ladder.add_argument("plan", help="plan id or number (23/KH-UBND)")
     how = ladder.add_mutually_exclusive_group()
@@ -106,6 +116,19 @@ def _publish_or_fail(session, draft_id: int, seen: int, registry, today, confirm
     except DomainError as exc:
         hint = " (add --confirm-foreign)" if exc.code == "draft.foreign_unconfirmed" else ""
         raise CommandError(exc.message("vi") + hint, code=4) from exc
+
+
+def _end(args: argparse.Namespace) -> int:
+    with unit_of_work(engine_from_settings()) as session:
+        plan = find_plan(session, args.plan)
+        try:
+            waived = end_plan(session, SYSTEM, plan.id, args.status, args.reason, resolve_today(args))
+        except DomainError as exc:
+            raise CommandError(exc.message("vi"), code=4) from exc
+        word = "đã rút" if args.status == "withdrawn" else "đã lưu trữ"
+        print(f"Kế hoạch {plan.number} (id {plan.id}) {word}: miễn {waived} mốc còn mở.")
+        print(f"  Lý do: {plan.status_reason}")
+    return 0
 
 
 def _ladder(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 
 from api.pages.templating import Page, PageDep
 from workflows.agencies.store import active_registry
-from workflows.kernel.errors import DomainError, InvalidInput, NotFound
+from workflows.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
+from workflows.plans.lifecycle import end_plan
 from workflows.plans.parser import parse_plan
 from workflows.plans.review import edits
 from workflows.plans.review.drafts import discard_draft, draft_view, get_draft, publish_draft, redraft_plan
@@ -212,3 +213,22 @@ def redraft(page: PageDep, plan_id: int) -> Response:
     registry = active_registry(page.session)
     draft = redraft_plan(page.session, page.actor, plan_id, registry, page.today, parse_plan)
     return page.redirect(f"/plans/drafts/{draft.id}", "Đã mở bản nháp để sửa; xuất bản lại khi xong.")
+
+
+@router.post("/plans/{plan_id}/end")
+def end(
+    page: PageDep,
+    plan_id: int,
+    status: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Withdraw or archive a plan with a reason: its open checkpoints are waived, its history kept."""
+    try:
+        waived = end_plan(page.session, page.actor, plan_id, status, reason, page.today)
+    except DomainError as exc:
+        page.session.rollback()
+        if isinstance(exc, InvalidInput | Conflict):
+            return page.redirect(f"/plans/{plan_id}#lifecycle", exc.message("vi"), kind="error")
+        raise
+    word = "Đã rút kế hoạch" if status == "withdrawn" else "Đã lưu trữ kế hoạch"
+    return page.redirect(f"/plans/{plan_id}", f"{word}: miễn {waived} mốc còn mở; lịch sử được giữ nguyên.")
