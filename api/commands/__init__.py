@@ -3,7 +3,7 @@
 import importlib
 
 # Imported on demand so command modules may import `api.cli` without a cycle.
-COMMAND_MODULE_NAMES = ["db", "plan", "engine", "mail", "serve", "admin", "summary"]
+COMMAND_MODULE_NAMES = ["db", "plan", "registry", "engine", "mail", "serve", "admin", "summary"]
 
 
 def command_modules() -> list:

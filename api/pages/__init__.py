@@ -2,7 +2,19 @@
 
 from fastapi import APIRouter
 
-from api.pages import account, auth, checkpoints, desk, exports, imports, inbox, overview, review, search
+from api.pages import (
+    account,
+    auth,
+    checkpoints,
+    desk,
+    exports,
+    imports,
+    inbox,
+    overview,
+    registry,
+    review,
+    search,
+)
 
 router = APIRouter()
 for _module in (
@@ -16,5 +28,6 @@ for _module in (
     overview,
     exports,
     search,
+    registry,
 ):  # /plans/import before /plans/{id}
     router.include_router(_module.router)

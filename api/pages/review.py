@@ -18,6 +18,21 @@ from workflows.plans.review.drafts import discard_draft, draft_view, get_draft, 
 
 router = APIRouter()
 CONTEXT_CHARS = 320  # of the plan's words shown around a task's own
+WORDS = {
+    "lead": "chủ trì",
+    "supporting": "phối hợp",
+    "schedule": "thời hạn",
+    "delete": "xóa",
+    "split": "tách",
+    "merge": "gộp",
+    "add": "giao việc",
+    "text": "nội dung",
+}
+
+
+def _look(flags) -> list[str]:
+    """The corrections of a task whose paragraph changed since, in words."""
+    return list(dict.fromkeys(WORDS.get(f.kind, f.kind) for f in flags if f.reason == "text_changed"))
 
 
 def source_context(text: str, span: list[int]) -> tuple[str, str, str]:
@@ -37,9 +52,10 @@ def _review(page: Page, draft_id: int, status: int = 200, error: dict | None = N
     registry = active_registry(page.session)
     text = draft.source_text
     tasks = [
-        {**t, "context": source_context(text, t["span"]), "flags": view.flagged(t["ref"])}
+        {**t, "context": source_context(text, t["span"]), "look": _look(view.flagged(t["ref"]))}
         for t in view.parsed["tasks"]
     ]
+    present = {t["ref"] for t in tasks}
     passages = [{**u, "context": source_context(text, u["span"])} for u in view.parsed["unresolved"]]
     names = sorted(a.name for a in registry.agencies.values() if a.active)
     first, last = edits.plan_years(view.parsed)
@@ -55,6 +71,8 @@ def _review(page: Page, draft_id: int, status: int = 200, error: dict | None = N
         years=(first, last),
         low=[t for t in tasks if t.get("confidence", 1.0) < 0.7 and t["ref"] not in view.corrected],
         error=error or {},
+        orphans=[f for f in view.flags if f.ref not in present],
+        words=WORDS,
     )
 
 

@@ -123,3 +123,20 @@ def test_word_and_pdf_versions_of_the_seed_parse_like_the_text(tmp_path, capsys)
     methadone = [t for t in appendix.values() if "Methadone" in t["text"]]
     assert methadone and methadone[0]["lead"] == "Sở Y tế"
     assert methadone[0]["schedule"]["due_dates"] == ["2023-06-14", "2023-12-14"]
+
+
+def test_withdraw_from_the_command_line(cli_env, capsys, settings):
+    assert main(["plan", "import", str(SEED), "--publish"]) == 0
+    capsys.readouterr()
+    assert main(["plan", "withdraw", "23/KH-UBND", "--reason", ""]) == 4
+    assert "Vui lòng nêu lý do." in capsys.readouterr().err
+    assert main(["plan", "withdraw", "23/KH-UBND", "--reason", "Thay bằng kế hoạch mới"]) == 0
+    out = capsys.readouterr().out
+    assert "Kế hoạch 23/KH-UBND (id 1) đã rút: miễn" in out and "Thay bằng kế hoạch mới" in out
+    with Session(make_engine(settings.db_url)) as s:
+        open_left = s.exec(
+            select(func.count()).select_from(Checkpoint).where(Checkpoint.state != "waived")
+        ).one()
+    assert open_left == 0
+    assert main(["plan", "archive", "23/KH-UBND", "--reason", "Kết thúc"]) == 4
+    assert "không còn hiệu lực" in capsys.readouterr().err

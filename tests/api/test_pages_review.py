@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from models import AuditEvent, Checkpoint, PlanDraft, TaskOverride
+from models import Agency, AuditEvent, Checkpoint, PlanDraft, TaskOverride
 from tests.api.test_pages import TOKEN, sign_in
 from tests.builders import add_user
 
@@ -109,3 +109,55 @@ def test_only_the_secretariat_and_admins_review(client, staff, engine):
     client.get("/logout")
     sign_in(client, "leader")
     assert client.get(path).status_code == 403
+
+
+def test_withdraw_from_the_plan_page_waives_open_checkpoints(client, staff, engine):
+    sign_in(client, "secretariat")
+    path, token, version = _draft(client)
+    r = client.post(path + "/publish", data={"csrf_token": token, "version": version, "confirm_foreign": "1"})
+    plan_url = r.url.path
+    assert 'id="lifecycle"' in r.text
+    r = client.post(plan_url + "/end", data={"csrf_token": token, "status": "withdrawn", "reason": " "})
+    assert "Vui lòng nêu lý do." in r.text
+    with Session(engine) as s:
+        assert (
+            s.exec(select(func.count()).select_from(Checkpoint).where(Checkpoint.state == "waived")).one()
+            == 0
+        )
+    r = client.post(
+        plan_url + "/end", data={"csrf_token": token, "status": "withdrawn", "reason": "Sai tỉnh"}
+    )
+    assert (
+        "Đã rút kế hoạch: miễn" in r.text and "Lý do: Sai tỉnh." in r.text and 'id="lifecycle"' not in r.text
+    )
+    with Session(engine) as s:
+        states = set(s.exec(select(Checkpoint.state)).all())
+    assert states == {"waived"}
+
+
+def test_the_registry_page_adds_agencies_and_aliases(client, staff, engine):
+    sign_in(client, "secretariat")
+    page = client.get("/registry")
+    assert page.status_code == 200 and "Danh mục cơ quan — Sơn La" in page.text
+    token = TOKEN.search(page.text).group(1)
+    r = client.post("/registry/agencies", data={"csrf_token": token, "name": "Trung tâm Y tế huyện Mường La"})
+    assert "Đã thêm «Trung tâm Y tế huyện Mường La» vào danh mục." in r.text
+    r = client.post("/registry/agencies", data={"csrf_token": token, "name": "Sở Y tế"})
+    assert r.status_code == 409 and "Đã có cơ quan khác mang tên «Sở Y tế»." in r.text
+    with Session(engine) as s:
+        ttyt = s.exec(select(Agency).where(Agency.name == "Trung tâm Y tế huyện Mường La")).one()
+    r = client.post(
+        f"/registry/agencies/{ttyt.id}/aliases", data={"csrf_token": token, "aliases": "TTYT Mường La; SYT"}
+    )
+    assert r.status_code == 409 and "Tên gọi «SYT» đã dùng cho «Sở Y tế»." in r.text
+    r = client.post(
+        f"/registry/agencies/{ttyt.id}/aliases", data={"csrf_token": token, "aliases": "TTYT Mường La"}
+    )
+    assert "Đã lưu tên gọi khác" in r.text and 'value="TTYT Mường La"' in r.text
+    # rename and merge are the admin's
+    r = client.post(
+        f"/registry/agencies/{ttyt.id}/rename", data={"csrf_token": token, "name": "TTYT Mường La 2"}
+    )
+    assert r.status_code == 403
+    export = client.get("/registry/export.xlsx")
+    assert export.status_code == 200 and export.content[:2] == b"PK"

@@ -2,7 +2,7 @@
 
 import difflib
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from models.agency import Agency
@@ -66,3 +66,29 @@ def find_agency(session: Session, query: str) -> Agency:
     if closest:
         raise NotFound("agency.unknown_close", name=query, closest=", ".join(closest))
     raise NotFound("agency.unknown", name=query)
+
+
+REGISTRY_PAGE = 100
+
+
+def registry_list(
+    session: Session, kind: str | None = None, q: str = "", offset: int = 0, limit: int = REGISTRY_PAGE
+) -> tuple[list[Agency], int]:
+    """Registered agencies by kind and name, one page of them and the total (both in SQL)."""
+    stmt = select(Agency).where(Agency.registered)
+    if kind:
+        stmt = stmt.where(Agency.kind == kind)
+    if q.strip():
+        stmt = stmt.where(func.lower(Agency.name).contains(q.strip().lower()))
+    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = session.execute(stmt.order_by(Agency.kind, Agency.name, Agency.id).offset(offset).limit(limit))
+    return list(rows.scalars()), total
+
+
+def registry_kinds(session: Session) -> list[str]:
+    """The kinds of the registered agencies, for the filter."""
+    return list(
+        session.execute(
+            select(Agency.kind).where(Agency.registered).distinct().order_by(Agency.kind)
+        ).scalars()
+    )

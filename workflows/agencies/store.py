@@ -119,7 +119,7 @@ def _sync_groups(session: Session, registry: Registry, agencies: dict[str, Agenc
     groups = {g.name: g for g in session.exec(select(AgencyGroup)).all()}
     for entry in registry.groups.values():
         group = groups.get(entry.name) or AgencyGroup(name=entry.name)
-        group.aliases = list(entry.aliases)
+        group.aliases, group.code, group.concrete = list(entry.aliases), entry.code, entry.concrete
         session.add(group)
         session.flush()
         wanted = {agencies[code].id for code in entry.members}
@@ -205,6 +205,7 @@ def set_aliases(session: Session, actor: Actor, agency_id: int, aliases: list[st
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("not_found", what="agency", id=agency_id)
+    ensure_db_registry(session, today)
     clean = list(dict.fromkeys(" ".join(a.split()) for a in aliases if a.strip()))
     for alias in clean:
         owner = name_owner(session, alias)

@@ -139,6 +139,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no province {name!r} among the 34 provinces",
         "Không có tỉnh, thành phố «{name}» trong 34 tỉnh, thành phố (sau sắp xếp 2025).",
     ),
+    "registry.other_province": (
+        "the database holds the registry of {province}; {wanted} needs its own database",
+        "Cơ sở dữ liệu đang dùng danh mục của tỉnh {province}; tỉnh {wanted} cần một cơ sở dữ liệu riêng.",
+    ),
     "registry.bad_file": (
         "the registry file cannot be read: {reason}",
         "Không đọc được tệp danh mục: {reason}",
