@@ -1,7 +1,7 @@
 """plan drafts, task overrides, registry authority, plan status
 
 Revision ID: 07c49ac4d680
-Revises: 092b74fc3793
+Revises: 6a0b9b3e544d
 Create Date: 2026-12-02 13:31:01.687228
 """
 from alembic import op
@@ -11,7 +11,7 @@ import models.types  # noqa: F401
 
 
 revision = '07c49ac4d680'
-down_revision = '092b74fc3793'
+down_revision = '6a0b9b3e544d'
 branch_labels = None
 depends_on = None
 
