@@ -1,7 +1,7 @@
 """plan drafts, task overrides, registry authority, plan status
 
 Revision ID: 07c49ac4d680
-Revises: 6a0b9b3e544d
+Revises: a91c4e2d7b3f
 Create Date: 2026-12-02 13:31:01.687228
 """
 from alembic import op
@@ -11,7 +11,7 @@ import models.types  # noqa: F401
 
 
 revision = '07c49ac4d680'
-down_revision = '6a0b9b3e544d'
+down_revision = 'a91c4e2d7b3f'
 branch_labels = None
 depends_on = None
 
