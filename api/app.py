@@ -13,7 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
+from api.bodyguard import BodyGuard
 from api.errors import install_error_handlers
+from api.headers import SecurityHeaders
 from api.limits import BodySizeLimit, PageGate
 from api.pages import router as pages_router
 from api.pages.errors import render_error
@@ -21,6 +23,7 @@ from api.routes import router as api_router
 from api.security import load_secret_key
 from models.config import Settings, get_settings
 from models.db import engine_for
+from workflows.checkpoints.evidence import EvidenceStore
 
 STATIC_DIR = Path(__file__).parent / "static"
 UPLOAD_OVERHEAD = 1024 * 1024  # multipart framing, the note and link fields around the files
@@ -75,6 +78,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # a worker killed mid-upload leaves a half-written temp file (only stale ones go)
+        EvidenceStore.from_settings(settings).remove_temp_files()
         app.state.scheduler = None
         if settings.scheduler_enabled:
             from workflows.runtime.scheduler import start_scheduler  # lazy: APScheduler only when enabled
@@ -106,10 +111,12 @@ def create_app(
     app.state.today = today
     app.state.secret_key = load_secret_key(settings)
     install_error_handlers(app, render_error)
+    app.add_middleware(BodyGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD)
     app.add_middleware(
         GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL, exclude_content_types=GZIP_SKIP
     )
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries the headers, refusals too
     STATIC_DIR.mkdir(exist_ok=True)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_router, prefix="/api/v1")

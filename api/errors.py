@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.exceptions import NotAuthenticated, Overloaded
-from workflows.kernel.errors import DomainError
+from workflows.kernel.errors import DomainError, TooManyAttempts
 from workflows.kernel.messages import render
 
 # (request, HTTP status, Vietnamese message or None for the status's default) → the error page
@@ -54,7 +54,11 @@ def coded_response(
 
 
 async def _domain(request: Request, exc: DomainError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Overloaded) else None
+    headers = None
+    if isinstance(exc, Overloaded):
+        headers = {"Retry-After": str(exc.retry_after_s)}
+    elif isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.params["retry_after"])}
     return error_response(request, exc.http_status, exc.code, str(exc), exc.message("vi"), headers)
 
 

@@ -11,9 +11,12 @@ from fastapi import Request, Response
 from sqlmodel import Session
 
 from models.config import Settings
+from models.db import unit_of_work
 from models.types import utcnow
 from models.user import AuthSession, SessionKind, User
 from workflows.people import sessions as sign_ins
+from workflows.people import throttle
+from workflows.people.users import authenticate
 
 SESSION_COOKIE = "plantrack_session"
 CSRF_FIELD = "csrf_token"
@@ -59,6 +62,27 @@ def session_secret(request: Request) -> str | None:
 def _client(request: Request) -> tuple[str, str]:
     agent = request.headers.get("user-agent", "")
     return agent, request.client.host if request.client else ""
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address (the proxy's forwarded one when uvicorn trusts the proxy)."""
+    return request.client.host if request.client else None
+
+
+def authenticate_throttled(request: Request, session: Session, username: str, password: str) -> User | None:
+    """`authenticate` behind the login throttle: 429 while locked; a failure is counted and kept.
+
+    The failure is counted in its own transaction, because the request's rolls back with the 401.
+    """
+    now, address = request_now(), client_address(request)
+    throttle.check_allowed(session, username, address, now)
+    user = authenticate(session, username, password)
+    if user is None:
+        with unit_of_work(request.app.state.engine) as own:
+            throttle.record_failure(own, username, address, now)
+        return None
+    throttle.record_success(session, username)
+    return user
 
 
 def cookie_secure(request: Request) -> bool:

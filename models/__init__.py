@@ -20,7 +20,7 @@ from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from models.search import TaskSearch
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
 from models.summary import AgencySummary, SectionSummary
-from models.user import AuthSession, Role, User
+from models.user import AuthSession, LoginThrottle, Role, User
 
 __all__ = [
     "Agency",
@@ -39,6 +39,7 @@ __all__ = [
     "Evidence",
     "ExtensionRequest",
     "Indicator",
+    "LoginThrottle",
     "IndicatorContributor",
     "IndicatorValue",
     "OutboxMessage",

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     digest_empty: bool = False
     session_idle_minutes: int = 120  # a cookie session unused this long ends
     cookie_secure: bool = False  # set behind HTTPS: cookies get the Secure flag
+    # addresses whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes (comma separated, or *)
+    trusted_proxies: str = "127.0.0.1"
     # connections per process: heavy pages take at most `heavy_pages` of them, the rest serve the
     # light pages and the API; a request waits `db_pool_timeout_s` for one, then gets 503 (bench/RESULTS.md)
     db_pool_size: int = 8

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import event
 from sqlmodel import Field, SQLModel
 
 from models.types import AwareDateTime, utcnow
@@ -29,9 +30,22 @@ class UserBase(SQLModel):
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # the username casefolded: `YTE` and `yte` are one account name (kept by the hook below)
+    username_key: str = Field(default="", max_length=80, unique=True)
     password_hash: str = Field(max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
+def username_key(username: str) -> str:
+    """The comparison form of an account name (case does not make a different account)."""
+    return (username or "").strip().casefold()
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _keep_username_key(_mapper, _connection, user: User) -> None:
+    user.username_key = username_key(user.username)
 
 
 class UserCreate(UserBase):
@@ -75,3 +89,13 @@ class AuthSessionPublic(SQLModel):
     user_agent: str
     client: str
     current: bool = False
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Consecutive failed sign-ins of one account name or one client address, and its lock."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    failures: int = 0
+    last_failure_at: datetime = Field(sa_type=AwareDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=AwareDateTime)

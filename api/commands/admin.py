@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.set_defaults(handler=_create_user)
     evidence = sub.add_parser("evidence", help="minh chứng").add_subparsers(dest="ev_command", required=True)
     evidence.add_parser(
-        "sweep-orphans", help="xóa tệp không có bản ghi nào tham chiếu (sau 1 giờ)"
+        "sweep-orphans", help="xóa tệp không có bản ghi nào tham chiếu (sau 10 phút)"
     ).set_defaults(handler=_sweep_orphans)
 
 

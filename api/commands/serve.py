@@ -89,7 +89,10 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=False,
+        # behind a reverse proxy the client's address (login throttling) and https (Secure cookies)
+        # come from X-Forwarded-For / -Proto, believed only from the trusted proxies
+        proxy_headers=True,
+        forwarded_allow_ips=get_settings().trusted_proxies,
         log_level="info",
     )
     return 0

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import OptionalUser, SessionDep
 from api.pages.templating import redirect, render, safe_next
-from api.security import end_session, start_session
+from api.security import authenticate_throttled, end_session, start_session
 from models.user import Role
-from workflows.people.users import authenticate
+from workflows.kernel.errors import TooManyAttempts
 
 router = APIRouter()
 LOGIN_COOKIE = "plantrack_login"  # keys the sign-in form's CSRF token before any session exists
@@ -78,7 +78,12 @@ def login(
     nonce = request.cookies.get(LOGIN_COOKIE)
     if not nonce or not hmac.compare_digest(_login_token(request, nonce), csrf_token):
         return _login_page(request, safe_next(next, ""), username, STALE_LOGIN, status=403)
-    user = authenticate(session, username, password) if username and password else None
+    try:
+        user = authenticate_throttled(request, session, username, password) if username and password else None
+    except TooManyAttempts as exc:
+        response = _login_page(request, safe_next(next, ""), username, exc.message("vi"), status=429)
+        response.headers["Retry-After"] = str(exc.params["retry_after"])
+        return response
     if user is None:
         return _login_page(request, safe_next(next, ""), username, BAD_LOGIN, status=400)
     target = safe_next(next, HOME.get(user.role, "/inbox"))

@@ -14,7 +14,7 @@ from models import Agency, Plan, Section, Submission, SubmissionKind, Submission
 from models.extension import ExtensionRequest
 from models.submission import Evidence
 from workflows.agencies.queries import agency_names
-from workflows.checkpoints.evidence import EvidenceStore
+from workflows.checkpoints.evidence import EvidenceStore, safe_filename
 from workflows.checkpoints.extensions import decide_extension, request_extension
 from workflows.checkpoints.permissions import allowed_actions, checkpoint_facts
 from workflows.checkpoints.queries import checkpoint_history, checkpoint_status, get_checkpoint, task_periods
@@ -326,7 +326,7 @@ def download(page: PageDep, evidence_id: int) -> Response:
         data,
         media_type=ev.content_type or "application/octet-stream",
         headers={
-            "Content-Disposition": _disposition(ev.filename),
+            "Content-Disposition": _disposition(safe_filename(ev.filename, ev.content_type)),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, max-age=0",
         },

@@ -8,13 +8,19 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CurrentUser, SessionDep
-from api.exceptions import NotAuthenticated
+from api.exceptions import CsrfFailed, NotAuthenticated
 from api.schemas import IdPath, LoginIn, SessionOut, TokenOut
-from api.security import bearer_token, end_session, issue_token, request_now, start_session
+from api.security import (
+    authenticate_throttled,
+    bearer_token,
+    end_session,
+    issue_token,
+    request_now,
+    start_session,
+)
 from models.user import AuthSessionPublic, User, UserPublic
 from workflows.kernel.errors import InvalidInput
 from workflows.people import sessions as sign_ins
-from workflows.people.users import authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -39,14 +45,38 @@ async def _credentials(request: Request) -> LoginIn:
         else:
             data = json.loads(await request.body() or b"null")
         return LoginIn.model_validate(data)
-    except (ValueError, ValidationError) as exc:
+    except (ValueError, ValidationError, RecursionError) as exc:
         raise InvalidInput("auth.bad_body") from exc
+
+
+_JSON_CREDENTIALS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": LoginIn.model_json_schema()}},
+    }
+}
+
+
+def _refuse_cross_site_login(request: Request) -> None:
+    """Login CSRF: a page elsewhere must not sign the browser into an account of the attacker's.
+
+    A cross-site HTML form can only send form or text/plain bodies, so the cookie session takes
+    JSON only (which needs a CORS preflight the app never grants); browsers that say where a
+    request comes from are checked too.
+    """
+    if request.headers.get("sec-fetch-site", "") == "cross-site":
+        raise CsrfFailed("auth.cross_site")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+        raise CsrfFailed("auth.cross_site")  # "null" (sandboxed frames, file:) included
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise InvalidInput("auth.session_json")
 
 
 async def _authenticated(request: Request, session: Session) -> User:
     creds = await _credentials(request)
     # argon2 verification takes tens of ms: keep it off the event loop
-    user = await run_in_threadpool(authenticate, session, creds.username, creds.password)
+    user = await run_in_threadpool(authenticate_throttled, request, session, creds.username, creds.password)
     if user is None:
         raise NotAuthenticated("auth.bad_credentials")
     return user
@@ -70,13 +100,18 @@ async def create_token(request: Request, session: SessionDep) -> TokenOut:
     "/session",
     response_model=SessionOut,
     summary="Sign in with a session cookie",
-    description="Sets an HttpOnly session cookie (12 h). Unsafe requests made with the cookie "
-    "must carry the returned `csrf_token` in the `X-CSRF-Token` header or a "
-    "`csrf_token` form field.",
-    openapi_extra=_CREDENTIALS_BODY,
-    responses={401: {"description": "unknown user or wrong password (same message for both)"}},
+    description="Takes a JSON body (a cross-site form cannot send one). Sets an HttpOnly session "
+    "cookie (12 h). Unsafe requests made with the cookie must carry the returned `csrf_token` in "
+    "the `X-CSRF-Token` header or a `csrf_token` form field.",
+    openapi_extra=_JSON_CREDENTIALS_BODY,
+    responses={
+        401: {"description": "unknown user or wrong password (same message for both)"},
+        403: {"description": "sent from another site (Origin / Sec-Fetch-Site)"},
+        429: {"description": "too many failed sign-ins for this name or address; see Retry-After"},
+    },
 )
 async def create_session(request: Request, response: Response, session: SessionDep) -> SessionOut:
+    _refuse_cross_site_login(request)
     user = await _authenticated(request, session)
     csrf = await run_in_threadpool(start_session, request, response, session, user)
     return SessionOut(csrf_token=csrf, user=UserPublic.model_validate(user, from_attributes=True))

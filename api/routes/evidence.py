@@ -46,7 +46,7 @@ def download(evidence_id: IdPath, actor: ActorDep, session: SessionDep, store: S
     return FileResponse(
         path,
         media_type=ev.content_type or "application/octet-stream",
-        filename=ev.filename or f"evidence-{ev.id}",
+        filename=evidence.safe_filename(ev.filename, ev.content_type),
         content_disposition_type="attachment",
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
     )

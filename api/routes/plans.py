@@ -1,8 +1,9 @@
 """Plans (kế hoạch), their section tree and tasks; a plan is a public document every user may read."""
 
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from api.deps import ActorDep, CurrentUser, SessionDep
@@ -13,6 +14,7 @@ from workflows.escalation.ladder import ladder_of, set_plan_ladder
 from workflows.plans import queries as plan_queries
 
 router = APIRouter(prefix="/plans", tags=["plans"])
+JSON = "application/json"
 
 
 def task_details(session: Session, tasks: list[Task]) -> list[TaskDetail]:
@@ -40,18 +42,43 @@ def get_plan(plan_id: IdPath, _user: CurrentUser, session: SessionDep) -> PlanPu
 
 
 @router.get("/{plan_id}/sections", response_model=list[SectionNode], summary="The plan's section tree")
-def section_tree(plan_id: IdPath, _user: CurrentUser, session: SessionDep) -> list[SectionNode]:
+def section_tree(plan_id: IdPath, _user: CurrentUser, session: SessionDep) -> Response:
     plan_queries.get_plan(session, plan_id)
-    sections = plan_queries.plan_sections(session, plan_id)
-    nodes = {s.ref: SectionNode(id=s.id, ref=s.ref, title=s.title) for s in sections}
-    roots: list[SectionNode] = []
+    # written without recursion: a plan nested hundreds of levels deep still answers
+    return Response(dump_tree(section_nodes(plan_queries.plan_sections(session, plan_id))), media_type=JSON)
+
+
+def section_nodes(sections: list) -> list[dict]:
+    """The sections as nested {id, ref, title, children} dicts, under their nearest existing ancestor."""
+    nodes = {s.ref: {"id": s.id, "ref": s.ref, "title": s.title, "children": []} for s in sections}
+    roots: list[dict] = []
     for s in sections:
         parent = _parent(s.ref, nodes)
-        (parent.children if parent else roots).append(nodes[s.ref])
+        (parent["children"] if parent else roots).append(nodes[s.ref])
     return roots
 
 
-def _parent(ref: str, nodes: dict[str, SectionNode]) -> SectionNode | None:
+def dump_tree(roots: list[dict]) -> str:
+    """JSON of a section tree of any depth (an explicit stack instead of the encoder's recursion)."""
+    out, stack, first = ["["], [iter(roots)], [True]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            first.pop()
+            out.append("]}" if stack else "]")
+            continue
+        if not first[-1]:
+            out.append(",")
+        first[-1] = False
+        head = json.dumps({k: node[k] for k in ("id", "ref", "title")}, ensure_ascii=False)
+        out.append(head[:-1] + ', "children": [')
+        stack.append(iter(node["children"]))
+        first.append(True)
+    return "".join(out)
+
+
+def _parent(ref: str, nodes: dict[str, dict]) -> dict | None:
     # the nearest existing ancestor: II.1.2 → II.1, else II (a plan may skip a level)
     parts = ref.split(".")
     for cut in range(len(parts) - 1, 0, -1):

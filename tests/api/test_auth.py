@@ -65,7 +65,7 @@ def test_deactivated_user_loses_token_and_session(client, world):
 
 
 def test_cookie_session_and_csrf(client, world):
-    r = client.post("/api/v1/auth/session", data={"username": "admin", "password": PASSWORD})
+    r = client.post("/api/v1/auth/session", json={"username": "admin", "password": PASSWORD})
     assert r.status_code == 200, r.text
     csrf = r.json()["csrf_token"]
     cookie = r.headers["set-cookie"]
@@ -104,3 +104,25 @@ def test_generated_secret_key_is_persisted_private(tmp_path, engine):
     assert load_secret_key(settings) == first and len(first) >= 40
     app = create_app(settings, engine)
     assert app.state.secret_key == first
+
+
+def test_cross_site_login_to_the_cookie_session_is_refused(client, world):
+    form = {"username": "focal_syt", "password": PASSWORD}
+    r = client.post("/api/v1/auth/session", data=form)  # what a cross-site HTML form can send
+    assert r.status_code == 422 and r.json()["code"] == "auth.session_json"
+    r = client.post(
+        "/api/v1/auth/session",
+        content=b'{"username": "focal_syt", "password": "%s"}' % PASSWORD.encode(),
+        headers={"content-type": "text/plain"},
+    )
+    assert r.status_code == 422
+    r = client.post("/api/v1/auth/session", json=form, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403 and r.json()["code"] == "auth.cross_site"
+    r = client.post("/api/v1/auth/session", json=form, headers={"Origin": "null"})
+    assert r.status_code == 403
+    r = client.post("/api/v1/auth/session", json=form, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    assert SESSION_COOKIE not in client.cookies
+    # the site's own script is welcome
+    r = client.post("/api/v1/auth/session", json=form, headers={"Origin": "http://testserver"})
+    assert r.status_code == 200 and SESSION_COOKIE in client.cookies

@@ -5,6 +5,7 @@ import io
 import os
 import re
 import tempfile
+import time
 import unicodedata
 import zipfile
 from contextlib import suppress
@@ -91,15 +92,26 @@ def _refusal(data: bytes) -> str:
 
 
 def safe_filename(name: str | None, content_type: str | None = None) -> str:
-    """A display name without path components or control characters (never used as a path)."""
+    """A display name without path components, control or bidi characters (never used as a path).
+
+    With a sniffed `content_type` the name ends in that type's extension, whatever the upload
+    said: a PDF named `bao-cao.hta` is offered back as `bao-cao.pdf`, never as a program.
+    """
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[\\/]", name)[-1]
+    # category C: controls, and format characters such as U+202E (right-to-left override)
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".").strip()
+    ext = EXTENSIONS.get(content_type or "")
+    if ext is not None:
+        stem, dot, _old = name.rpartition(".")
+        name = (stem if dot else name).rstrip(". ")
     if not name:
-        name = "tep-dinh-kem" + EXTENSIONS.get(content_type or "", "")
+        name = "tep-dinh-kem"
+    if ext is not None:
+        return name[: 255 - len(ext)] + ext
     if len(name) > 255:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
+        stem, dot, old = name.rpartition(".")
+        name = (stem[: 254 - len(old)] + dot + old) if dot and len(old) <= 10 else name[:255]
     return name
 
 
@@ -190,6 +202,21 @@ class EvidenceStore:
 
     def exists(self, sha: str) -> bool:
         return self.path_of(sha).is_file()
+
+    def remove_temp_files(self, older_than_s: float = 60.0) -> int:
+        """Delete half-written temp files (a writer died between write and rename); at start-up.
+
+        Only those untouched for a minute: another worker may be writing one right now.
+        """
+        if not self.root.is_dir():
+            return 0
+        removed, cutoff = 0, time.time() - older_than_s
+        for tmp in self.root.glob(f"??/{TEMP_PREFIX}*"):
+            with suppress(FileNotFoundError):
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+        return removed
 
 
 def _fsync_dir(path: Path) -> None:

@@ -26,7 +26,7 @@ from workflows.kernel.errors import InvalidInput
 
 MAX_NOTE = 20_000
 MAX_ITEMS = 20
-ORPHAN_GRACE = timedelta(hours=1)
+ORPHAN_GRACE = timedelta(minutes=10)  # far longer than any upload transaction takes to commit
 
 
 def _checked_input(

@@ -47,6 +47,12 @@ class InvalidInput(DomainError):
     http_status = 422
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins: wait `retry_after` seconds (→ 429 with Retry-After)."""
+
+    http_status = 429
+
+
 class TooLarge(DomainError):
     """A body or file over its limit (→ 413)."""
 

@@ -436,8 +436,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # users
     "user.username_invalid": (
-        "username must be 3–80 letters, digits or . _ @ - (no spaces)",
-        "Tên đăng nhập gồm 3–80 chữ, số hoặc . _ @ - (không có dấu cách).",
+        "username must be 3–80 letters, digits or . _ @ - (no spaces), "
+        "starting and ending with a letter or digit",
+        "Tên đăng nhập gồm 3–80 chữ, số hoặc . _ @ - (không có dấu cách), "
+        "bắt đầu và kết thúc bằng chữ hoặc số.",
     ),
     "user.role_unknown": ("unknown role {role!r}; one of {allowed}", "Vai trò «{role}» không hợp lệ."),
     "user.needs_agency": (
@@ -454,7 +456,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tài khoản {role} xem được mọi cơ quan, không gắn với một cơ quan.",
     ),
     "user.email_invalid": ("{email!r} is not an email address", "«{email}» không phải địa chỉ thư điện tử."),
-    "user.username_taken": ("username {username!r} is taken", "Tên đăng nhập «{username}» đã có người dùng."),
+    "user.username_taken": (
+        "username {username!r} is taken (case does not make a different name)",
+        "Tên đăng nhập «{username}» đã có người dùng (chữ hoa, chữ thường được coi là như nhau).",
+    ),
     "user.password_other": (
         "only an admin may set another user's password",
         "Chỉ quản trị mới được đặt mật khẩu cho người khác.",
@@ -602,6 +607,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "auth.bad_body": (
         "send username and password (strings) as a form or a JSON object",
         "Vui lòng nhập tên đăng nhập và mật khẩu.",
+    ),
+    "auth.throttled": (
+        "too many failed sign-ins; try again in {retry_after} s",
+        "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {retry_after} giây.",
+    ),
+    "auth.session_json": (
+        "send the credentials of a cookie session as application/json",
+        "Đăng nhập bằng phiên cần gửi dữ liệu dạng JSON.",
+    ),
+    "auth.cross_site": (
+        "a sign-in from another site is refused",
+        "Không chấp nhận đăng nhập gửi từ trang web khác.",
+    ),
+    "request.too_deep": (
+        "JSON nested {depth} levels deep; at most {max} are accepted",
+        "Dữ liệu gửi lên lồng nhau quá sâu ({depth} cấp, tối đa {max}).",
+    ),
+    "text.control_chars": (
+        "text contains control characters (such as NUL); only tab and line breaks are allowed",
+        "Nội dung có ký tự điều khiển không hợp lệ (ví dụ NUL). Vui lòng nhập lại văn bản thường.",
     ),
     "csrf.missing": (
         "CSRF token missing: send the X-CSRF-Token header or a csrf_token form field",

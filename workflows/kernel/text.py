@@ -68,3 +68,11 @@ def excerpt_sql(session, value, limit: int):
     words = func.btrim(func.regexp_replace(func.coalesce(value, ""), _PG_SPACE, " ", "g"), " ")
     cut = func.rtrim(func.regexp_replace(func.left(words, limit - 1), " [^ ]*$", ""), ",;:.–-")
     return case((func.char_length(words) <= limit, words), else_=cut + literal(" …"))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_chars(text: str) -> bool:
+    """True when `text` holds a C0 control character or DEL (tab and line breaks are fine)."""
+    return _CONTROL.search(text) is not None

@@ -8,14 +8,15 @@ from sqlmodel import Session, select
 
 from models.agency import Agency
 from models.types import utcnow
-from models.user import AGENCY_ROLES, Role, User, UserCreate
+from models.user import AGENCY_ROLES, Role, User, UserCreate, username_key
 from workflows.kernel import audit
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflows.people.passwords import hash_password, verify_password
 from workflows.people.sessions import revoke_all
 
-USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
+# letters and digits at both ends: `yte.` or `-yte` cannot pose as `yte`
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,78}[A-Za-z0-9]")
 MIN_PASSWORD = 8
 # verified when the username is unknown, so a miss costs as much as a wrong password
 _DUMMY_HASH = hash_password("plantrack-no-such-user")
@@ -43,7 +44,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
     email = (data.email or "").strip() or None
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         raise InvalidInput("user.email_invalid", email=email)
-    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+    if session.exec(select(User.id).where(User.username_key == username_key(username))).first() is not None:
         raise Conflict("user.username_taken", username=username)
     user = User(
         username=username,
@@ -74,7 +75,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, else None (same cost either way)."""
-    user = session.exec(select(User).where(User.username == (username or "").strip())).first()
+    user = session.exec(select(User).where(User.username_key == username_key(username))).first()
     if user is None:
         verify_password(_DUMMY_HASH, password or "")
         return None

@@ -23,6 +23,7 @@ from workflows.checkpoints.evidence import (
     ODT,
     PDF,
     PNG,
+    TEMP_PREFIX,
     XLSX,
     EvidenceStore,
     check_link,
@@ -131,6 +132,28 @@ def test_display_names_are_sanitised():
     assert safe_filename("..", PDF) == "tep-dinh-kem.pdf"
     long = safe_filename("a" * 300 + ".docx")
     assert len(long) == 255 and long.endswith(".docx")
+    assert len(safe_filename("a" * 300 + ".hta", PDF)) == 255
+
+
+def test_the_stored_type_decides_the_extension_not_the_upload():
+    for uploaded in ("bao-cao.hta", "bao-cao.html", "bao-cao.bat", "bao-cao", "bao-cao.pdf"):
+        assert safe_filename(uploaded, PDF) == "bao-cao.pdf", uploaded
+    assert safe_filename("ảnh.exe", PNG) == "ảnh.png"
+    # U+202E (right-to-left override) made "bao-cao<RLO>fdp.exe" look like "bao-caoexe.pdf"
+    assert safe_filename("bao-cao\u202efdp.exe", PDF) == "bao-caofdp.pdf"
+    assert safe_filename("a\u2066b\u2069c\u200f.pdf", PDF) == "abc.pdf"  # isolates and marks too
+
+
+def test_half_written_temp_files_are_removed_at_start_up(tmp_path):
+    store = EvidenceStore(tmp_path / "ev", 10 * MB)
+    sha = store.put(b"%PDF-1.4 kept")
+    stale = store.root / sha[:2] / (TEMP_PREFIX + "dead-writer")
+    stale.write_bytes(b"x" * 1024)
+    os.utime(stale, (1, 1))  # untouched for ages
+    fresh = store.root / sha[:2] / (TEMP_PREFIX + "writing-now")
+    fresh.write_bytes(b"y")
+    assert store.remove_temp_files() == 1
+    assert not stale.exists() and fresh.exists() and store.exists(sha)
 
 
 def test_only_http_links():
