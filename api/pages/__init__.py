@@ -8,8 +8,10 @@ from api.pages import (
     checkpoints,
     desk,
     exports,
+    followup,
     imports,
     inbox,
+    indicators,
     overview,
     registry,
     review,
@@ -29,5 +31,7 @@ for _module in (
     exports,
     search,
     registry,
+    indicators,
+    followup,
 ):  # /plans/import before /plans/{id}
     router.include_router(_module.router)

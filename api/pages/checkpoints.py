@@ -21,6 +21,7 @@ from workflows.checkpoints.queries import checkpoint_history, checkpoint_status,
 from workflows.checkpoints.review import accept_submission, return_submission
 from workflows.checkpoints.status import days_late
 from workflows.checkpoints.submissions import add_contribution, submit_report
+from workflows.followup.queries import reminders_of_checkpoint, requests_of_checkpoint
 from workflows.kernel.errors import DomainError, InvalidInput, NotFound
 
 router = APIRouter()
@@ -98,6 +99,8 @@ def checkpoint_context(page: Page, checkpoint_id: int) -> dict:
         "max_upload_mb": page.settings.max_upload_mb,
         "max_upload_bytes": page.settings.max_upload_bytes,
         "next_url": f"/checkpoints/{cp.id}",
+        "reminders": reminders_of_checkpoint(s, cp.id),
+        "explanations": requests_of_checkpoint(s, cp.id),
         "form": _form(),
     }
 

@@ -10,7 +10,9 @@ from api.pages.templating import PageDep, plan_filter
 from models.agency import Agency
 from models.user import Role
 from notifications.digests import preview_head_digest
-from workflows.kernel.actors import require_role
+from workflows.followup.queries import open_requests
+from workflows.indicators.queries import values_awaiting_review
+from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
 from workflows.reporting.desk import DESK_ROLES, desk
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, responsible_agencies
@@ -59,12 +61,17 @@ def desk_page(page: PageDep, plan_id: str = "", agencies_page: int = Query(1, ge
         totals=totals,
         pager=pager,
         rung_labels=RUNG_LABELS,
+        indicator_values=values_awaiting_review(page.session, limit=20),
+        explanations=open_requests(page.session, page.actor, limit=20),
     )
 
 
 @router.get("/desk/digest/{agency_id}")
 def digest_preview(page: PageDep, agency_id: int) -> Response:
-    require_role(page.actor, Role.secretariat, Role.admin)
+    if page.actor.role == Role.head:  # a head reads the digest of their own agency
+        require_agency_visible(page.actor, {agency_id}, ("agency", agency_id))
+    else:
+        require_role(page.actor, Role.secretariat, Role.admin)
     agency = page.session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("not_found", what="agency", id=agency_id)

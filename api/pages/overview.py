@@ -4,21 +4,25 @@ from dataclasses import replace
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from api.pages.templating import PageDep, pager, plan_filter
 from models import Agency, Plan
 from models.user import Role
 from workflows.checkpoints.status import Status
+from workflows.indicators.progress import STATUS_LABELS_VI
+from workflows.indicators.queries import indicator_progress, status_counts
 from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
+from workflows.kernel.quarters import quarter_of
 from workflows.plans.queries import (
-    plan_indicators,
     plan_issues,
     plan_sections,
     plan_tasks,
     plans_newest_first,
 )
 from workflows.plans.search import Search, search_checkpoints, search_supported
+from workflows.reporting import charts
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
 router = APIRouter()
@@ -49,8 +53,17 @@ def agency_page(
         page.session, page.actor, page.today, replace(scope, agency_id=agency_id), LIST_LIMIT, start
     )
     supported = search_supported(page.session, page.actor, page.today, agency_id, scope, LIST_LIMIT, sstart)
+    indicators = indicator_progress(page.session, page.today, agency_id=agency_id)
+    trend_plan = plans.single or (plans.chosen_list[0] if plans.chosen_list else None)
+    trend = ""
+    if trend_plan is not None and rollups:
+        year, quarter = quarter_of(page.today)
+        points = charts.quarterly_trend(page.session, trend_plan.id, year, quarter, agency_id=agency_id)
+        trend = charts.svg(charts.trend_figure(points, f"{agency.name}: tiến độ theo quý ({trend_plan.number})"))
     return page.render(
         "agency.html",
+        indicators=indicators,
+        trend_svg=Markup(trend),
         agency=agency,
         rollup=rollups[0] if rollups else None,
         rows=rows.items,
@@ -85,7 +98,7 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
     figures = {r.key: r for r in sections}
     totals = plan_rollup(page.session, page.today, plan_id)
     issues = plan_issues(page.session, plan_id) if page.actor.sees_all else []
-    indicators = plan_indicators(page.session, plan_id)
+    indicators = indicator_progress(page.session, page.today, plan_id=plan_id)
     return page.render(
         "plan.html",
         plan=plan,
@@ -119,9 +132,23 @@ def dashboard(page: PageDep, plan_id: str = "") -> Response:
         "areas": [],
         "matrix": None,
         "totals": {r.key: r for r in agencies},
+        "indicators": [],
+        "indicator_counts": {},
+        "charts": [],
     }
     if plan:  # areas are a plan's own sections: shown for one plan at a time
+        indicators = indicator_progress(page.session, page.today, plan_id=plan.id)
+        year, quarter = quarter_of(page.today)
+        trend = charts.quarterly_trend(page.session, plan.id, year, quarter)
+        charts_svg = [
+            charts.svg(charts.trend_figure(trend, "Tỷ lệ hoàn thành và đúng hạn theo quý")),
+            charts.svg(charts.status_figure(per_plan[0], "Trạng thái các mốc nhiệm vụ")) if per_plan else "",
+            charts.svg(charts.indicator_figure(indicators, "Tiến độ các chỉ tiêu")) if indicators else "",
+        ]
         ctx.update(
+            indicators=indicators,
+            indicator_counts=[(STATUS_LABELS_VI[k], n) for k, n in status_counts(indicators).items() if n],
+            charts=[Markup(c) for c in charts_svg if c],
             areas=[r for r in section_rollup(page.session, page.today, plan.id) if r.key.count(".") == 1],
             matrix=agency_area_matrix(page.session, page.today, plan.id),
         )

@@ -9,10 +9,12 @@ from sqlmodel import Session, select
 
 from api.app import create_app
 from api.security import issue_token
-from models import Agency, Checkpoint, Evidence, Task, User
-from tests.builders import add_agency, add_draft, add_plan, add_task, add_user, checkpoints_of
+from models import Agency, Checkpoint, Evidence, Plan, Task, User
+from tests.builders import add_agency, add_draft, add_indicator, add_plan, add_task, add_user, checkpoints_of
 from workflows.checkpoints import extensions, submissions
 from workflows.checkpoints.evidence import EvidenceStore
+from workflows.followup.explanations import ask_explanation
+from workflows.indicators.values import ValueInput, report_value
 from workflows.kernel.actors import Actor
 
 TODAY = date(2023, 7, 1)
@@ -97,6 +99,17 @@ def records(world, engine, settings):
         victim = add_user(s, "nguoi-bi-khoa", "leader")
         _secret, spare = issue_token(s, s.get(User, world.users["focal_syt"].id))
         draft = add_draft(s)
+        indicator = add_indicator(s, s.get(Plan, world.task.plan_id), "12", "xã", owner=world.syt)
+        value = report_value(s, focal, indicator.id, ValueInput(2023, 2, "6"), date(2023, 7, 1))
+        explanation = ask_explanation(
+            s,
+            Actor.of(world.users["leader"]),
+            world.syt.id,
+            [world.checkpoints[0].id],
+            date(2023, 7, 10),
+            "Đề nghị giải trình",
+            date(2023, 7, 1),
+        )
         s.flush()
         ev = s.exec(select(Evidence).where(Evidence.submission_id == sub.id)).one()
         s.commit()
@@ -112,4 +125,7 @@ def records(world, engine, settings):
         "user_id": victim.id,
         "session_id": spare.id,
         "draft_id": draft.id,
+        "indicator_id": indicator.id,
+        "value_id": value.id,
+        "explanation_id": explanation.id,
     }

@@ -27,7 +27,16 @@ from tests.builders import PASSWORD
 ALL = frozenset(ROLES)
 SEES_ALL = frozenset({"secretariat", "leader", "admin"})
 DESK = frozenset({"secretariat", "admin"})
-OWNED = {"checkpoint_id", "submission_id", "evidence_id", "extension_id", "request_id"}  # Sở Y tế's
+OWNED = {
+    "checkpoint_id",
+    "submission_id",
+    "evidence_id",
+    "extension_id",
+    "request_id",
+    "indicator_id",
+    "value_id",
+    "explanation_id",
+}  # Sở Y tế's
 PUBLIC_PREFIXES = ("/static", "/api/v1/openapi.json", "/api/v1/docs")
 OK = {200, 201, 204}
 # a leader is read-only on plan data, but signs in and out and manages their own account

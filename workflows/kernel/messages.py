@@ -48,6 +48,8 @@ WORDS_VI: dict[str, dict[str, str]] = {
         "indicator": "chỉ tiêu",
         "indicator value": "số liệu chỉ tiêu",
         "explanation request": "yêu cầu giải trình",
+        "explanation": "yêu cầu giải trình",
+        "value": "số liệu chỉ tiêu",
     },
     "role": {
         "focal": "cán bộ đầu mối",
