@@ -25,7 +25,7 @@ def _syt_indicator(engine) -> tuple[int, int, int]:
         return ind.id, syt.id, ind.plan_id
 
 
-def test_an_indicator_value_reported_accepted_and_shown(demo_server):
+def test_an_indicator_value_reported_accepted_and_shown(demo_server):  # noqa: F811  (the fixture)
     from playwright.sync_api import expect, sync_playwright
 
     base, engine = demo_server
