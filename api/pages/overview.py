@@ -59,7 +59,7 @@ def agency_page(
     if trend_plan is not None and rollups:
         year, quarter = quarter_of(page.today)
         points = charts.quarterly_trend(page.session, trend_plan.id, year, quarter, agency_id=agency_id)
-        trend = charts.svg(charts.trend_figure(points, f"{agency.name}: tiến độ theo quý ({trend_plan.number})"))
+        trend = charts.trend_svg(tuple(points), f"{agency.name}: tiến độ theo quý ({trend_plan.number})")
     return page.render(
         "agency.html",
         indicators=indicators,
@@ -141,9 +141,11 @@ def dashboard(page: PageDep, plan_id: str = "") -> Response:
         year, quarter = quarter_of(page.today)
         trend = charts.quarterly_trend(page.session, plan.id, year, quarter)
         charts_svg = [
-            charts.svg(charts.trend_figure(trend, "Tỷ lệ hoàn thành và đúng hạn theo quý")),
-            charts.svg(charts.status_figure(per_plan[0], "Trạng thái các mốc nhiệm vụ")) if per_plan else "",
-            charts.svg(charts.indicator_figure(indicators, "Tiến độ các chỉ tiêu")) if indicators else "",
+            charts.trend_svg(tuple(trend), "Tỷ lệ hoàn thành và đúng hạn theo quý"),
+            charts.status_svg(charts.status_counts(per_plan[0]), "Trạng thái các mốc nhiệm vụ")
+            if per_plan
+            else "",
+            charts.indicator_svg(tuple(indicators), "Tiến độ các chỉ tiêu") if indicators else "",
         ]
         ctx.update(
             indicators=indicators,

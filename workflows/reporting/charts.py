@@ -5,25 +5,24 @@
 - status breakdown: how many checkpoints are in each status today;
 - indicator progress: each chỉ tiêu's progress toward its target, labelled with its status.
 Colours are paired with text labels and hatching so a black-and-white print still reads.
+Figures use matplotlib's object API (no pyplot state: pages render in several threads), and the
+SVG of the same data is drawn once (`*_svg` are cached on their inputs, all hashable).
 """
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib
+from matplotlib.figure import Figure
+from sqlmodel import Session
 
-matplotlib.use("Agg")  # no display on a server
+from workflows.checkpoints.status import STATUS_LABELS_VI, Status
+from workflows.indicators.queries import IndicatorProgress
+from workflows.kernel.quarters import ROMAN, quarter_bounds
+from workflows.reporting.rollups import Rollup, agency_rollup, plan_rollup
 
-from matplotlib import pyplot as plt  # noqa: E402  (after the backend is chosen)
-from matplotlib.figure import Figure  # noqa: E402
-from sqlmodel import Session  # noqa: E402
-
-from workflows.checkpoints.status import STATUS_LABELS_VI, Status  # noqa: E402
-from workflows.indicators.queries import IndicatorProgress  # noqa: E402
-from workflows.kernel.quarters import ROMAN, quarter_bounds  # noqa: E402
-from workflows.reporting.rollups import Rollup, agency_rollup, plan_rollup  # noqa: E402
-
-plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
 STATUS_ORDER = (
     Status.done_on_time,
     Status.done_late,
@@ -72,7 +71,8 @@ def quarterly_trend(
 
 def trend_figure(points: list[TrendPoint], title: str) -> Figure:
     """Two labelled lines (completion, on time) over the quarters, 0–100 %."""
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    fig = Figure(figsize=(6.4, 2.8))
+    ax = fig.subplots()
     xs = list(range(len(points)))
     for attr, name, style in (
         ("completion_pct", "Tỷ lệ hoàn thành", dict(color="#1d4ed8", marker="o", linestyle="-")),
@@ -100,11 +100,17 @@ def trend_figure(points: list[TrendPoint], title: str) -> Figure:
     return fig
 
 
-def status_figure(rollup: Rollup, title: str) -> Figure:
+def status_counts(rollup: Rollup) -> tuple[tuple[str, int], ...]:
+    """A rollup's non-zero status counts, in chart order (hashable, for the cache)."""
+    return tuple((s.value, rollup.counts[s.value]) for s in STATUS_ORDER if rollup.counts.get(s.value, 0))
+
+
+def status_figure(counts_by_status: tuple[tuple[str, int], ...], title: str) -> Figure:
     """One horizontal bar per status with its count (zero statuses left out)."""
-    shown = [s for s in STATUS_ORDER if rollup.counts.get(s.value, 0)]
-    fig, ax = plt.subplots(figsize=(6.4, 0.4 + 0.32 * max(1, len(shown))))
-    counts = [rollup.counts[s.value] for s in shown]
+    shown = [Status(s) for s, _ in counts_by_status]
+    fig = Figure(figsize=(6.4, 0.4 + 0.32 * max(1, len(shown))))
+    ax = fig.subplots()
+    counts = [n for _, n in counts_by_status]
     bars = ax.barh(
         [STATUS_LABELS_VI[s] for s in shown],
         counts,
@@ -126,7 +132,8 @@ def status_figure(rollup: Rollup, title: str) -> Figure:
 
 def indicator_figure(items: list[IndicatorProgress], title: str) -> Figure:
     """Each indicator's progress (0–100 %) with its value and status written beside the bar."""
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.3 * max(1, len(items))))
+    fig = Figure(figsize=(6.4, 0.5 + 0.3 * max(1, len(items))))
+    ax = fig.subplots()
     labels = [i.ref.split("-")[-1] if "-" in i.ref else i.ref for i in items]
     values = [i.progress or 0 for i in items]
     bars = ax.barh(labels, values, color="#1d4ed8", edgecolor="#1e3a8a")
@@ -151,7 +158,6 @@ def svg(fig: Figure) -> str:
     """The figure as an inline SVG element (text kept as text, so it is searchable and prints sharp)."""
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight")
-    plt.close(fig)
     text = out.getvalue()
     return text[text.index("<svg") :]
 
@@ -160,5 +166,19 @@ def png(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as a PNG (for the Word report)."""
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
     return out.getvalue()
+
+
+@lru_cache(maxsize=256)
+def trend_svg(points: tuple[TrendPoint, ...], title: str) -> str:
+    return svg(trend_figure(list(points), title))
+
+
+@lru_cache(maxsize=256)
+def status_svg(counts_by_status: tuple[tuple[str, int], ...], title: str) -> str:
+    return svg(status_figure(counts_by_status, title))
+
+
+@lru_cache(maxsize=256)
+def indicator_svg(items: tuple[IndicatorProgress, ...], title: str) -> str:
+    return svg(indicator_figure(list(items), title))
