@@ -90,4 +90,3 @@ def run_plan_import(engine: Engine, source_text: str, today: date | None = None)
         len(report.withdrawn),
     )
     return report
-
