@@ -109,6 +109,6 @@ def test_the_word_report_downloads_and_the_dashboard_draws_charts(client, world,
     assert dashboard.count("<svg") >= 2 and 'id="indicators"' in dashboard
     assert "<script" not in dashboard.split("<main", 1)[1]
     exports = client.get("/exports").text
-    assert '<option value="2" selected>' in exports  # on 01/07 the report is about quarter II
+    assert '<option value="2023-Q2" selected>' in exports  # on 01/07 the report is about quarter II
     with Session(client.app.state.engine) as s:
         assert s.exec(select(IndicatorValue)).first() is not None
