@@ -341,3 +341,19 @@ def test_quality_floor_on_real_plans(stem):
         parsed.to_dict(), yaml.safe_load((REAL / f"{stem}.gold.yaml").read_text(encoding="utf-8"))
     )
     assert figures["f1"] >= FLOORS[stem], figures
+
+
+def test_item_markers_after_a_heading_or_a_full_stop_start_new_paragraphs():
+    """One paragraph a line (Word, PDF) inside a text that also has blank lines: items stay apart."""
+    from workflows.plans.parsing.layout import normalise
+
+    text = (
+        "KẾ HOẠCH\n\nI. NHIỆM VỤ\n1. Sở Y tế\na) Tổ chức đánh giá định kỳ 6 tháng.\n"
+        "b) Rà soát, báo cáo hằng quý.\n\nThực hiện theo quy định tại khoản 2 Điều 5 của Nghị định số 30/2020/NĐ-CP và\n"
+        "1. nội dung khác của văn bản này được giữ trong một câu dài hơn sáu mươi ký tự\n"
+    )
+    lines = normalise(text).text.splitlines()
+    assert "I. NHIỆM VỤ" in lines and "1. Sở Y tế" in lines
+    assert "a) Tổ chức đánh giá định kỳ 6 tháng." in lines and "b) Rà soát, báo cáo hằng quý." in lines
+    # a wrapped sentence that happens to continue with "1." stays one paragraph
+    assert any(line.startswith("Thực hiện theo") and "1. nội dung" in line for line in lines)

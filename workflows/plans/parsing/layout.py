@@ -31,6 +31,10 @@ _FOOTNOTE = re.compile(r"(?<=[^\s\[])\[\d{1,2}\]")
 _RULE = re.compile(r"[-_=–—.\s]{3,}")
 _BULLET = re.compile(r"[-–—•+]\s")
 _STAR_BULLET = re.compile(r"\*\s+\w")
+# an item marker at a line's start: "I.", "1.", "1.2.", "a)", "(1)", "Điều 3."
+_ITEM = re.compile(r"(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|\(\d{1,2}\)|Điều \d+\.?)\s+\S")
+_CLOSES = (".", ";", ":", "!", "?")
+SHORT_LINE = 60  # a line this short before an item marker is a heading, not a wrapped sentence
 BLANK_SHARE = 0.15  # blank lines per non-blank line above which blank lines separate paragraphs
 _LEAD_WORDS = ("chu tri", "thuc hien")
 _CONTENT_WORDS = ("noi dung", "nhiem vu", "cong viec", "hoat dong")
@@ -193,7 +197,21 @@ def _joins(source, lines, cleaned, first: int, j: int) -> bool:
     text = _joined(cleaned[j])
     if _structural(head) or _structural(text):
         return False
-    return True
+    return not _starts_item(_joined(cleaned[j - 1]) if cleaned[j - 1] else head, text)
+
+
+def _starts_item(previous: str, text: str) -> bool:
+    """A line opening with an item marker after a closed sentence or a heading starts a new item.
+
+    Word and PDF texts put one paragraph a line; a wrapped line seldom starts with "1." or "a)" right
+    after a full stop or an all-capitals heading line."""
+    if not _ITEM.match(text):
+        return False
+    previous = previous.rstrip("*_ ")
+    heading = len(previous) <= SHORT_LINE or (
+        previous.upper() == previous and any(c.isalpha() for c in previous)
+    )
+    return previous.endswith(_CLOSES) or heading
 
 
 def _structural(text: str) -> bool:
