@@ -5,8 +5,8 @@ import `workflows.runtime.flows` from the installed project, so no image and no 
 `plantrack flows worker` runs a process worker for that pool; `plantrack flows serve` runs them in one
 long-lived process without a work pool, and leaves their schedules active when it stops (another
 `serve` or a worker picks them up; pausing them would silently stop the sweep everywhere).
-Each scheduled flow allows one run at a time and drops a run that would collide (CANCEL_NEW):
-a late sweep is superseded by the next tick, two deliveries would only compete for the same rows,
+Scheduled flows carry no concurrency limit (see ONE_AT_A_TIME): overlapping runs are harmless, since
+two sweeps write each escalation once (dedupe keys), two deliveries only compete for the same rows,
 and a digest run queues each period's digests once anyway.
 """
 
@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from uuid import UUID
 
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.objects import ConcurrencyLimitConfig
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
 from models.config import Settings, get_settings
@@ -24,7 +24,10 @@ from workflows.runtime.timing import job_timing
 log = logging.getLogger("plantrack.flows")
 
 WORK_POOL = "plantrack"
-ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+# No deployment concurrency limit: a run that crashed kept its slot's lease and every later run was
+# cancelled until it expired (seen in the real-server test). The jobs are safe to overlap: the sweep's
+# rows carry dedupe keys, delivery claims rows under a lease, digests are queued once per period.
+ONE_AT_A_TIME: ConcurrencyLimitConfig | None = None
 
 
 @dataclass(frozen=True)
