@@ -108,10 +108,46 @@ def deploy_all(work_pool: str = WORK_POOL, settings: Settings | None = None) -> 
 
 
 def serve_all(settings: Settings | None = None) -> None:
-    """Run every deployment from this process until SIGTERM/SIGINT; their schedules stay active."""
-    from prefect import serve
+    """Run every deployment from this process until the first SIGTERM/SIGINT; their schedules stay active.
 
-    serve(*runner_deployments(work_pool=None, settings=settings), pause_on_shutdown=False)
+    Prefect's own handler (3.8) calls the runner's async stop without awaiting it and raises
+    SystemExit wherever the main thread happens to be: a signal while a run was starting was
+    swallowed there and `serve` ran on until killed. Here the signal only schedules the stop.
+    """
+    import asyncio
+    import signal
+
+    from prefect.runner import Runner
+
+    deployments = runner_deployments(work_pool=None, settings=settings)  # sync: outside the loop
+
+    async def main() -> None:
+        loop, this = asyncio.get_running_loop(), asyncio.current_task()
+        stopping: list[asyncio.Task] = []
+
+        def stop_soon() -> None:
+            if runner.started:
+                stopping.append(loop.create_task(runner.astop()))
+            else:
+                this.cancel()
+
+        class OneSignalRunner(Runner):
+            def handle_sigterm(self, *args: object) -> None:  # Runner.start installs it for SIGTERM
+                print("signal received: serve stops polling, the schedules stay active", flush=True)
+                loop.call_soon_threadsafe(stop_soon)
+
+        runner = OneSignalRunner(pause_on_shutdown=False)
+        for deployment in deployments:
+            await runner.aadd_deployment(deployment)
+        signal.signal(signal.SIGINT, runner.handle_sigterm)
+        print(f"{len(SPECS)} deployments are being served and polling for scheduled runs", flush=True)
+        try:
+            await runner.start()
+        except asyncio.CancelledError:
+            pass
+        print("serve stopped", flush=True)
+
+    asyncio.run(main())
 
 
 def work(pool: str = WORK_POOL, limit: int | None = None) -> None:

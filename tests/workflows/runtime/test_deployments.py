@@ -102,12 +102,18 @@ def test_serve_stops_on_one_sigterm_and_leaves_the_schedules_active(server, clie
     names = DeploymentFilter(name=DeploymentFilterName(any_=list(SCHEDULED)))
 
     def serving():
-        """`serve` registered the deployments and has polled for their runs (its SIGTERM handler is set)."""
+        """`serve` registered the deployments, polls for their runs (its SIGTERM handler is set) and runs one."""
+        if serve.poll() is not None:
+            raise AssertionError(f"serve exited:\n{log_path.read_text(errors='replace')}")
         if "being served and polling" not in log_path.read_text(errors="replace"):
             return False
         found = client.read_deployments(deployment_filter=names)
-        return len(found) == len(SCHEDULED) and all(
+        ready = len(found) == len(SCHEDULED) and all(
             str(d.status).endswith("READY") and "NOT" not in str(d.status) for d in found
+        )
+        # the signal must also land while a run is starting or running (it was swallowed there)
+        return ready and any(
+            r.state.type.value in ("PENDING", "RUNNING") for d in found for r in _runs(client, d.id)
         )
 
     with open(log_path, "wb") as log:
