@@ -1,6 +1,7 @@
 """Jinja2 environment, Vietnamese formatting filters, flash messages and the page context."""
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from api.security import csrf_token_for
 from models.agency import Agency
 from models.config import Settings
 from models.user import Role, User
+from workflows.agencies.store import authority_name
 from workflows.checkpoints.status import STATUS_LABELS_VI, Status
 from workflows.kernel.actors import Actor
 from workflows.kernel.clock import VN
@@ -177,6 +179,29 @@ def redirect(
     return response
 
 
+AUTHORITY_TTL_S = 60.0  # `registry init` runs in another process: re-read now and then
+
+
+def serving_authority(request: Request, read: bool = True) -> str:
+    """The authority named in every page's header, cached on the app for a minute.
+
+    `read=False` (an overloaded server's 503) answers from the cache without asking the database.
+    """
+    state = request.app.state
+    cached = getattr(state, "authority_cache", None)
+    if cached and (not read or time.monotonic() - cached[0] < AUTHORITY_TTL_S):
+        return cached[1]
+    if not read:
+        return ""
+    try:
+        with Session(state.engine) as session:
+            name = authority_name(session)
+    except Exception:  # noqa: BLE001 - the header must render even when the database is down
+        return cached[1] if cached else ""
+    state.authority_cache = (time.monotonic(), name)
+    return name
+
+
 def render(
     request: Request,
     name: str,
@@ -193,6 +218,7 @@ def render(
         "agency_name": agency_name,
         "csrf_token": csrf_token_for(request),
         "flashes": flashes,
+        "authority": serving_authority(request, read=status != 503),
         **context,
     }
     response = templates.TemplateResponse(request, name, ctx, status_code=status)

@@ -64,3 +64,32 @@ def test_export_of_every_active_plan_has_a_plan_column(client, world, two_plans)
     assert table[0][-1] == "Kế hoạch" and {row[-1] for row in table[1:]} == {"1/KH-TEST", "8/KH-UBND"}
     docx = client.get("/exports/quarterly.docx", params={"plan_id": "", "quarter": "2023-Q2"})
     assert docx.status_code == 422  # a báo cáo is of one plan
+
+
+def test_a_withdrawn_plan_leaves_the_default_lists_but_stays_reachable(client, world, two_plans, engine):
+    from workflows.kernel.actors import Actor
+    from workflows.plans.lifecycle import end_plan
+
+    with Session(engine) as s:
+        end_plan(
+            s, Actor.of(world.users["secretariat"]), two_plans.id, "withdrawn", "Thay thế", date(2023, 6, 1)
+        )
+        s.commit()
+    sign_in(client, "secretariat")
+    page = client.get("/desk").text
+    assert "Tất cả kế hoạch đang thực hiện (1)" in page and "Kế hoạch 8/KH-UBND" not in page
+    assert client.get("/desk", params={"plan_id": two_plans.id}).status_code == 200  # history stays
+
+
+def test_every_page_names_the_registrys_own_authority(client, world, engine):
+    from models import RegistryAuthority
+
+    assert "UBND tỉnh Sơn La" in client.get("/login").text  # the demo registry's province
+    with Session(engine) as s:
+        s.add(RegistryAuthority(province="Bắc Ninh", authority="UBND tỉnh Bắc Ninh"))
+        s.commit()
+    client.app.state.authority_cache = None  # another process ran `registry init`; the cache expires
+    sign_in(client, "secretariat")
+    page = client.get("/desk").text
+    assert "UBND tỉnh Bắc Ninh" in page and "Sơn La" not in page
+    assert "của UBND tỉnh Bắc Ninh" in client.get("/login").text

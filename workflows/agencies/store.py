@@ -39,6 +39,12 @@ def registry_province(session: Session) -> str:
     return row.province if row is not None else load_registry().province
 
 
+def authority_name(session: Session) -> str:
+    """The body the tracker serves, as pages name it ("UBND tỉnh Sơn La")."""
+    row = authority(session)
+    return row.authority if row is not None else f"UBND tỉnh {load_registry().province}"
+
+
 def registry_from_db(session: Session, province_name: str) -> Registry:
     """A Registry built from the registered agencies and the groups of the database."""
     return Registry.from_dict(registry_data(session, province_name))

@@ -42,8 +42,8 @@ def plans_query() -> Select:
 
 
 def active_plans() -> Select:
-    """Ids of the plans in force, the lists' default (every plan until plans carry a status)."""
-    return select(Plan.id)
+    """Ids of the plans in force (not withdrawn or archived), the lists' and digests' default."""
+    return select(Plan.id).where(Plan.status == "active")
 
 
 def plan_sections(session: Session, plan_id: int) -> list[Section]:

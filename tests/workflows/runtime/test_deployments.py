@@ -102,7 +102,7 @@ def test_serve_stops_on_one_sigterm_and_leaves_the_schedules_active(server, clie
     names = DeploymentFilter(name=DeploymentFilterName(any_=list(SCHEDULED)))
 
     def serving():
-        """`serve` registered the deployments, polls for their runs (its SIGTERM handler is set) and runs one."""
+        """`serve` registered the deployments, polls for runs (its SIGTERM handler is set) and runs one."""
         if serve.poll() is not None:
             raise AssertionError(f"serve exited:\n{log_path.read_text(errors='replace')}")
         if "being served and polling" not in log_path.read_text(errors="replace"):
