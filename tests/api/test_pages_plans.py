@@ -93,3 +93,20 @@ def test_every_page_names_the_registrys_own_authority(client, world, engine):
     page = client.get("/desk").text
     assert "UBND tỉnh Bắc Ninh" in page and "Sơn La" not in page
     assert "của UBND tỉnh Bắc Ninh" in client.get("/login").text
+
+
+def test_the_plans_list_says_which_plan_was_withdrawn(client, world, two_plans, engine):
+    from workflows.kernel.actors import Actor
+    from workflows.plans.lifecycle import end_plan
+
+    with Session(engine) as s:
+        end_plan(
+            s, Actor.of(world.users["secretariat"]), two_plans.id, "archived", "Đã kết thúc", date(2023, 6, 1)
+        )
+        s.commit()
+    sign_in(client, "leader")
+    page = client.get("/plans").text
+    later = page[page.index("Kế hoạch 8/KH-UBND") :]
+    assert "Đã lưu trữ" in later[: later.index("</h2>")]
+    first = page[page.index("Kế hoạch 1/KH-TEST") :]
+    assert "plan-status" not in first[: first.index("</h2>")]
