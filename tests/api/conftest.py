@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,6 +65,13 @@ def world(engine) -> World:
         w.tokens = {name: issue_token(s, user)[0] for name, user in users.items()}
         s.commit()
     return w
+
+
+@pytest.fixture(autouse=True)
+def _chromium_is_installed(request):
+    """A browser test fails, never skips, without Debian's chromium (.ci/run installs it)."""
+    if request.node.get_closest_marker("browser"):
+        assert Path("/usr/bin/chromium").exists(), "/usr/bin/chromium is missing: apt-get install chromium"
 
 
 @pytest.fixture

@@ -33,12 +33,7 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TODAY = date(2023, 7, 1)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (CI installs Debian's chromium)"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 
 def _free_port() -> int:

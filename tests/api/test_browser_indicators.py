@@ -11,10 +11,7 @@ from models import Agency, Indicator
 from tests.api.test_browser import ARGS, ARTIFACTS, CHROMIUM, _sign_in, _sign_out, demo_server  # noqa: F401
 from workflows.demo import SYT
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (CI installs it)"),
-]
+pytestmark = pytest.mark.browser
 
 
 def _syt_indicator(engine) -> tuple[int, int, int]:

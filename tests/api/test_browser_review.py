@@ -30,10 +30,7 @@ WARD = "UBND phường Ninh Kiều"
 LEADS = ("II.6.a", "II.6.b", "II.6.c")
 FALSE_TASK = "III.2@uy-ban-nhan-dan-xa-phuong"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
