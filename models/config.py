@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -40,6 +41,8 @@ class Settings(BaseSettings):
     secretariat_emails: str = "phongthammuu@catinh.sonla.example"
     leader_emails: str = "pct@ubnd.sonla.example"
     digest_empty: bool = False
+    # may agency users see other agencies' figures? own | all (workflows/checkpoints/visibility.py)
+    peer_figures: Literal["own", "all"] = "own"
     session_idle_minutes: int = 120  # a cookie session unused this long ends
     cookie_secure: bool = False  # set behind HTTPS: cookies get the Secure flag
     # addresses whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes (comma separated, or *)

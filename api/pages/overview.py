@@ -10,6 +10,7 @@ from api.pages.templating import PageDep, pager, plan_filter
 from models import Agency, Plan
 from models.user import Role
 from workflows.checkpoints.status import Status
+from workflows.checkpoints.visibility import FigureView, figure_view
 from workflows.indicators.progress import STATUS_LABELS_VI
 from workflows.indicators.queries import indicator_progress, status_counts
 from workflows.kernel.actors import require_agency_visible, require_role
@@ -76,10 +77,16 @@ def agency_page(
     )
 
 
+def _figures(page) -> FigureView:
+    """The figures this user may see (the province's PLANTRACK_PEER_FIGURES)."""
+    return figure_view(page.actor, page.settings.peer_figures)
+
+
 @router.get("/plans")
 def plans_page(page: PageDep) -> Response:
     plans = plans_newest_first(page.session)
-    figures = {r.key: r for r in plan_rollup(page.session, page.today)}
+    mixed = _figures(page).mixed
+    figures = {r.key: r for r in plan_rollup(page.session, page.today)} if mixed else {}
     return page.render("plans.html", plans=plans, figures=figures)
 
 
@@ -88,15 +95,16 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
     plan = page.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound("not_found", what="plan", id=plan_id)
-    sections = section_rollup(page.session, page.today, plan_id)
-    tasks = plan_tasks(page.session, page.actor, page.today, plan_id)
+    view = _figures(page)
+    tasks = plan_tasks(page.session, page.actor, page.today, plan_id, view)
     by_section: dict[str, list] = {}
     for t in tasks:
         by_section.setdefault(t.section_ref, []).append(t)
 
     all_sections = plan_sections(page.session, plan_id)
+    sections = section_rollup(page.session, page.today, plan_id) if view.mixed else []
     figures = {r.key: r for r in sections}
-    totals = plan_rollup(page.session, page.today, plan_id)
+    totals = plan_rollup(page.session, page.today, plan_id) if view.mixed else []
     issues = plan_issues(page.session, plan_id) if page.actor.sees_all else []
     indicators = indicator_progress(page.session, page.today, plan_id=plan_id)
     return page.render(
@@ -106,6 +114,7 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
         figures=figures,
         by_section=by_section,
         total=totals[0] if totals else None,
+        mixed_figures=view.mixed,
         issues=issues,
         indicators=indicators,
     )

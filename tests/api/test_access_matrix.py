@@ -15,13 +15,16 @@ pages routes get the generic checks above automatically.
 import re
 from dataclasses import dataclass
 
+import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.app import create_app
 from api.deps import get_current_user
 from api.security import issue_token
 from models import Checkpoint, User
-from tests.api.conftest import ROLES
+from tests.api.conftest import ROLES, TODAY
 from tests.builders import PASSWORD
 
 ALL = frozenset(ROLES)
@@ -264,3 +267,43 @@ def test_leader_writes_are_refused_before_anything_changes(client, world, record
         assert client.post(path, json=body, headers=world.headers("leader")).status_code == 403
     with Session(engine) as s:
         assert s.get(Checkpoint, records["checkpoint_id"]).version == before
+
+
+# --- figures: one visibility rule (PLANTRACK_PEER_FIGURES) for the plan pages and the rollups API
+
+FIGURE_ROUTES = ("/rollups/sections", "/rollups/plans")
+
+
+def _figures_seen(client, world, who: str, plan_id: int) -> dict[str, object]:
+    """What `who` gets of the figures: the API's answers and what the two plan pages show."""
+    h = world.headers(who)
+    api = {
+        path: client.get(V1 + path, params={"plan_id": plan_id}, headers=h).status_code
+        for path in FIGURE_ROUTES
+    }
+    agencies = client.get(V1 + "/rollups/agencies", headers=h).json()["items"]
+    plan_page = client.get(f"/plans/{plan_id}", headers=h)
+    plans_page = client.get("/plans", headers=h)
+    assert plan_page.status_code == plans_page.status_code == 200
+    return {
+        "api": api,
+        "agencies": {a["label"] for a in agencies},
+        "plan_figures": "mốc đến hạn ·" in plan_page.text,  # the plan's and its sections' progress bars
+        "task_counts": "badge-sm" in plan_page.text,  # Sở Y tế's task counted by status
+        "plans_figures": "mốc đến hạn ·" in plans_page.text,
+    }
+
+
+@pytest.mark.parametrize("policy", ["own", "all"])
+def test_figures_follow_one_rule_on_pages_and_api(settings, engine, world, records, policy):
+    app = create_app(settings.model_copy(update={"peer_figures": policy}), engine, today=TODAY)
+    with TestClient(app) as client:
+        for who in ROLES:
+            seen = _figures_seen(client, world, who, records["plan_id"])
+            everything = who in SEES_ALL or policy == "all"
+            own_task = who in ("focal_syt", "head_syt")  # Sở Y tế leads the only task
+            assert seen["api"] == dict.fromkeys(FIGURE_ROUTES, 200 if everything else 403), who
+            assert seen["plan_figures"] is seen["plans_figures"] is everything, who
+            assert seen["task_counts"] is (everything or own_task), who
+            theirs = {"Sở Y tế"} if everything or own_task else set()
+            assert seen["agencies"] == theirs, who  # Công an tỉnh leads nothing: no row of its own

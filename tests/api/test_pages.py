@@ -466,8 +466,11 @@ def test_agency_plan_and_digest_pages(client, world, ids):
     assert "Sở Y tế" in html and "Tình hình thực hiện" in html and "1/2 mốc đến hạn" in html
     assert client.get(f"/agencies/{world.cat.id}").status_code == 404
     plan = client.get(f"/plans/{world.task.plan_id}").text
-    assert "Kế hoạch 1/KH-TEST" in plan and "II.1" in plan and 'class="progress"' in plan
+    assert "Kế hoạch 1/KH-TEST" in plan and "II.1" in plan and "badge-sm" in plan  # its own task's counts
+    assert 'class="progress"' not in plan and 'id="figures-own"' in plan  # mixed figures: the desk's
     sign_in(client, "secretariat")
+    plan = client.get(f"/plans/{world.task.plan_id}").text
+    assert 'class="progress"' in plan and 'id="figures-own"' not in plan
     digest = client.get(f"/desk/digest/{world.syt.id}")
     assert digest.status_code == 200 and "Xem trước thư tổng hợp gửi thủ trưởng Sở Y tế" in digest.text
     assert "head@syt.test" in digest.text and 'class="mail-preview"' in digest.text

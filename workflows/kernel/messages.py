@@ -69,6 +69,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "role {role!r} may not do this (needs {needs})",
         "Tài khoản của bạn không có quyền thực hiện thao tác này.",
     ),
+    "figures.own_only": (
+        "figures that mix agencies (sections, plans) are for the secretariat and leaders "
+        "(PLANTRACK_PEER_FIGURES=own)",
+        "Số liệu tổng hợp nhiều cơ quan (theo mục, theo kế hoạch) chỉ dành cho Thường trực và lãnh đạo.",
+    ),
     "focal.not_lead": (
         "only a focal point of the responsible agency may do this",
         "Chỉ cán bộ đầu mối của đơn vị chủ trì mới được thực hiện thao tác này.",

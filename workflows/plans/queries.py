@@ -10,6 +10,7 @@ from sqlmodel import Session
 from models import Agency, Checkpoint, Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from workflows.checkpoints.queries import current_checkpoints
 from workflows.checkpoints.status import status_expr
+from workflows.checkpoints.visibility import FigureView, PeerFigures, figure_view
 from workflows.kernel.actors import Actor
 from workflows.kernel.errors import NotFound
 
@@ -123,12 +124,16 @@ class PlanTaskRow:
     visible: bool = False
 
 
-def plan_tasks(session: Session, actor: Actor, today: date, plan_id: int) -> list[PlanTaskRow]:
+def plan_tasks(
+    session: Session, actor: Actor, today: date, plan_id: int, figures: FigureView | None = None
+) -> list[PlanTaskRow]:
     """A plan's tasks in plan order with their checkpoints counted by status, for the plan page.
 
     `current_checkpoint_id` is the earliest checkpoint not yet closed (else the last one) and
     `visible` says whether the actor may open it (its own, a supported task, or sees all).
+    Counts are filled only where `figures` (default: the actor's own under the `own` policy) allows.
     """
+    figures = figures or figure_view(actor, PeerFigures.own)
     if session.get(Plan, plan_id) is None:
         raise NotFound("not_found", what="plan", id=plan_id)
     supported = set()
@@ -167,7 +172,9 @@ def plan_tasks(session: Session, actor: Actor, today: date, plan_id: int) -> lis
         .group_by(Checkpoint.task_id, status)
     ).all()
     for task_id, st, n in counts:
-        rows[task_id].counts[st] = n
+        row = rows[task_id]
+        if figures.task_counts(row.lead_agency_id, supported=row.task_id in supported):
+            row.counts[st] = n
     tasks_of_plan = select(Task.id).where(Task.plan_id == plan_id)
     current = session.execute(
         select(Checkpoint.task_id, Checkpoint.id).where(Checkpoint.id.in_(current_checkpoints(tasks_of_plan)))
