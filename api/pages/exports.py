@@ -10,8 +10,9 @@ from workflows.kernel.errors import InvalidInput, NotFound
 from workflows.kernel.quarters import parse_quarter, quarter_label, quarter_reported
 from workflows.reporting.exports import (
     EXPORT_ROLES,
+    QuarterlyExport,
     quarterly_csv,
-    quarterly_rows,
+    quarterly_export,
     quarterly_xlsx,
 )
 from workflows.reporting.report_docx import quarterly_docx, quarterly_report
@@ -46,16 +47,15 @@ def _plan_quarter(page: Page, plan_id: int | None, quarter: str | None) -> tuple
     return plan, year, q, f"bao-cao-{plan.number.replace('/', '-')}-{year}-Q{q}"
 
 
-def _rows(page: Page, plan_id: int | None, quarter: str | None):
-    """The quarter's rows of one plan, or of every active plan when none is chosen."""
+def _export(page: Page, plan_id: int | None, quarter: str | None) -> tuple[QuarterlyExport, str]:
+    """The quarter's export of one plan, or of every active plan when none is chosen; the file stem."""
     if plan_id is None:
         require_role(page.actor, *EXPORT_ROLES)
         year, q = parse_quarter(quarter or "", page.today.year)
         stem = f"bao-cao-tat-ca-ke-hoach-{year}-Q{q}"
     else:
         plan, year, q, stem = _plan_quarter(page, plan_id, quarter)
-    rows = quarterly_rows(page.session, page.actor, plan_id, year, q, page.today)
-    return rows, quarter_label(year, q), stem
+    return quarterly_export(page.session, page.actor, plan_id, year, q, page.today), stem
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -64,15 +64,15 @@ def _attachment(name: str) -> dict[str, str]:
 
 @router.get("/exports/quarterly.xlsx")
 def quarterly_xlsx_download(page: PageDep, plan_id: str = "", quarter: str | None = None) -> Response:
-    rows, label, stem = _rows(page, plan_filter(page.session, plan_id).plan_id, quarter)
-    return Response(quarterly_xlsx(rows, label), media_type=XLSX, headers=_attachment(f"{stem}.xlsx"))
+    export, stem = _export(page, plan_filter(page.session, plan_id).plan_id, quarter)
+    return Response(quarterly_xlsx(export), media_type=XLSX, headers=_attachment(f"{stem}.xlsx"))
 
 
 @router.get("/exports/quarterly.csv")
 def quarterly_csv_download(page: PageDep, plan_id: str = "", quarter: str | None = None) -> Response:
-    rows, _label, stem = _rows(page, plan_filter(page.session, plan_id).plan_id, quarter)
+    export, stem = _export(page, plan_filter(page.session, plan_id).plan_id, quarter)
     return Response(
-        quarterly_csv(rows), media_type="text/csv; charset=utf-8", headers=_attachment(f"{stem}.csv")
+        quarterly_csv(export.rows), media_type="text/csv; charset=utf-8", headers=_attachment(f"{stem}.csv")
     )
 
 

@@ -485,18 +485,22 @@ def test_quarterly_xlsx_and_csv(client, world, ids):
     r = client.get(f"/exports/quarterly.xlsx?plan_id={plan_id}&quarter=2023-Q1")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     ws = load_workbook(io.BytesIO(r.content)).active
-    header = [c.value for c in ws[1]]
-    assert header[:4] == ["STT", "Cơ quan chủ trì", "Mục", "Nhiệm vụ"] and ws["A1"].font.bold
-    assert ws.freeze_panes == "A2" and ws.column_dimensions["D"].width == 70
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert len(rows) == 1
-    assert rows[0][1] == "Sở Y tế" and rows[0][6] == "Hoàn thành đúng hạn" and rows[0][9] == 1
-    assert rows[0][5] == datetime(2023, 3, 14) and ws.cell(2, 6).number_format == "DD/MM/YYYY"
-    assert rows[0][7] == datetime(2023, 3, 10) and rows[0][8] == datetime(2023, 3, 15)
+    assert ws["A1"].value == "UBND TỈNH THỬ"  # the chosen plan's issuer
+    assert ws["A4"].value == "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ QUÝ I/2023"
+    header = [c.value for c in ws[8]]
+    assert (
+        header[:5] == ["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Mục", "Nhiệm vụ"] and ws["A8"].font.bold
+    )
+    assert ws.freeze_panes == "A9" and ws.page_setup.orientation == "landscape"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=9, max_row=9)]
+    assert ws["H10"].value == 1  # the totals row counts the one row
+    assert rows[0][1] == "Sở Y tế" and rows[0][7] == "Hoàn thành đúng hạn" and rows[0][12] == 1
+    assert rows[0][6] == datetime(2023, 3, 14) and ws.cell(9, 7).number_format == "DD/MM/YYYY"
+    assert rows[0][9] == datetime(2023, 3, 10) and rows[0][10] == datetime(2023, 3, 15)
     q3 = load_workbook(
         io.BytesIO(client.get(f"/exports/quarterly.xlsx?plan_id={plan_id}&quarter=3").content)
     ).active
-    assert [c.value for c in q3[2]][6] == "Đang thực hiện trong hạn"
+    assert [c.value for c in q3[9]][7] == "Đang thực hiện trong hạn"
     csv = client.get(f"/exports/quarterly.csv?plan_id={plan_id}&quarter=Q2/2023")
     assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
     lines = csv.content.decode("utf-8-sig").splitlines()

@@ -40,9 +40,9 @@ def registry_province(session: Session) -> str:
 
 
 def authority_name(session: Session) -> str:
-    """The body the tracker serves, as pages name it ("UBND tỉnh Sơn La")."""
+    """The body the tracker serves, as pages and reports name it ("UBND tỉnh Sơn La")."""
     row = authority(session)
-    return row.authority if row is not None else f"UBND tỉnh {load_registry().province}"
+    return row.authority if row is not None and row.authority else _authority_of(load_registry().province)[1]
 
 
 def registry_from_db(session: Session, province_name: str) -> Registry:
@@ -86,13 +86,19 @@ def registry_data(session: Session, province_name: str) -> dict:
     return {"province": province_name, "agencies": agencies, "groups": groups}
 
 
-def set_authority(session: Session, province_name: str, today: date) -> RegistryAuthority:
-    """Name the province whose registry the database holds (one row)."""
+def _authority_of(province_name: str) -> tuple[str, str]:
+    """(the province's short name, its people's committee: "UBND tỉnh …" or "UBND thành phố …")."""
     p = province(province_name)
     name = p.short if p is not None else province_name
     level = p.level if p is not None else "tỉnh"
+    return name, f"UBND {level} {name}"
+
+
+def set_authority(session: Session, province_name: str, today: date) -> RegistryAuthority:
+    """Name the province whose registry the database holds (one row)."""
+    name, body = _authority_of(province_name)
     row = authority(session) or RegistryAuthority(province=name, authority="")
-    row.province, row.authority = name, f"UBND {level} {name}"
+    row.province, row.authority = name, body
     session.add(row)
     session.flush()
     return row

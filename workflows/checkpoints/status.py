@@ -118,3 +118,14 @@ def summary_inputs() -> dict[str, ColumnElement]:
 def days_late(due: date, today: date) -> int:
     """Whole days past the due date (0 when not late)."""
     return max(0, (today - due).days)
+
+
+def days_late_on(status: str, today: date, due: date, original_due: date, submitted_on: date | None) -> int:
+    """How late a checkpoint is, as a report states it: an overdue one by today against its (possibly
+    extended) due date; one reported late (done late, or awaiting review) by its report against the
+    ORIGINAL due date, as `done_late` is judged; 0 otherwise."""
+    if status == Status.overdue:
+        return days_late(due, today)
+    if status in (Status.done_late, Status.submitted) and submitted_on is not None:
+        return days_late(original_due, submitted_on)
+    return 0

@@ -153,6 +153,12 @@ def answers_for_checkpoints(
     return {cp: (reason, new_date, status) for cp, reason, new_date, status in session.execute(stmt).all()}
 
 
+def explanation_text(answer: tuple[str, date | None, str]) -> str:
+    """An answer as a report quotes it: the reason, and the new commitment date when one was given."""
+    reason, new_date, _status = answer
+    return reason + (f" (cam kết hoàn thành {new_date:%d/%m/%Y})" if new_date else "")
+
+
 @dataclass(frozen=True)
 class ReminderRow:
     sent_on: date

@@ -47,6 +47,11 @@ def excerpt(value: object, limit: int = 240) -> str:
     return cut + " …"
 
 
+def one_paragraph(value: object) -> str:
+    """One paragraph: hard line breaks become spaces; control characters (spreadsheets refuse them) go."""
+    return " ".join(_CONTROL.sub(" ", str(value or "")).split())
+
+
 # What Python's str.split() takes for whitespace, as a PostgreSQL regex class (its \s is ASCII-only
 # in the C locale, and Word documents are full of no-break spaces)
 _PG_SPACE = r"[\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u001c-\u001f]+"

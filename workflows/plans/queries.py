@@ -42,9 +42,12 @@ def plans_query() -> Select:
     return select(Plan).options(defer(Plan.source_text)).order_by(Plan.issued_on.desc(), Plan.id.desc())
 
 
+ACTIVE = "active"  # a plan's status while in force (withdrawn and archived ones: lifecycle.py)
+
+
 def active_plans() -> Select:
-    """Ids of the plans in force (not withdrawn or archived), the lists' and digests' default."""
-    return select(Plan.id).where(Plan.status == "active")
+    """Ids of the plans in force: what "all plans" means on the lists, the exports and the digests."""
+    return select(Plan.id).where(Plan.status == ACTIVE)
 
 
 def plan_sections(session: Session, plan_id: int) -> list[Section]:

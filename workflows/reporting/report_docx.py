@@ -24,7 +24,7 @@ from sqlmodel import Session
 from models import Plan, Task
 from workflows.checkpoints.items import CheckpointItem, checkpoint_items
 from workflows.checkpoints.status import overdue_columns
-from workflows.followup.queries import answers_for_checkpoints
+from workflows.followup.queries import answers_for_checkpoints, explanation_text
 from workflows.indicators.queries import IndicatorProgress, indicator_progress
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import NotFound
@@ -248,7 +248,8 @@ def _overdue_by_agency(doc, r: QuarterlyReport) -> None:
         groups.setdefault(i.agency_name, []).append(i)
     body = []
     for n, (agency, items) in enumerate(sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])), start=1):
-        answered = [_explained(r.answers[i.checkpoint_id]) for i in items if i.checkpoint_id in r.answers]
+        answers = (r.answers[i.checkpoint_id] for i in items if i.checkpoint_id in r.answers)
+        answered = [explanation_text(a) for a in answers]
         body.append(
             (
                 str(n),
@@ -264,11 +265,6 @@ def _overdue_by_agency(doc, r: QuarterlyReport) -> None:
         body,
         widths=(1.2, 4.6, 2.0, 2.2, 6.0),
     )
-
-
-def _explained(answer: tuple[str, date | None, str]) -> str:
-    reason, new_date, _status = answer
-    return reason + (f" (cam kết hoàn thành {new_date:%d/%m/%Y})" if new_date else "")
 
 
 def appendix(doc, r: QuarterlyReport) -> None:
@@ -288,7 +284,7 @@ def _overdue_table(doc, r: QuarterlyReport) -> None:
     body = []
     for n, i in enumerate(r.overdue, start=1):
         answer = r.answers.get(i.checkpoint_id)
-        explained = _explained(answer) if answer else EMPTY
+        explained = explanation_text(answer) if answer else EMPTY
         body.append(
             (
                 str(n),

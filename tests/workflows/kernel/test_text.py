@@ -1,6 +1,6 @@
 """Text helpers: folding keeps offsets, excerpts cut at a word boundary."""
 
-from workflows.kernel.text import excerpt, fold, normalize
+from workflows.kernel.text import excerpt, fold, normalize, one_paragraph
 
 
 def test_fold_keeps_length_and_drops_diacritics():
@@ -10,6 +10,13 @@ def test_fold_keeps_length_and_drops_diacritics():
 
 def test_normalize_is_the_comparison_key():
     assert normalize("Sở  Lao động - Thương binh và Xã hội") == normalize("so lao dong thuong binh va xa hoi")
+
+
+def test_one_paragraph_drops_hard_line_breaks_and_control_characters():
+    assert one_paragraph("triển khai, đôn\nđốc thực hiện\r\n  Đề án\x0b;\x00 năm 2023.") == (
+        "triển khai, đôn đốc thực hiện Đề án ; năm 2023."
+    )
+    assert one_paragraph(None) == "" and one_paragraph(" \n ") == ""
 
 
 def test_excerpt_cuts_at_a_word_and_marks_the_cut():
