@@ -163,9 +163,10 @@ def kind_of(text: str) -> str | None:
     if (
         head
         and " " not in head.group(0)
-        and re.match(r"\s+[a-zđà-ỹ]", text.strip()[head.end() : head.end() + 3])
+        and re.match(r"\s+[^\W\d_]", text.strip()[head.end() : head.end() + 3])
+        and text.strip()[head.end() :].split()[0][0].islower()
     ):
-        if not _plural_tail(f) and not COLLECTIVE.match(f):
+        if not _plural_tail(f) and not COLLECTIVE.match(f) and not _LEVEL_AFTER.match(f, head.end()):
             return None  # "Bảo đảm cơ sở …", "Phương án …": a one-word head needs a name after it
     if HEAD.match(f) and text.strip()[0].isupper():  # "Ban …" names a body, "bản" does not
         if _plural_tail(f) or (text.strip()[0].islower() and not _capitalised_after_head(text)):
@@ -174,15 +175,27 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+_LEVEL = r"(?:xa|phuong|thi\s+tran|thi\s+xa|dac\s+khu|huyen|quan|tinh|thanh\s+pho)"
+# "UBND xã, phường", "Ủy ban nhân dân cấp xã", "Công an các xã": every unit of a level, not one body.
+_LEVEL_AFTER = re.compile(rf"\s+{_LEVEL}(?![a-z])")  # "UBND xã Tân Lập": the head names a level's body
+_LEVELS = re.compile(rf"\s+(?:cap\s+{_LEVEL}|{_LEVEL}(?:\s*[,/]\s*|\s+va\s+|\s+hoac\s+){_LEVEL})(?![a-z])")
+
+
 def _plural_tail(f: str) -> bool:
-    """A head followed by a list of kinds ("sở, ban, ngành", "ubnd xã, phường")."""
+    """A head followed by a list of kinds ("sở, ban, ngành", "ubnd xã, phường", "UBND cấp xã")."""
     m = HEAD.match(f)
     rest = f[m.end() :] if m else f
     return bool(
         re.match(
             r"\s+(?:cac|nhung)(?![a-z])|\s*,\s*(?:ban|nganh|phuong|xa|dia\s+phuong|don\s+vi)(?![a-z])", rest
         )
+        or _LEVELS.match(rest)
     )
+
+
+def plural_after_head(folded: str, pos: int) -> bool:
+    """Does a head word at ``pos`` open a collective ("UBND các xã", "Ủy ban nhân dân xã, phường")?"""
+    return HEAD.match(folded, pos) is not None and _plural_tail(folded[pos : pos + 80])
 
 
 def _capitalised_after_head(text: str) -> bool:

@@ -57,7 +57,7 @@ from workflows.plans.parsed import (
     Schedule,
     Unresolved,
 )
-from workflows.plans.parsing.assignments import NO_LEAD, SEP, TERM, VAGUE, Assigner, Party, Subject
+from workflows.plans.parsing.assignments import NO_LEAD, TERM, Assigner, Party, Subject
 from workflows.plans.parsing.deadlines import Calendar, date_of_cell, find_calendar, schedule_for
 from workflows.plans.parsing.indicators import parse_indicators
 from workflows.plans.parsing.layout import Layout, normalise
@@ -581,39 +581,10 @@ class _PlanParser:
         self._emit(ref, section, content.start, content.end, leads, support, sched)
 
     def _cell_parties(self, cell: Cell, lead: bool) -> list[Party]:
-        """Agencies named in a table cell; unknown agency-looking names are kept as written."""
-        out: list[Party] = []
-        pos, end = cell.start, cell.end
-        while pos < end:
-            items, stop = self.assigner.names(pos, end)
-            out.extend(self.assigner.parties(items))
-            sep = SEP.match(self.folded, stop, end) if items else None
-            if items and not sep:
-                break
-            pos = sep.end() if sep else stop
-            if items:
-                continue
-            nxt = re.compile(r"[,;]|\s+và\s+|\n").search(self.text, pos, end)
-            chunk_end = nxt.start() if nxt else end
-            cs, ce = trim(self.text, pos, chunk_end)
-            if ce > cs and not VAGUE.fullmatch(self.folded, cs, ce):
-                kind = names.kind_of(self.text[cs:ce])
-                if self.assigner.looks_like_agency(cs, ce) or kind:
-                    name = collapse(self.text[cs:ce])
-                    out.append(Party(name, slug(name), known=False, kind=kind or "body"))
-                    if kind in (None, "body"):
-                        self.unresolved.append(self.assigner.unknown(cs, ce))
-                elif lead:
-                    self.unresolved.append(
-                        Unresolved(
-                            self.text[cs:ce],
-                            (cs, ce),
-                            "co-lead not in registry",
-                            tuple(self.registry.suggest(self.text[cs:ce])),
-                        )
-                    )
-            pos = nxt.end() if nxt else end
-        return list({p.code: p for p in out}.values())
+        """Agencies named in a table cell or field (see Assigner.cell_parties); issues are reported."""
+        parties, issues = self.assigner.cell_parties(cell.start, cell.end, lead)
+        self.unresolved.extend(issues)
+        return parties
 
     @staticmethod
     def _unique(tasks: list[ParsedTask]) -> list[ParsedTask]:

@@ -25,14 +25,16 @@ from workflows.plans.parsed import Unresolved
 from workflows.plans.parsing.text import slug, trim
 
 _VAGUE_NOUN = (
-    r"ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|so|ban|nganh|don\s+vi|co\s+quan|doan\s+the|"
-    r"dia\s+phuong|luc\s+luong(?:\s+chuc\s+nang)?|xa|phuong|thi\s+tran|to\s+dan\s+pho|tieu\s+khu|"
-    r"co\s+quan\s+bao\s+chi|bo(?=\s*[,;])|tinh(?=\s*[,;])|thanh\s+pho(?=\s*[,;])|nhan\s+dan"
+    r"ubnd\s+cac\s+cap|uy\s+ban\s+nhan\s+dan\s+cac\s+cap|so|ban|nganh|don\s+vi|co\s+quan\s+bao\s+chi|"
+    r"co\s+quan|doan\s+the|dia\s+phuong|luc\s+luong(?:\s+chuc\s+nang)?|xa|phuong|thi\s+tran|to\s+dan\s+pho|"
+    r"tieu\s+khu|bo(?=\s*[,;])|tinh(?=\s*[,;])|thanh\s+pho(?=\s*[,;])|nhan\s+dan"
 )
+# "… được giao chủ trì", "… được phân công thực hiện nhiệm vụ": a relative clause that is part of the name.
+_ASSIGNED = r"duoc\s+(?:giao|phan\s+cong)(?:\s+(?:chu\s+tri|thuc\s+hien|nhiem\s+vu))*"
 _VAGUE_QUAL = (
     r"co\s+lien\s+quan|lien\s+quan|chuc\s+nang|thanh\s+vien|cap\s+tinh|cac\s+cap|tinh|dia\s+phuong|"
     r"co\s+so|tren\s+dia\s+ban(?:\s+tinh)?|ngang\s+bo|thuoc\s+chinh\s+phu|chu\s+quan|"
-    r"trung\s+uong|truc\s+thuoc\s+trung\s+uong"
+    r"trung\s+uong|truc\s+thuoc\s+trung\s+uong|khac|" + _ASSIGNED
 )
 VAGUE = re.compile(rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])")
 # The first name of a list must be an unmistakable collective: a bare "Sở …"/"Ban …" opens a name.
@@ -41,6 +43,25 @@ VAGUE_FIRST = re.compile(
     rf"(?:\s+(?:{_VAGUE_QUAL}))*(?![a-z0-9])|cac\s+cap(?![a-z0-9])"
 )
 SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
+# "các bộ, ngành, nhất là ACV": a member singled out of a collective is a name of the list too.
+SINGLED_OUT = re.compile(r"\s*,?\s*(?:nhat\s+la|dac\s+biet\s+la|trong\s+do\s+co)\s+")
+# An administrative level; a list of them after a local body ("Ủy ban nhân dân xã, phường", "UBND các tỉnh,
+# thành phố") is one name, not a body and a stray "phường".
+_LEVEL = r"(?:xa|phuong|thi\s+tran|thi\s+xa|dac\s+khu|huyen|quan|tinh|thanh\s+pho)"
+LEVEL_END = re.compile(rf"(?<![a-z]){_LEVEL}\Z")
+LEVEL_NEXT = re.compile(rf"(?:\s*[,/]\s*|\s+va\s+|\s+hoac\s+)(?:cac\s+)?{_LEVEL}(?![a-z0-9])")
+_NEXT_WORD = re.compile(r"[ \t]*\n?[ \t]*(?=\w)")
+# A line break inside a paragraph is a soft wrap; a blank line or a list marker on the next line ends a name.
+HARD_BREAK = re.compile(r"\n[ \t]*(?:\n|[-+•*]\s|\d{1,2}[.)]\s|[a-zđ]\)\s|[IVX]{1,4}\.\s)")
+# An all-capitals abbreviation used as a name ("ACV", "EVN", "BQLDA"); Roman numerals are not names.
+ACRONYM = re.compile(r"(?![IVXLC]+(?![A-Za-z0-9&]))[A-ZĐ][A-ZĐ0-9&]{1,7}(?![A-Za-zÀ-ỹđ0-9&])")
+# Words that end a collective's qualifiers: the purpose or manner of the duty begins ("… để", "… theo").
+_NAME_STOP = re.compile(r"(?:de|nham|theo|ve|cho|khi|neu|ma|bang|nhu|sau\s+khi|trong\s+viec)(?![a-z])")
+MODIFIER_WORDS = 8
+_GAP = re.compile(r"[ \t]*\n?[ \t]*")
+_WORD = re.compile(r"[^\s,;.:()]+")
+_CHUNK_END = re.compile(r"[,;]|\s+và\s+|\n")
+_PREPOSITION = re.compile(r"trong|tai|cua|voi|o|tren|cho|thuoc")
 PREFIX = re.compile(r"(?P<word>de\s+nghi|giao\s+cho|giao|yeu\s+cau|doi\s+voi)\s+")
 PAREN_OPEN = re.compile(r"\s*\(")
 _VERBS = (
@@ -114,6 +135,7 @@ _VERBS = (
     "phan anh",
     "kip thoi",
     "quyet liet",
+    "can(?!\\s+bo)",  # "cần khẩn trương" (not "cán bộ", which folds alike)
 )
 TERM = re.compile(r"(?<![a-z])(?:" + "|".join(v.replace(" ", r"\s+") for v in _VERBS) + r")(?![a-z])|:")
 _HEADS = (
@@ -220,8 +242,14 @@ class Assigner:
         self.collectives = collectives
 
     # -- lists of names ------------------------------------------------------------------------
-    def names(self, pos: int, end: int) -> tuple[list[_Item], int]:
-        """The list of names starting at ``pos`` and where it stops."""
+    def names(self, pos: int, end: int, acronyms: bool = False) -> tuple[list[_Item], int]:
+        """The list of names starting at ``pos`` and where it stops.
+
+        With the names grammar (``collectives``) a list also takes: abbreviations ("ACV") after its
+        first name (or anywhere when ``acronyms``: a partner list, a cell), a member singled out ("…,
+        nhất là ACV"), a registry name written without its comma ("Sở Khoa học và Công nghệ Sở Công
+        Thương"), and a collective's own qualifiers ("các lực lượng vũ trang đóng quân tại địa bàn").
+        """
         items: list[_Item] = []
         folded = self.folded
         while pos < end:
@@ -233,17 +261,30 @@ class Assigner:
                     continue
             p = pos
             if items:
-                sep = SEP.match(folded, p, end)
-                if not sep:
+                sep = (self.collectives and SINGLED_OUT.match(folded, p, end)) or SEP.match(folded, p, end)
+                if sep:
+                    p = sep.end()
+                elif self.collectives and self._unseparated(items[-1], p, end):
+                    p = _proper_next(self.text, p, end)
+                else:
                     break
-                p = sep.end()
             hit = self.registry.match_at(folded, p)
             if hit and hit[0] <= end:
                 longer = self._continuation(hit[1], hit[0], end)
                 items.append(_Item(None, p, longer, unknown=True) if longer else _Item(hit[1], p, hit[0]))
                 pos = longer or hit[0]
                 continue
-            vague = (VAGUE if items else VAGUE_FIRST).match(folded, p, end)
+            vague = (VAGUE if items or self._bare_list(p, end) else VAGUE_FIRST).match(folded, p, end)
+            if vague and self.collectives:
+                body = self._grammar_name(p, end) if _proper_next(self.text, vague.end(), end) else None
+                if body and self.text[p].isupper():  # "Sở Sây dựng": a head and a proper name, not "sở"
+                    items.append(_Item(None, p, body, unknown=True))
+                    pos = body
+                    continue
+                stop = self._qualifiers(vague.end(), end) or vague.end()
+                items.append(_Item(None, p, stop))
+                pos = stop
+                continue
             if vague:
                 items.append(_Item(None, p, vague.end()))
                 pos = vague.end()
@@ -253,8 +294,67 @@ class Assigner:
                 items.append(_Item(None, p, grammar, unknown=True))
                 pos = grammar
                 continue
+            short = ACRONYM.match(self.text, p, end) if self.collectives and (items or acronyms) else None
+            if short:
+                items.append(_Item(None, p, short.end(), unknown=True))
+                pos = short.end()
+                continue
             break
         return items, pos
+
+    def _bare_list(self, pos: int, end: int) -> bool:
+        """A lowercase list of kinds without "các" ("phối hợp với sở, ban, ngành …") opens a collective."""
+        if not self.collectives or not self.text[pos].islower():
+            return False
+        first = VAGUE.match(self.folded, pos, end)
+        return first is not None and SEP.match(self.folded, first.end(), end) is not None
+
+    def _unseparated(self, last: _Item, pos: int, end: int) -> bool:
+        """Does a registry name follow a registry name with no comma between them?"""
+        nxt = _proper_next(self.text, pos, end) if last.entry is not None else None
+        if nxt is None or nxt == pos:
+            return False
+        hit = self.registry.match_at(self.folded, nxt)
+        return hit is not None and hit[0] <= end
+
+    def _qualifiers(self, start: int, end: int) -> int | None:
+        """End of the words qualifying a collective noun, when they run to the list's next name.
+
+        "các lực lượng vũ trang đóng quân tại địa bàn, các doanh nghiệp …", "cơ quan ngành dọc đóng trên
+        địa bàn, Ủy ban nhân dân xã": the words run to a separator opening another name, to a
+        predicate, a clause mark or the end of the span; anything else ("… để triển khai") leaves the
+        noun alone.
+        """
+        folded = self.folded
+        i, words, last_prep, before_prep = start, 0, False, start
+        while True:
+            j = _GAP.match(folded, i, end).end()
+            if j >= end or HARD_BREAK.match(folded, i) or folded[j] in ".:;(":
+                return i if words else None
+            if folded[j] == "," or (j > i and folded.startswith("va ", j)):
+                sep = SEP.match(folded, i, end)
+                return i if words and sep and self._opens_name(sep.end()) else None
+            if j == i or self._predicate_here(j, end) or _NAME_STOP.match(folded, j, end):
+                # "lực lượng Công an trong rà soát …": the preposition opens the duty, not the name
+                return (before_prep if last_prep else i) if words - last_prep else None
+            word = _WORD.match(folded, j, end)
+            words += 1
+            if word is None or words > MODIFIER_WORDS:
+                return None
+            last_prep = _PREPOSITION.fullmatch(folded, j, word.end()) is not None
+            before_prep = i if last_prep else before_prep
+            i = word.end()
+
+    def _opens_name(self, pos: int) -> bool:
+        """Do the words at ``pos`` open a name (a head word, a collective, a registry name)?"""
+        return names.starts_new_name(self.folded, pos) or self.registry.match_at(self.folded, pos) is not None
+
+    def _predicate_here(self, pos: int, end: int) -> bool:
+        """Does a predicate word start exactly at ``pos`` ("tổ chức" listed as a noun does not count)?"""
+        m = TERM.match(self.folded, pos, end)
+        return m is not None and not (
+            m.group().startswith("to ") and NOUN_AFTER.match(self.folded, m.end(), end)
+        )
 
     def _grammar_name(self, pos: int, end: int) -> int | None:
         """End of a name the registry does not know, read with the names grammar.
@@ -270,7 +370,8 @@ class Assigner:
         # "Phương án" are verbs and nouns, not bodies).
         body = head is not None and (
             len(head.group(0).split()) > 1
-            or re.match(r"\s+[A-ZĐÀ-Ỹ]", self.text[head.end() : head.end() + 3])
+            or _proper_next(self.text, head.end(), end) is not None
+            or names.plural_after_head(folded, pos)  # "UBND các phường, xã"
         )
         if not body and not names.COLLECTIVE.match(folded, pos, end):
             return None
@@ -282,11 +383,17 @@ class Assigner:
                 close = folded.find(")", i, stop)
                 i = close + 1 if close > 0 else stop
                 continue
-            if ch in ".;:\n" or (ch == "," and names.starts_new_name(folded, i + 1)):
+            level = LEVEL_NEXT.match(folded, i, stop) if LEVEL_END.search(folded, pos, i) else None
+            if level and _proper_next(self.text, level.end(), stop) is None:
+                i = level.end()  # "Ủy ban nhân dân xã, phường": one name over the levels it lists
+                continue
+            if ch in ".;:" or (ch == "\n" and HARD_BREAK.match(folded, i)):
+                break
+            if ch == "," and (names.starts_new_name(folded, i + 1) or SINGLED_OUT.match(folded, i)):
                 break
             if folded.startswith(" va ", i) and names.starts_new_name(folded, i + 4):
                 break
-            if ch == " ":
+            if ch in " \n":
                 words += 1
                 if words > CO_SUBJECT_WORDS:
                     return None
@@ -329,6 +436,20 @@ class Assigner:
             for agency in agencies:
                 out.setdefault(agency.code, Party(agency.name, agency.code, written=written))
         return list(out.values())
+
+    def _collective_runs(self, items: list[_Item]) -> list[tuple[int, Party]]:
+        """Each run of vague collectives in a list, as one addressee as written, with its offset."""
+        out: list[tuple[int, Party]] = []
+        run: list[_Item] = []
+        for item in [*items, None]:
+            if item is not None and item.entry is None and not item.unknown:
+                run.append(item)
+                continue
+            if run:
+                name = " ".join(self.text[run[0].start : run[-1].end].split())
+                out.append((run[0].start, Party(name, slug(name), known=False, kind="collective")))
+                run = []
+        return out
 
     def parties(self, items: list[_Item]) -> list[Party]:
         """Like ``expand``, keeping a run of vague collectives as one addressee as written.
@@ -392,23 +513,23 @@ class Assigner:
         if prefix:
             pos = prefix.end()
         items, stop = self.names(pos, end)
-        leads: dict[str, Party] = {}
+        found: list[tuple[int, Party]] = []
         issues = []
         for item in items:
             if item.unknown:
                 name = " ".join(self.text[item.start : item.end].split())
                 kind = names.kind_of(name) if self.collectives else None
-                leads.setdefault(slug(name), Party(name, slug(name), known=False, kind=kind or ""))
+                found.append((item.start, Party(name, slug(name), known=False, kind=kind or "")))
                 if kind not in ("collective", "position"):
                     issues.append(self.unknown(item.start, item.end))
-            for party in self.expand([item]):
-                leads.setdefault(party.code, party)
-        if self.collectives and leads:
+            found.extend((item.start, party) for party in self.expand([item]))
+        if self.collectives and found:
             # "Các Sở, ngành, đơn vị; UBND cấp xã": the collective is a co-addressee, as written.
-            for party in self.parties(items):
-                if party.kind == "collective":
-                    leads.setdefault(party.code, party)
-        leads = list(leads.values())
+            found.extend(self._collective_runs(items))
+        by_code: dict[str, Party] = {}
+        for _, party in sorted(found, key=lambda f: f[0]):
+            by_code.setdefault(party.code, party)
+        leads = list(by_code.values())
         subj = Subject(leads, stop if items else pos, addressed=bool(prefix), issues=issues)
         subj.vague = any(
             (i.entry is None and not i.unknown)
@@ -473,7 +594,7 @@ class Assigner:
         for m in TERM.finditer(self.folded, pos, end):
             if m.start() != pos and self.text[m.start()].isupper():
                 continue
-            if m.group().startswith("to") and NOUN_AFTER.match(self.folded, m.end(), end):
+            if m.group().startswith("to ") and NOUN_AFTER.match(self.folded, m.end(), end):
                 continue
             return m.start()
         return None
@@ -530,6 +651,61 @@ class Assigner:
         name = self.text[start:end]
         return Unresolved(name, (start, end), UNKNOWN_AGENCY, tuple(self.registry.suggest(name)))
 
+    # -- cells and labelled fields ---------------------------------------------------------------
+    def cell_parties(self, start: int, end: int, lead: bool) -> tuple[list[Party], list[Unresolved]]:
+        """Agencies named in a table cell or a field value, and what to report about them.
+
+        A cell holds nothing but names: names may be joined by ",", ";", "và" or a line break, or not
+        joined at all; an agency-looking chunk the registry does not know is kept as written; with the
+        names grammar, lowercase words after a collective belong to it ("các cơ quan báo chí, phát
+        thanh, truyền hình khác"), and a lead cell naming no body at all is its own words as written
+        ("Doanh nghiệp, nhà đầu tư": the column says it leads), reported for review.
+        """
+        out: list[tuple[int, Party]] = []
+        issues: list[Unresolved] = []
+        pos = start
+        while pos < end:
+            items, stop = self.names(pos, end, acronyms=True)
+            vague = [i for i in items if self.collectives and i.entry is None and not i.unknown]
+            batch = [(i.start, p) for i in items if i not in vague for p in self.parties([i])]
+            batch += self._collective_runs(items) if vague else []
+            out.extend(sorted(batch, key=lambda f: f[0]))
+            sep = SEP.match(self.folded, stop, end) if items else None
+            if items and not sep:
+                break
+            pos = sep.end() if sep else stop
+            if items:
+                continue
+            nxt = _CHUNK_END.search(self.text, pos, end)
+            chunk_end = nxt.start() if nxt else end
+            cs, ce = trim(self.text, pos, chunk_end)
+            if ce > cs and not VAGUE.fullmatch(self.folded, cs, ce):
+                kind = names.kind_of(self.text[cs:ce])
+                if self.collectives and out and out[-1][1].kind == "collective" and self.text[cs].islower():
+                    begin = out[-1][0]
+                    name = " ".join(self.text[begin:ce].split())
+                    out[-1] = (begin, Party(name, slug(name), known=False, kind="collective"))
+                elif self.looks_like_agency(cs, ce) or kind:
+                    name = " ".join(self.text[cs:ce].split())
+                    out.append((cs, Party(name, slug(name), known=False, kind=kind or "body")))
+                    if kind in (None, "body"):
+                        issues.append(self.unknown(cs, ce))
+                elif lead:
+                    suggestions = tuple(self.registry.suggest(self.text[cs:ce]))
+                    issues.append(Unresolved(self.text[cs:ce], (cs, ce), CO_LEAD_UNKNOWN, suggestions))
+            pos = nxt.end() if nxt else end
+        if lead and not out and self.collectives:
+            cs, ce = trim(self.text, start, end)
+            ce = _strip_trailing_punct(self.text, cs, ce)
+            if ce > cs and len(self.text[cs:ce].split()) <= CO_SUBJECT_WORDS:
+                name = " ".join(self.text[cs:ce].split())
+                kind = names.kind_of(name) or "collective"
+                return [Party(name, slug(name), known=False, kind=kind)], [self.unknown(cs, ce)]
+        by_code: dict[str, Party] = {}
+        for _, party in sorted(out, key=lambda f: f[0]):
+            by_code.setdefault(party.code, party)
+        return list(by_code.values()), issues
+
     # -- supporting ----------------------------------------------------------------------------
     def supporting(self, start: int, end: int, after: int) -> list[Party]:
         """Supporting agencies named in ``text[start:end]`` after the subject (``after``)."""
@@ -547,6 +723,12 @@ class Assigner:
             for p in parties:
                 out.setdefault(p.code, p)
         return list(out.values())
+
+
+def _proper_next(text: str, pos: int, end: int) -> int | None:
+    """Where the next word starts, when it starts with a capital letter (a proper name)."""
+    m = _NEXT_WORD.match(text, pos, end)
+    return m.end() if m and m.end() < end and text[m.end()].isupper() else None
 
 
 def _strip_trailing_punct(text: str, start: int, end: int) -> int:
