@@ -11,7 +11,7 @@ from api.cli import main
 from models import Checkpoint, PlanDraft
 from models.config import get_settings
 from models.db import make_engine
-from tests.workflows.builders_documents import seed_lines, seed_plan_docx, text_pdf
+from tests.workflows.builders_documents import NO_LEADS, NO_TASKS, seed_lines, seed_plan_docx, text_pdf
 
 SEED = Path(__file__).parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 
@@ -55,6 +55,8 @@ def test_parse_yaml_equals_json(capsys):
         (b"\x00\x01\x02binary", "binary"),
         ("Xin chào".encode("cp1258"), "UTF-8"),
         ("Một văn bản không phải kế hoạch.".encode(), "no date of issue"),
+        (NO_TASKS.encode(), "no task found: 2 sections were read but none holds a duty"),
+        (NO_LEADS.encode(), "no task found: 2 sections and 2 duties were read but no duty names an agency"),
     ],
 )
 def test_a_file_that_is_not_a_plan_is_refused(tmp_path, capsys, content, message):

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from models import Agency, Checkpoint, Plan, Task
 from tests.api.test_pages import TOKEN, sign_in
 from tests.builders import add_user
+from tests.workflows.builders_documents import NO_LEADS, NO_TASKS
 
 SEED = Path(__file__).resolve().parents[2] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 
@@ -52,6 +53,16 @@ def _upload(client, name: str, data: bytes):
             "ghi-chu.txt",
             "Chỉ là một ghi chú, không phải kế hoạch.".encode(),
             "Không đọc được kế hoạch: Không tìm thấy ngày ban hành",
+        ),
+        (
+            "muc-tieu.txt",
+            NO_TASKS.encode(),
+            "Không đọc được kế hoạch: Không tìm thấy nhiệm vụ nào: đã đọc 2 mục nhưng không mục nào có nội dung công việc",
+        ),
+        (
+            "khong-co-quan.txt",
+            NO_LEADS.encode(),
+            "Không đọc được kế hoạch: Không tìm thấy nhiệm vụ nào: đã đọc 2 mục và 2 nội dung công việc nhưng không nội dung nào nêu cơ quan thực hiện",
         ),
     ],
 )

@@ -162,3 +162,14 @@ def plain_zip_bytes() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("kehoach.txt", "Kế hoạch")
     return out.getvalue()
+
+
+# Plan texts with sections that give no task: refused with the reason.
+PLAN_HEAD = "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 5/KH-UBND\nSơn La, ngày 3 tháng 3 năm 2026\nKẾ HOẠCH\nTHỬ\n"
+# sections, but only objectives: nothing to assign
+NO_TASKS = PLAN_HEAD + "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao nhận thức của người dân.\n"
+# duties, but none names who carries it out
+NO_LEADS = (
+    PLAN_HEAD
+    + "I. NHIỆM VỤ\n1. Tuyên truyền\n- Tổ chức tuyên truyền rộng rãi.\n- Tiếp tục rà soát các văn bản.\n"
+)

@@ -578,6 +578,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no sections found: expected headings such as 'I. MỤC TIÊU' or '1. …'",
         "Không tìm thấy các mục của kế hoạch (cần các đề mục như «I. MỤC TIÊU» hoặc «1. …»).",
     ),
+    "plan.no_tasks": (
+        "no task found: {sections} sections were read but none holds a duty (a '-' item or a paragraph"
+        " outside the objectives)",
+        "Không tìm thấy nhiệm vụ nào: đã đọc {sections} mục nhưng không mục nào có nội dung công việc"
+        " (gạch đầu dòng hoặc đoạn văn ngoài phần mục tiêu, yêu cầu).",
+    ),
+    "plan.no_leads": (
+        "no task found: {sections} sections and {duties} duties were read but no duty names an agency"
+        " to carry it out (e.g. 'Sở Y tế chủ trì …', a heading '1. Sở Y tế', 'Cơ quan chủ trì: …')",
+        "Không tìm thấy nhiệm vụ nào: đã đọc {sections} mục và {duties} nội dung công việc nhưng không"
+        " nội dung nào nêu cơ quan thực hiện (ví dụ «Sở Y tế chủ trì …», đề mục «1. Sở Y tế»,"
+        " «Cơ quan chủ trì: …»).",
+    ),
     "plan.no_number": (
         "no plan number found: expected a header line like 'Số: 23/KH-UBND'",
         "Không tìm thấy số kế hoạch (cần dòng đầu văn bản dạng «Số: 23/KH-UBND»).",

@@ -8,8 +8,9 @@ JSON contract (dates as ISO strings, spans as [start, end]):
  "indicators": [{"ref", "text", "target", "unit", "due_date"}],
  "unresolved": [{"text", "span", "reason", "suggestions"}],
  "warnings": [str]}                     (only when there are any)
-Tasks also carry ``lead_text`` (the text's own words, when they differ from ``lead``), ``rule`` (the
-assignment rule the lead came from) and ``confidence`` (0-1) when the parser set them.
+Tasks also carry ``lead_text`` (the text's own words for the lead, which may differ from the registry
+name in ``lead``), ``rule`` (the assignment rule the lead came from, see ``RULES`` in parser.py) and
+``confidence`` (0-1). The parser sets all three on every task; a reviewer's edit sets rule "reviewer".
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class ParsedTask:
     lead: str
     supporting: tuple[str, ...]
     schedule: Schedule
-    lead_text: str = ""  # the text's own words for the lead ("" when they are the registry name)
+    lead_text: str = ""  # the text's own words for the lead
     rule: str = ""  # the assignment rule the lead came from (see parser.py)
     confidence: float = 1.0
 
@@ -158,8 +159,8 @@ def _task_to_dict(t: ParsedTask) -> dict:
 
 
 def _provenance(t: ParsedTask) -> dict:
-    """Fields added to the contract: lead_text (when it differs from lead), rule, confidence."""
-    out: dict = {"lead_text": t.lead_text} if t.lead_text and t.lead_text != t.lead else {}
+    """Fields added to the contract: lead_text, rule, confidence (each when set)."""
+    out: dict = {"lead_text": t.lead_text} if t.lead_text else {}
     if t.rule:
         out |= {"rule": t.rule, "confidence": t.confidence}
     return out

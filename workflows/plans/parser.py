@@ -26,6 +26,10 @@ What becomes what
   ("unknown agency"); a collective co-subject the registry does not know ("các trường đại học …")
   is reported as "co-lead not in registry".
 - Appendix tables: workflows/plans/parsing/tables.py; each row is a task of section "PL".
+- Provenance: every task carries ``rule`` (where its lead came from, one of ``RULES``),
+  ``confidence`` (the rule's, lowered for a lead the registry does not know) and ``lead_text`` (the
+  text's own words for the lead). A text with sections but no task is refused: ``plan.no_tasks``
+  (no duty at all) or ``plan.no_leads`` (duties, none naming who carries it out).
 
 Task refs (unique, deterministic): ``<section>-b<k>`` for the k-th "-" bullet of a section,
 ``.p<j>`` for its j-th "+" sub-bullet, ``.<n>`` for inline item (n), ``-s<m>`` for a sentence split
@@ -178,6 +182,7 @@ class _PlanParser:
         sections = [ParsedSection(s.ref, s.title) for s in doc.sections]
         sections.extend(self._tables())
         self._finish_no_lead()
+        self._refuse_empty(doc)
         return ParsedPlan(
             plan=meta,
             sections=tuple(sections),
@@ -186,6 +191,14 @@ class _PlanParser:
             unresolved=tuple(sorted(self.unresolved, key=lambda u: (u.span[0], u.span[1]))),
             warnings=tuple(self.warnings),
         )
+
+    def _refuse_empty(self, doc) -> None:
+        """A plan that yields no task is refused with the reason, never stored as an empty plan."""
+        if self.tasks:
+            return
+        if self.no_lead:
+            raise PlanFormatError("plan.no_leads", sections=len(doc.sections), duties=len(self.no_lead))
+        raise PlanFormatError("plan.no_tasks", sections=len(doc.sections))
 
     def _use_registry(self, issuer: str) -> None:
         """A plan of another province (or a national one) is read with the gazetteer's registry.
@@ -274,17 +287,18 @@ class _PlanParser:
         subj = self.assigner.subject(start, pre_end)
         self.unresolved.extend(subj.issues)
         leads = subj.leads
+        rule = "addressed" if subj.addressed else "subject"
         outer, self.fieldset = self.fieldset, self.governed.get(id(block), self.fieldset)
         if not leads and self.fieldset is not None and self.fieldset.leads:
-            leads = self.fieldset.leads
+            leads, rule = self.fieldset.leads, "labelled fields"
         if not leads and not subj.addressed and not subj.vague:
-            leads = inherited
+            leads, rule = inherited, "heading"
         if leads and leads is subj.leads and inherited and self._lists_partners(block):
             # "b) Chủ trì, phối hợp:" then "- Sở Tài chính … tham mưu …": the bullet names a partner
             # of the heading's lead, not a lead of its own.
             fs = self.fieldset or FieldSet()
             self.fieldset = replace(fs, leads=[], support=_merge(fs.support, leads))
-            leads = inherited
+            leads, rule = inherited, "heading"
         # A local registry's reviewed reading expands "các đơn vị" to the reporting units; a plan read
         # with the gazetteer keeps the collective as written (never "every unit seen so far").
         if (
@@ -292,12 +306,12 @@ class _PlanParser:
             and not self.assigner.collectives
             and (subj.vague or (not leads and UNITS_RE.search(self.folded, start, end)))
         ):
-            leads = _merge(self._reporting_units(), leads)
+            leads, rule = _merge(self._reporting_units(), leads), "reporting units"
         base = _base_ref(block)
         if items:
-            self._item_tasks(base, block.section, start, end, pre_end, items, subj, leads)
+            self._item_tasks(base, block.section, start, end, pre_end, items, subj, leads, rule)
         else:
-            self._sentence_tasks(base, block.section, start, end, subj, leads)
+            self._sentence_tasks(base, block.section, start, end, subj, leads, rule)
         for child in block.children:
             if child.field:
                 for grandchild in child.children:
@@ -328,7 +342,8 @@ class _PlanParser:
             self._record_no_lead(s, e, section, subj)
             return
         support = self.assigner.supporting(s, e, subj.end)
-        self._emit(section.ref, section, s, e, leads, support, schedule_for(self.text[s:e], self.calendar))
+        sched = schedule_for(self.text[s:e], self.calendar)
+        self._emit(section.ref, section, s, e, leads, support, sched, "subject" if subj.leads else "heading")
 
     def _lists_partners(self, block: Block) -> bool:
         """Is the block a bullet under a "Chủ trì, phối hợp (với):" heading or parent item?"""
@@ -353,7 +368,7 @@ class _PlanParser:
             out.append((n, marker, s, e))
         return out
 
-    def _item_tasks(self, base, section, start, end, pre_end, items, subj: Subject, leads) -> None:
+    def _item_tasks(self, base, section, start, end, pre_end, items, subj: Subject, leads, rule: str) -> None:
         """One task per inline item and lead."""
         item_subjects = [self.assigner.subject(s, e) for _, _, s, e in items]
         if not leads and not any(i.leads for i in item_subjects):
@@ -371,9 +386,11 @@ class _PlanParser:
             sched = schedule_for(self.text[s:e], self.calendar)
             if sched.kind == "continuous" and not sched.phrase and pre_schedule.phrase:
                 sched = pre_schedule
-            self._emit(f"{base}.{n}", section, s, e, item_leads, support, sched)
+            self._emit(
+                f"{base}.{n}", section, s, e, item_leads, support, sched, "item" if isubj.leads else rule
+            )
 
-    def _sentence_tasks(self, base, section, start, end, subj: Subject, leads) -> None:
+    def _sentence_tasks(self, base, section, start, end, subj: Subject, leads, rule: str) -> None:
         """One task per lead, with later sentences that name their own lead split off."""
         segments = [(start, subj, leads)]
         for m in SENTENCE_RE.finditer(self.text, subj.end, end):
@@ -425,7 +442,10 @@ class _PlanParser:
                 self._record_no_lead(s, e, section, sub)
                 continue
             support = self.assigner.supporting(s, e, sub.end)
-            self._emit(ref, section, s, e, seg_leads, support, schedule_for(self.text[s:e], self.calendar))
+            seg_rule = rule if k == 0 else "later sentence" if sub.leads else "report clause"
+            self._emit(
+                ref, section, s, e, seg_leads, support, schedule_for(self.text[s:e], self.calendar), seg_rule
+            )
 
     def _predicate_at(self, pos: int, end: int) -> bool:
         """Does a predicate word ("chỉ đạo", "chủ trì", …) follow at ``pos``?"""
@@ -433,14 +453,13 @@ class _PlanParser:
             pos += 1
         return TERM.match(self.folded, pos, end) is not None
 
-    def _emit(self, ref, section, s, e, leads, support, sched: Schedule, rule: str = "") -> None:
+    def _emit(self, ref, section, s, e, leads, support, sched: Schedule, rule: str) -> None:
         """Append one task per lead (labelled fields in force add partners and a schedule)."""
         fs = self.fieldset
         if fs is not None:
             support = _merge(support, fs.support)
             if fs.schedule is not None and not sched.phrase:
                 sched = fs.schedule
-            rule = rule or ("labelled fields" if fs.leads and leads == fs.leads else "")
         text = self.text[s:e]
         title = short_title(text)
         for lead in leads:
@@ -454,7 +473,9 @@ class _PlanParser:
                     lead=lead.name,
                     supporting=tuple(p.name for p in support if p.code != lead.code),
                     schedule=sched,
-                    lead_text=lead.written if lead.written != lead.name else "",
+                    lead_text=lead.written or lead.name,
+                    rule=rule,
+                    confidence=confidence(rule, lead),
                 )
             )
             self.parties.append(lead)
@@ -526,7 +547,8 @@ class _PlanParser:
             self._record_no_lead(s, e, section, Subject([], s))
             return
         outer, self.fieldset = self.fieldset, fs
-        self._emit(section.ref, section, s, e, fs.leads, [], schedule_for(self.text[s:e], self.calendar))
+        sched = schedule_for(self.text[s:e], self.calendar)
+        self._emit(section.ref, section, s, e, fs.leads, [], sched, "labelled fields")
         self.fieldset = outer
 
     def _reporting_units(self) -> list[Party]:
@@ -578,7 +600,7 @@ class _PlanParser:
             lead_text = self.text[cells["lead"].start : cells["lead"].end]
             self.no_lead.append((content.start, content.end, section.ref, lead_text, False))
             return
-        self._emit(ref, section, content.start, content.end, leads, support, sched)
+        self._emit(ref, section, content.start, content.end, leads, support, sched, "table row")
 
     def _cell_parties(self, cell: Cell, lead: bool) -> list[Party]:
         """Agencies named in a table cell or field (see Assigner.cell_parties); issues are reported."""
@@ -594,18 +616,33 @@ class _PlanParser:
         for t in tasks:
             seen[t.ref] += 1
             if seen[t.ref] > 1:
-                t = ParsedTask(
-                    f"{t.ref}#{seen[t.ref]}",
-                    t.section,
-                    t.title,
-                    t.text,
-                    t.span,
-                    t.lead,
-                    t.supporting,
-                    t.schedule,
-                )
+                t = replace(t, ref=f"{t.ref}#{seen[t.ref]}")
             out.append(t)
         return out
+
+
+# Where a task's lead came from (``ParsedTask.rule``) and how sure that reading is (``confidence``,
+# before the lead's own doubt: see ``confidence``). The review page lists tasks below 0.7 first.
+RULES = {
+    "subject": ('the duty\'s own opening words name it ("Sở Y tế chủ trì …")', 0.95),
+    "addressed": ('the duty is addressed to it ("Giao X …", "Đề nghị X …", "Đối với X:")', 0.95),
+    "item": ("an inline item (1), (2) … names it", 0.95),
+    "labelled fields": ('a "Cơ quan chủ trì: X." line before or after the items', 0.95),
+    "table row": ("the lead column of a table row", 0.95),
+    "heading": ("the nearest heading that names an addressee; the item names none", 0.85),
+    "later sentence": ("a later sentence of the duty opens with its own subject", 0.8),
+    "report clause": ("a later reporting sentence of the duty, owed by the duty's lead", 0.8),
+    "reporting units": ("a duty of every unit: the units the plan assigns work to", 0.7),
+}
+UNKNOWN_DOUBT = {"position": 0.1, "body": 0.2, "collective": 0.3}  # a lead the registry does not know
+
+
+def confidence(rule: str, lead: Party) -> float:
+    """How sure the reading of ``lead`` by ``rule`` is (0-1)."""
+    base = RULES[rule][1]
+    if lead.known:
+        return base
+    return round(base - UNKNOWN_DOUBT.get(lead.kind, 0.2), 2)
 
 
 @dataclass

@@ -432,7 +432,7 @@ class Assigner:
                 continue
             # With the gazetteer, the text's own words travel with the registry name ("Ủy ban nhân
             # dân tỉnh Hưng Yên" for "UBND tỉnh Hưng Yên"); a local registry keeps its reviewed output.
-            written = " ".join(self.text[item.start : item.end].split()) if self.collectives else ""
+            written = " ".join(self.text[item.start : item.end].split())
             for agency in agencies:
                 out.setdefault(agency.code, Party(agency.name, agency.code, written=written))
         return list(out.values())
