@@ -24,6 +24,7 @@ from workflows.runtime.timing import job_timing
 log = logging.getLogger("plantrack.flows")
 
 WORK_POOL = "plantrack"
+SHUTDOWN_GRACE_S = 15  # `serve` exits this long after a signal at the latest
 # No deployment concurrency limit: a run that crashed kept its slot's lease and every later run was
 # cancelled until it expired (seen in the real-server test). The jobs are safe to overlap: the sweep's
 # rows carry dedupe keys, delivery claims rows under a lease, digests are queued once per period.
@@ -115,6 +116,7 @@ def serve_all(settings: Settings | None = None) -> None:
     swallowed there and `serve` ran on until killed. Here the signal only schedules the stop.
     """
     import asyncio
+    import os
     import signal
 
     from prefect.runner import Runner
@@ -130,6 +132,13 @@ def serve_all(settings: Settings | None = None) -> None:
                 stopping.append(loop.create_task(runner.astop()))
             else:
                 this.cancel()
+            loop.call_later(SHUTDOWN_GRACE_S, give_up)
+
+        def give_up() -> None:
+            # cancelling a run that is still starting can wait on it for minutes on a loaded machine;
+            # the jobs are safe to cut short (dedupe keys, leases), a supervisor's stop is not
+            print(f"serve: runs not stopped within {SHUTDOWN_GRACE_S} s, exiting anyway", flush=True)
+            os._exit(0)
 
         class OneSignalRunner(Runner):
             def handle_sigterm(self, *args: object) -> None:  # Runner.start installs it for SIGTERM
