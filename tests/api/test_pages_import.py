@@ -57,12 +57,14 @@ def _upload(client, name: str, data: bytes):
         (
             "muc-tieu.txt",
             NO_TASKS.encode(),
-            "Không đọc được kế hoạch: Không tìm thấy nhiệm vụ nào: đã đọc 2 mục nhưng không mục nào có nội dung công việc",
+            "Không đọc được kế hoạch: Không tìm thấy nhiệm vụ nào: "
+            "đã đọc 2 mục nhưng không mục nào có nội dung công việc",
         ),
         (
             "khong-co-quan.txt",
             NO_LEADS.encode(),
-            "Không đọc được kế hoạch: Không tìm thấy nhiệm vụ nào: đã đọc 2 mục và 2 nội dung công việc nhưng không nội dung nào nêu cơ quan thực hiện",
+            "Không đọc được kế hoạch: Không tìm thấy nhiệm vụ nào: "
+            "đã đọc 2 mục và 2 nội dung công việc nhưng không nội dung nào nêu cơ quan thực hiện",
         ),
     ],
 )
