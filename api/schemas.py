@@ -35,6 +35,13 @@ class Paging(BaseModel):
     offset: int = Field(0, ge=0, le=MAX_ID, description="records to skip")
 
 
+class ErrorOut(BaseModel):
+    """Every refusal of the API: the English text and its catalogue code."""
+
+    detail: str
+    code: str
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
@@ -44,6 +51,11 @@ class TokenOut(BaseModel):
 class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=200)
+    otp: str | None = Field(
+        default=None,
+        max_length=40,
+        description="for accounts with two-step sign-in: the authenticator's 6-digit code or a recovery code",
+    )
 
 
 class SessionOut(BaseModel):

@@ -15,7 +15,7 @@ from models.db import unit_of_work
 from models.types import utcnow
 from models.user import AuthSession, SessionKind, User
 from workflows.people import sessions as sign_ins
-from workflows.people import throttle
+from workflows.people import throttle, totp
 from workflows.people.users import authenticate
 
 SESSION_COOKIE = "plantrack_session"
@@ -73,16 +73,35 @@ def authenticate_throttled(request: Request, session: Session, username: str, pa
     """`authenticate` behind the login throttle: 429 while locked; a failure is counted and kept.
 
     The failure is counted in its own transaction, because the request's rolls back with the 401.
+    A right password clears the name's count only when no code follows: otherwise a thief who has
+    the password could clear the count of wrong codes with it.
     """
     now, address = request_now(), client_address(request)
     throttle.check_allowed(session, username, address, now)
     user = authenticate(session, username, password)
     if user is None:
-        with unit_of_work(request.app.state.engine) as own:
-            throttle.record_failure(own, username, address, now)
+        _count_failure(request, username, address, now)
         return None
-    throttle.record_success(session, username)
+    if not totp.requires_code(session, user):
+        throttle.record_success(session, username)
     return user
+
+
+def second_factor_throttled(request: Request, session: Session, user: User, code: str) -> bool:
+    """The code step of a sign-in, throttled like the password: 429 while locked, failures counted."""
+    now, address, username = request_now(), client_address(request), user.username
+    throttle.check_allowed(session, username, address, now)
+    if not code or not totp.check_code(session, user, code, now):
+        session.rollback()  # a lost race may hold SQLite's write lock; the sign-in failed anyway
+        _count_failure(request, username, address, now)
+        return False
+    throttle.record_success(session, user.username)
+    return True
+
+
+def _count_failure(request: Request, username: str, address: str | None, now: datetime) -> None:
+    with unit_of_work(request.app.state.engine) as own:
+        throttle.record_failure(own, username, address, now)
 
 
 def cookie_secure(request: Request) -> bool:

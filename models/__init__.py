@@ -20,7 +20,7 @@ from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from models.search import TaskSearch
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
 from models.summary import AgencySummary, SectionSummary
-from models.user import AuthSession, LoginThrottle, Role, User
+from models.user import AuthSession, LoginThrottle, RecoveryCode, Role, SecondFactor, User
 
 __all__ = [
     "Agency",
@@ -44,6 +44,7 @@ __all__ = [
     "IndicatorValue",
     "OutboxMessage",
     "Plan",
+    "RecoveryCode",
     "PlanDraft",
     "PlanIssue",
     "RegistryAuthority",
@@ -51,6 +52,7 @@ __all__ = [
     "ReminderItem",
     "Review",
     "Role",
+    "SecondFactor",
     "Section",
     "SectionSummary",
     "Submission",

@@ -99,3 +99,24 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     last_failure_at: datetime = Field(sa_type=AwareDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class SecondFactor(SQLModel, table=True):
+    """A user's TOTP key: pending until a first code confirms it, then asked at every sign-in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", unique=True)
+    secret: str = Field(max_length=64)  # base32; the code generator needs the key itself
+    created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+    confirmed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    # the last 30-second step a code was accepted for: the same code cannot sign in twice
+    last_step: int = 0
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code for signing in without the authenticator; only its sha256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_sha256: str = Field(max_length=64, unique=True)
+    used_at: datetime | None = Field(default=None, sa_type=AwareDateTime)

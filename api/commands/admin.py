@@ -14,7 +14,8 @@ from workflows.checkpoints.evidence import EvidenceStore
 from workflows.checkpoints.submissions import sweep_orphan_files
 from workflows.kernel.actors import SYSTEM
 from workflows.kernel.errors import DomainError
-from workflows.people.users import create_user
+from workflows.people import totp
+from workflows.people.users import create_user, find_user
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--email")
     create.add_argument("--full-name", default="")
     create.set_defaults(handler=_create_user)
+    reset = user.add_parser("reset-2fa", help="gỡ xác thực hai bước của tài khoản (mất điện thoại)")
+    reset.add_argument("username")
+    reset.set_defaults(handler=_reset_second_factor)
     evidence = sub.add_parser("evidence", help="minh chứng").add_subparsers(dest="ev_command", required=True)
     evidence.add_parser(
         "sweep-orphans", help="xóa tệp không có bản ghi nào tham chiếu (sau 10 phút)"
@@ -82,6 +86,16 @@ def _create_user(args: argparse.Namespace) -> int:
             raise CommandError(f"invalid user: {exc}") from exc
         user = create_user(session, SYSTEM, data)
     print(f"created user {user.username} ({user.role})")
+    return 0
+
+
+def _reset_second_factor(args: argparse.Namespace) -> int:
+    with _domain(), unit_of_work(engine_from_settings()) as session:
+        user = find_user(session, args.username)
+        if user is None:
+            raise CommandError(f"no user {args.username!r}")
+        had = totp.reset(session, SYSTEM, user.id)
+    print(f"{user.username}: " + ("second factor removed" if had else "had no second factor"))
     return 0
 
 

@@ -1,14 +1,18 @@
-"""My account: the sessions I am signed in with (end one, or all others) and my password."""
+"""My account: the sessions I am signed in with (end one, or all others), my password, two-step sign-in."""
 
 from typing import Annotated
 
+import segno
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from api.pages.templating import PageDep
 from api.security import request_now
 from workflows.kernel.errors import DomainError
+from workflows.kernel.messages import render
 from workflows.people import sessions as sign_ins
+from workflows.people import totp
 from workflows.people.users import set_password
 
 router = APIRouter()
@@ -18,9 +22,40 @@ def _current(page) -> int | None:
     return getattr(page.request.state, "sign_in_id", None)
 
 
-def _account(page, status: int = 200, error: str | None = None) -> Response:
+def _account(
+    page,
+    status: int = 200,
+    error: str | None = None,
+    totp_error: str | None = None,
+    recovery_codes: list[str] | None = None,
+) -> Response:
     rows = sign_ins.sign_ins_of(page.session, page.user.id, request_now(), _current(page))
-    return page.render("account.html", status, sign_ins=rows, error=error)
+    return page.render(
+        "account.html",
+        status,
+        sign_ins=rows,
+        error=error,
+        totp=_second_factor(page),
+        totp_error=totp_error,
+        recovery_codes=recovery_codes or [],
+    )
+
+
+def _second_factor(page) -> dict | None:
+    """What the two-step sign-in section shows: nothing, a start button, the pending key, or 'on'."""
+    if not totp.may_enrol(page.actor):
+        return None
+    factor = totp.factor_of(page.session, page.user.id)
+    if factor is None:
+        return {"state": "off"}
+    if factor.confirmed_at is not None:
+        left = totp.recovery_codes_left(page.session, page.user.id)
+        return {"state": "on", "since": factor.confirmed_at, "codes_left": left}
+    uri = totp.provisioning_uri(page.user, factor.secret)
+    # an SVG drawn with stroke attributes only: nothing the Content-Security-Policy forbids
+    qr = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
+    secret = " ".join(factor.secret[i : i + 4] for i in range(0, len(factor.secret), 4))
+    return {"state": "pending", "uri": uri, "secret": secret, "qr": Markup(qr)}
 
 
 @router.get("/account")
@@ -54,3 +89,30 @@ def change_password(
         page.session.rollback()
         return _account(page, exc.http_status, exc.message("vi"))
     return page.redirect("/account", "Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")
+
+
+@router.post("/account/totp/start")
+def start_second_factor(page: PageDep) -> Response:
+    totp.start_enrolment(page.session, page.actor, request_now())
+    return page.redirect("/account#totp", render("totp.started", "vi", {}))
+
+
+@router.post("/account/totp/confirm")
+def confirm_second_factor(page: PageDep, code: Annotated[str, Form(max_length=40)] = "") -> Response:
+    try:
+        codes = totp.confirm_enrolment(page.session, page.actor, code, request_now())
+    except DomainError as exc:
+        page.session.rollback()
+        return _account(page, exc.http_status, totp_error=exc.message("vi"))
+    # shown once, on this answer (never stored in the clear, never in a redirect's cookie)
+    return _account(page, recovery_codes=codes)
+
+
+@router.post("/account/totp/off")
+def switch_second_factor_off(page: PageDep, code: Annotated[str, Form(max_length=40)] = "") -> Response:
+    try:
+        totp.switch_off(page.session, page.actor, code, request_now())
+    except DomainError as exc:
+        page.session.rollback()
+        return _account(page, exc.http_status, totp_error=exc.message("vi"))
+    return page.redirect("/account", render("totp.off_done", "vi", {}))

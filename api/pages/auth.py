@@ -7,12 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from api.deps import OptionalUser, SessionDep
 from api.pages.templating import redirect, render, safe_next
-from api.security import authenticate_throttled, end_session, start_session
-from models.user import Role
+from api.security import authenticate_throttled, end_session, second_factor_throttled, start_session
+from models.user import Role, User
 from workflows.kernel.errors import TooManyAttempts
+from workflows.kernel.messages import render as render_message
+from workflows.people import totp
 
 router = APIRouter()
 LOGIN_COOKIE = "plantrack_login"  # keys the sign-in form's CSRF token before any session exists
@@ -24,6 +27,7 @@ HOME = {
     Role.leader: "/dashboard",
 }
 BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
+CODE_WAIT_S = 300  # the code step must follow the password within five minutes
 STALE_LOGIN = "Biểu mẫu đăng nhập đã hết hạn (thiếu hoặc sai mã bảo mật). Vui lòng nhập lại."
 
 
@@ -34,8 +38,14 @@ def _login_token(request: Request, nonce: str) -> str:
 
 
 def _login_page(
-    request: Request, next_url: str, username: str = "", error: str | None = None, status: int = 200
+    request: Request,
+    next_url: str,
+    username: str = "",
+    error: str | None = None,
+    status: int = 200,
+    challenge: str = "",
 ) -> Response:
+    """The sign-in form; with a `challenge`, its second step (the code after the password)."""
     nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
     response = render(
         request,
@@ -45,10 +55,47 @@ def _login_page(
             "next_url": next_url,
             "username": username,
             "error": error,
+            "challenge": challenge,
         },
         status=status,
     )
     response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="lax", path="/login", max_age=3600)
+    return response
+
+
+def _challenges(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.secret_key, salt="login-code")
+
+
+def _challenge_for(request: Request, user: User) -> str:
+    """A signed note that this browser gave `user`'s password: the code step needs it, for a while."""
+    return _challenges(request).dumps({"u": user.id, "n": request.cookies.get(LOGIN_COOKIE, "")})
+
+
+def _challenged_user(request: Request, session, challenge: str) -> User | None:
+    """The user of a challenge this browser was given less than `CODE_WAIT_S` ago, else None."""
+    try:
+        data = _challenges(request).loads(challenge, max_age=CODE_WAIT_S)
+    except BadSignature:  # tampered, or SignatureExpired (a subclass)
+        return None
+    if not isinstance(data, dict) or data.get("n") != request.cookies.get(LOGIN_COOKIE):
+        return None
+    user = session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    return user if user is not None and user.active else None
+
+
+def _signed_in(request: Request, session, user: User, next_url: str) -> Response:
+    target = safe_next(next_url, HOME.get(user.role, "/inbox"))
+    greeting = f"Xin chào {user.full_name or user.username}."
+    response = redirect(request, target, greeting)
+    start_session(request, response, session, user)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+def _throttled(request: Request, next_url: str, username: str, exc: TooManyAttempts) -> Response:
+    response = _login_page(request, safe_next(next_url, ""), username, exc.message("vi"), status=429)
+    response.headers["Retry-After"] = str(exc.params["retry_after"])
     return response
 
 
@@ -81,17 +128,41 @@ def login(
     try:
         user = authenticate_throttled(request, session, username, password) if username and password else None
     except TooManyAttempts as exc:
-        response = _login_page(request, safe_next(next, ""), username, exc.message("vi"), status=429)
-        response.headers["Retry-After"] = str(exc.params["retry_after"])
-        return response
+        return _throttled(request, next, username, exc)
     if user is None:
         return _login_page(request, safe_next(next, ""), username, BAD_LOGIN, status=400)
-    target = safe_next(next, HOME.get(user.role, "/inbox"))
-    greeting = f"Xin chào {user.full_name or user.username}."
-    response = redirect(request, target, greeting)
-    start_session(request, response, session, user)
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
-    return response
+    if totp.requires_code(session, user):  # the password was right: now the authenticator's code
+        return _login_page(
+            request, safe_next(next, ""), user.username, challenge=_challenge_for(request, user)
+        )
+    return _signed_in(request, session, user, next)
+
+
+@router.post("/login/code")
+def login_code(
+    request: Request,
+    session: SessionDep,
+    challenge: Annotated[str, Form(max_length=400)] = "",
+    code: Annotated[str, Form(max_length=40)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    nonce = request.cookies.get(LOGIN_COOKIE)
+    if not nonce or not hmac.compare_digest(_login_token(request, nonce), csrf_token):
+        return _login_page(request, safe_next(next, ""), "", STALE_LOGIN, status=403)
+    user = _challenged_user(request, session, challenge)
+    if user is None:
+        return _login_page(
+            request, safe_next(next, ""), "", render_message("auth.otp_expired", "vi", {}), 400
+        )
+    try:
+        right = second_factor_throttled(request, session, user, code)
+    except TooManyAttempts as exc:
+        return _throttled(request, next, user.username, exc)
+    if not right:
+        wrong = render_message("auth.otp_wrong", "vi", {})
+        return _login_page(request, safe_next(next, ""), user.username, wrong, 400, challenge=challenge)
+    return _signed_in(request, session, user, next)
 
 
 @router.get("/logout")

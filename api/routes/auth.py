@@ -9,18 +9,20 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CurrentUser, SessionDep
 from api.exceptions import CsrfFailed, NotAuthenticated
-from api.schemas import IdPath, LoginIn, SessionOut, TokenOut
+from api.schemas import ErrorOut, IdPath, LoginIn, SessionOut, TokenOut
 from api.security import (
     authenticate_throttled,
     bearer_token,
     end_session,
     issue_token,
     request_now,
+    second_factor_throttled,
     start_session,
 )
 from models.user import AuthSessionPublic, User, UserPublic
 from workflows.kernel.errors import InvalidInput
 from workflows.people import sessions as sign_ins
+from workflows.people import totp
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -41,13 +43,34 @@ async def _credentials(request: Request) -> LoginIn:
     try:
         if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
-            data = {k: form.get(k) for k in ("username", "password")}
+            data = {k: form.get(k) for k in ("username", "password", "otp") if k in form}
         else:
             data = json.loads(await request.body() or b"null")
         return LoginIn.model_validate(data)
     except (ValueError, ValidationError, RecursionError) as exc:
         raise InvalidInput("auth.bad_body") from exc
 
+
+_REFUSAL = {"application/json": {"schema": ErrorOut.model_json_schema()}}
+LOGIN_REFUSALS: dict[int | str, dict] = {
+    401: {
+        "description": "unknown user or wrong password (same message for both, code "
+        "`auth.bad_credentials`); for an account with two-step sign-in, `auth.otp_required` (send "
+        "`otp`) or `auth.otp_wrong`",
+        "content": _REFUSAL,
+    },
+    429: {
+        "description": "too many failed sign-ins (passwords or codes) for this name or this client "
+        "address (code `auth.throttled`): wait the seconds in Retry-After",
+        "headers": {
+            "Retry-After": {
+                "description": "seconds until a sign-in is tried again",
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": _REFUSAL,
+    },
+}
 
 _JSON_CREDENTIALS_BODY = {
     "requestBody": {
@@ -74,11 +97,17 @@ def _refuse_cross_site_login(request: Request) -> None:
 
 
 async def _authenticated(request: Request, session: Session) -> User:
+    """The user these credentials sign in, the second factor's code included when the account has one."""
     creds = await _credentials(request)
     # argon2 verification takes tens of ms: keep it off the event loop
     user = await run_in_threadpool(authenticate_throttled, request, session, creds.username, creds.password)
     if user is None:
         raise NotAuthenticated("auth.bad_credentials")
+    if totp.requires_code(session, user):
+        if not creds.otp:
+            raise NotAuthenticated("auth.otp_required")
+        if not await run_in_threadpool(second_factor_throttled, request, session, user, creds.otp):
+            raise NotAuthenticated("auth.otp_wrong")
     return user
 
 
@@ -87,7 +116,7 @@ async def _authenticated(request: Request, session: Session) -> User:
     response_model=TokenOut,
     summary="Exchange username and password for a bearer token",
     openapi_extra=_CREDENTIALS_BODY,
-    responses={401: {"description": "unknown user or wrong password (same message for both)"}},
+    responses=LOGIN_REFUSALS,
 )
 async def create_token(request: Request, session: SessionDep) -> TokenOut:
     user = await _authenticated(request, session)
@@ -104,11 +133,7 @@ async def create_token(request: Request, session: SessionDep) -> TokenOut:
     "cookie (12 h). Unsafe requests made with the cookie must carry the returned `csrf_token` in "
     "the `X-CSRF-Token` header or a `csrf_token` form field.",
     openapi_extra=_JSON_CREDENTIALS_BODY,
-    responses={
-        401: {"description": "unknown user or wrong password (same message for both)"},
-        403: {"description": "sent from another site (Origin / Sec-Fetch-Site)"},
-        429: {"description": "too many failed sign-ins for this name or address; see Retry-After"},
-    },
+    responses={**LOGIN_REFUSALS, 403: {"description": "sent from another site (Origin / Sec-Fetch-Site)"}},
 )
 async def create_session(request: Request, response: Response, session: SessionDep) -> SessionOut:
     _refuse_cross_site_login(request)

@@ -11,7 +11,7 @@ from api.schemas import IdPath, Paged, id_query
 from api.security import request_now
 from models.user import Role, User, UserCreate, UserPublic
 from workflows.people import sessions as sign_ins
-from workflows.people import users
+from workflows.people import totp, users
 
 router = APIRouter(prefix="/users", tags=["users"])
 AdminOnly = [Depends(require_roles(Role.admin))]
@@ -44,6 +44,15 @@ def change_my_password(data: PasswordChange, request: Request, session: SessionD
 )
 def sign_out_everywhere(user_id: IdPath, session: SessionDep, actor: ActorDep) -> dict[str, int]:
     return {"ended": sign_ins.sign_out_everywhere(session, actor, user_id, request_now())}
+
+
+@router.post(
+    "/{user_id}/second-factor/reset",
+    summary="Remove a user's two-step sign-in and recovery codes (admin; a lost phone)",
+    dependencies=AdminOnly,
+)
+def reset_second_factor(user_id: IdPath, session: SessionDep, actor: ActorDep) -> dict[str, bool]:
+    return {"removed": totp.reset(session, actor, user_id)}
 
 
 @router.get("", response_model=Paged[UserPublic], summary="List users (admin)", dependencies=AdminOnly)

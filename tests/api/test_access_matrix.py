@@ -73,6 +73,7 @@ API: dict[tuple[str, str], Expect] = {
         ALL, json={"current_password": PASSWORD, "new_password": PASSWORD}
     ),
     ("POST", "/users/{user_id}/sign-out"): Expect(frozenset({"admin"})),
+    ("POST", "/users/{user_id}/second-factor/reset"): Expect(frozenset({"admin"})),
     ("GET", "/users/me"): Expect(ALL),
     ("GET", "/users"): Expect(frozenset({"admin"})),
     ("POST", "/users"): Expect(

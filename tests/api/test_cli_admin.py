@@ -69,3 +69,24 @@ def test_sweep_orphans_removes_unreferenced_files(cli_env, capsys):
     os.utime(path, (0, 0))  # older than the grace period
     assert main(["evidence", "sweep-orphans"]) == 0
     assert "removed 1" in capsys.readouterr().out and not path.exists()
+
+
+def test_user_reset_2fa_removes_a_lost_factor(cli_env, session, capsys):
+    from datetime import UTC, datetime
+
+    import pyotp
+
+    from tests.builders import add_user
+    from workflows.kernel.actors import Actor
+    from workflows.people import totp
+
+    now = datetime(2023, 7, 1, 2, 0, tzinfo=UTC)
+    admin = add_user(session, "quantri", "admin")
+    factor = totp.start_enrolment(session, Actor.of(admin), now)
+    totp.confirm_enrolment(session, Actor.of(admin), pyotp.TOTP(factor.secret).at(now), now)
+    session.commit()
+    assert main(["user", "reset-2fa", "QUANTRI"]) == 0  # the only admin lost the phone: the CLI helps
+    assert "second factor removed" in capsys.readouterr().out
+    session.expire_all()
+    assert not totp.requires_code(session, session.get(User, admin.id))
+    assert main(["user", "reset-2fa", "ai-do"]) == 2

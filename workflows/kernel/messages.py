@@ -632,6 +632,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "too many failed sign-ins; try again in {retry_after} s",
         "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {retry_after} giây.",
     ),
+    "auth.otp_required": (
+        "this account signs in with a second factor: send the 6-digit code (or a recovery code) as `otp`",
+        "Tài khoản này cần mã xác thực hai bước: nhập mã 6 chữ số trên ứng dụng xác thực "
+        "(hoặc một mã dự phòng).",
+    ),
+    "auth.otp_wrong": (
+        "the code is wrong, expired or already used",
+        "Mã xác thực không đúng, đã hết hạn hoặc đã được dùng. Vui lòng nhập mã mới trên ứng dụng.",
+    ),
+    "auth.otp_expired": (
+        "the sign-in waited too long for its code; start again with the password",
+        "Đã quá thời gian nhập mã xác thực. Vui lòng đăng nhập lại từ đầu.",
+    ),
+    "totp.already_on": (
+        "two-step sign-in is already on for this account",
+        "Tài khoản đã bật xác thực hai bước.",
+    ),
+    "totp.not_started": (
+        "start the enrolment first (a new key is shown then)",
+        "Vui lòng bắt đầu thiết lập xác thực hai bước trước (để nhận khóa mới).",
+    ),
+    "totp.not_on": ("two-step sign-in is not on for this account", "Tài khoản chưa bật xác thực hai bước."),
+    "totp.code_wrong": (
+        "the code does not match the key: check the phone's clock and type the current code",
+        "Mã xác thực không khớp. Vui lòng kiểm tra giờ trên điện thoại và nhập mã đang hiển thị.",
+    ),
+    # notices (not refusals) of the two-step sign-in pages
+    "totp.on_done": (
+        "two-step sign-in is on; keep the recovery codes somewhere safe",
+        "Đã bật xác thực hai bước. Hãy cất giữ các mã dự phòng ở nơi an toàn: mỗi mã chỉ dùng được một lần.",
+    ),
+    "totp.off_done": ("two-step sign-in is off", "Đã tắt xác thực hai bước."),
+    "totp.reset_done": (
+        "the user's second factor was removed",
+        "Đã gỡ xác thực hai bước của tài khoản; người dùng đăng nhập bằng mật khẩu và có thể thiết lập lại.",
+    ),
+    "totp.started": (
+        "scan the QR code or type the key in an authenticator app, then confirm with a code",
+        "Quét mã QR (hoặc nhập khóa) bằng ứng dụng xác thực, rồi nhập mã 6 chữ số để xác nhận.",
+    ),
     "auth.session_json": (
         "send the credentials of a cookie session as application/json",
         "Đăng nhập bằng phiên cần gửi dữ liệu dạng JSON.",

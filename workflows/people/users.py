@@ -73,6 +73,11 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
     return user
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The account of this name, whatever its case."""
+    return session.exec(select(User).where(User.username_key == username_key(username))).first()
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, else None (same cost either way)."""
     user = session.exec(select(User).where(User.username_key == username_key(username))).first()
