@@ -21,10 +21,14 @@ RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 def _enrol(client, username: str = "secretariat") -> tuple[pyotp.TOTP, list[str]]:
     """Switch two-step sign-in on through /account, as a person with a phone would."""
     sign_in(client, username)
-    r = client.post("/account/totp/start", data={"csrf_token": csrf(client, "/account")}, follow_redirects=True)
+    r = client.post(
+        "/account/totp/start", data={"csrf_token": csrf(client, "/account")}, follow_redirects=True
+    )
     assert r.status_code == 200 and 'id="totp-qr"><svg' in r.text and "otpauth://totp/" in r.text
     key = pyotp.TOTP(SECRET.search(r.text).group(1).replace(" ", ""))
-    done = client.post("/account/totp/confirm", data={"csrf_token": csrf(client, "/account"), "code": key.now()})
+    done = client.post(
+        "/account/totp/confirm", data={"csrf_token": csrf(client, "/account"), "code": key.now()}
+    )
     assert done.status_code == 200 and 'id="recovery-codes"' in done.text
     codes = RECOVERY.findall(done.text)
     assert len(codes) == 10
@@ -32,7 +36,7 @@ def _enrol(client, username: str = "secretariat") -> tuple[pyotp.TOTP, list[str]
 
 
 def _next_code(key: pyotp.TOTP) -> str:
-    """The code of the next 30-second step: the current one was spent confirming (one drift step is allowed)."""
+    """The next 30-second step's code: the current one was spent confirming (one step of drift is allowed)."""
     return key.at(time.time() + 30)
 
 
@@ -44,7 +48,9 @@ def _password_step(client, username: str = "secretariat"):
 def _code_step(client, challenge: str, code: str):
     token = LOGIN_TOKEN.search(client.get("/login").text).group(1)
     return client.post(
-        "/login/code", data={"challenge": challenge, "code": code, "csrf_token": token}, follow_redirects=False
+        "/login/code",
+        data={"challenge": challenge, "code": code, "csrf_token": token},
+        follow_redirects=False,
     )
 
 
@@ -89,7 +95,10 @@ def test_api_login_needs_the_code_and_takes_a_recovery_code_once(client, world):
     session = client.post("/api/v1/auth/session", json={**creds, "otp": _next_code(key)})
     assert session.status_code == 200 and session.json()["csrf_token"]
     # a right password does not tell the API more for an account without a second factor
-    assert client.post("/api/v1/auth/token", data={"username": "leader", "password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/v1/auth/token", data={"username": "leader", "password": PASSWORD}).status_code
+        == 200
+    )
 
 
 def test_wrong_codes_are_throttled_and_a_right_password_does_not_clear_them(client, world):
@@ -101,7 +110,9 @@ def test_wrong_codes_are_throttled_and_a_right_password_does_not_clear_them(clie
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) >= 1
     assert "Đăng nhập sai quá nhiều lần" in locked.text
     # the password is right, but the name is locked: no fresh count for the thief who has it
-    api = client.post("/api/v1/auth/token", data={"username": "secretariat", "password": PASSWORD, "otp": "1"})
+    api = client.post(
+        "/api/v1/auth/token", data={"username": "secretariat", "password": PASSWORD, "otp": "1"}
+    )
     assert api.status_code == 429 and api.headers["Retry-After"]
     with Session(client.app.state.engine) as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "auth.throttled")).first() is not None
@@ -111,7 +122,9 @@ def test_admin_resets_a_lost_factor_and_the_password_alone_signs_in_again(client
     _enrol(client)
     client.cookies.clear()
     user_id = world.users["secretariat"].id
-    refused = client.post(f"/api/v1/users/{user_id}/second-factor/reset", headers=world.headers("secretariat"))
+    refused = client.post(
+        f"/api/v1/users/{user_id}/second-factor/reset", headers=world.headers("secretariat")
+    )
     assert refused.status_code == 403
     r = client.post(f"/api/v1/users/{user_id}/second-factor/reset", headers=world.headers("admin"))
     assert r.status_code == 200 and r.json() == {"removed": True}

@@ -67,7 +67,9 @@ def test_a_code_signs_in_once_within_one_step_of_drift(session, desk):
     assert totp.check_code(session, user, _code(factor, later - timedelta(seconds=30)), later)  # drift
     assert not totp.check_code(session, user, _code(factor, later - timedelta(seconds=30)), later)  # replay
     assert totp.check_code(session, user, _code(factor, later), later)
-    assert not totp.check_code(session, user, "12345", later) and not totp.check_code(session, user, "", later)
+    assert not totp.check_code(session, user, "12345", later) and not totp.check_code(
+        session, user, "", later
+    )
 
 
 def test_a_recovery_code_works_once(session, desk):
