@@ -4,7 +4,7 @@ JSON contract (dates as ISO strings, spans as [start, end]):
 {"plan": {"number", "issuer", "issued_on", "title"},
  "sections": [{"ref", "title"}],
  "tasks": [{"ref", "section", "title", "text", "span", "lead", "supporting",
-            "schedule": {"kind", "due_dates", "phrase"}}],
+            "schedule": {"kind", "due_dates", "phrase"[, "starts_on"]}}],
  "indicators": [{"ref", "text", "target", "unit", "due_date"}],
  "unresolved": [{"text", "span", "reason", "suggestions"}],
  "warnings": [str]}                     (only when there are any)
@@ -44,6 +44,7 @@ class Schedule:
     kind: str  # "once" | "recurring" | "continuous"
     due_dates: tuple[date, ...]
     phrase: str
+    starts_on: date | None = None  # "từ ngày 01/7/2025", "bắt đầu từ quý III/2025": work starts then
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def _task_to_dict(t: ParsedTask) -> dict:
             "kind": t.schedule.kind,
             "due_dates": [d.isoformat() for d in t.schedule.due_dates],
             "phrase": t.schedule.phrase,
-        },
+        }
+        | ({"starts_on": t.schedule.starts_on.isoformat()} if t.schedule.starts_on else {}),
     } | _provenance(t)
 
 
@@ -177,7 +179,12 @@ def _task_from_dict(t: dict) -> ParsedTask:
         span=(t["span"][0], t["span"][1]),
         lead=t["lead"],
         supporting=tuple(t["supporting"]),
-        schedule=Schedule(s["kind"], tuple(date.fromisoformat(x) for x in s["due_dates"]), s["phrase"]),
+        schedule=Schedule(
+            s["kind"],
+            tuple(date.fromisoformat(x) for x in s["due_dates"]),
+            s["phrase"],
+            date.fromisoformat(s["starts_on"]) if s.get("starts_on") else None,
+        ),
         lead_text=t.get("lead_text", ""),
         rule=t.get("rule", ""),
         confidence=float(t.get("confidence", 1.0)),

@@ -155,7 +155,7 @@ class _PlanParser:
             raise PlanFormatError("plan.no_sections")
         self._use_registry(meta.issuer)
         year = meta.issued_on.year  # the document's own date, not a year its title names
-        self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year)
+        self.calendar = find_calendar(self.text[doc.body_start : doc.body_end], year, meta.issued_on)
         indicators: list[ParsedIndicator] = []
         heading_leads: dict[str, list[Party]] = {}
         self.governed, owners = self._govern(doc)
@@ -164,6 +164,8 @@ class _PlanParser:
             if block.kind in ("note", "sub") or role == "objectives":
                 continue
             if block.field:
+                for stage in self._stages(block, own=True):
+                    self._block(stage, [], role == "implementation")
                 continue
             if block.section.ref in owners and block.section.ref not in self.heading_done:
                 self.heading_done.add(block.section.ref)
@@ -535,9 +537,35 @@ class _PlanParser:
             elif f.field == "due" and e > s:
                 sched = date_of_cell(self.text[s:e], self.calendar)
                 fs.schedule = sched if sched.phrase else None
+            elif f.field == "due":
+                fs.schedule = self._staged_schedule(self._stages(f, own=False))
             elif f.field == "content":
                 fs.content = (f.start, f.end)
         return fs
+
+    def _stages(self, field_block: Block, own: bool) -> list[Block]:
+        """The "+" lines under an empty "Thời gian thực hiện:" label that name (``own``) or do not
+        name their own subject: the first are duties of their own, the second stages of the duty."""
+        if (
+            field_block.field != "due"
+            or trim(self.text, field_block.value, field_block.end)[1] > field_block.value
+        ):
+            return []
+        out = []
+        for child in field_block.children:
+            s, e = trim(self.text, child.start, child.end)
+            if bool(self.assigner.subject(s, e).leads) == own:
+                out.append(child)
+        return out
+
+    def _staged_schedule(self, stages: list[Block]) -> Schedule | None:
+        """One schedule of a duty's stages: every date they name (milestones), their words joined."""
+        timed = [schedule_for(self.text[b.start : b.end], self.calendar) for b in stages]
+        timed = [t for t in timed if t.phrase and t.kind != "continuous"]
+        if not timed:
+            return None
+        dates = tuple(sorted({d for t in timed for d in t.due_dates}))
+        return Schedule("once" if len(dates) == 1 else "recurring", dates, "; ".join(t.phrase for t in timed))
 
     def _heading_task(self, section: Section, fs: FieldSet) -> None:
         """A heading whose labelled fields govern no item is itself the duty."""
