@@ -33,6 +33,7 @@ from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel.actors import Actor
 from workflows.kernel.audit import record
 from workflows.plans.parsed import ParsedPlan, ParsedTask
+from workflows.plans.parsing.linking import tracked
 from workflows.plans.schedules import checkpoints_for
 
 
@@ -189,7 +190,7 @@ def _sync_tasks(
     for s in session.exec(select(TaskSupport).join(Task).where(Task.plan_id == plan.id)).all():
         supports.setdefault(s.task_id, set()).add(s.agency_id)
     calendar = reporting_dates(parsed)
-    for position, pt in enumerate(parsed.tasks):
+    for position, pt in enumerate(tracked(parsed.tasks)):  # a work item written twice is tracked once
         values = _task_values(pt, position, sections, _agency_id(session, pt.lead, agency_ids))
         support_ids = {_agency_id(session, name, agency_ids) for name in pt.supporting}
         task = existing.pop(pt.ref, None)

@@ -11,6 +11,9 @@ JSON contract (dates as ISO strings, spans as [start, end]):
 Tasks also carry ``lead_text`` (the text's own words for the lead, which may differ from the registry
 name in ``lead``), ``rule`` (the assignment rule the lead came from, see ``RULES`` in parser.py) and
 ``confidence`` (0-1). The parser sets all three on every task; a reviewer's edit sets rule "reviewer".
+When the plan writes the same work item in several places (workflows/plans/parsing/linking.py),
+tasks also carry ``same_as`` (the refs of the other places) and, on all but the task that carries
+the obligation, ``repeats`` (that task's ref).
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ class ParsedTask:
     lead_text: str = ""  # the text's own words for the lead
     rule: str = ""  # the assignment rule the lead came from (see parser.py)
     confidence: float = 1.0
+    same_as: tuple[str, ...] = ()  # refs of the other places the plan writes the same work item
+    repeats: str = ""  # ref of the task that carries this work item's obligation ("" when this one does)
 
 
 @dataclass(frozen=True)
@@ -161,10 +166,12 @@ def _task_to_dict(t: ParsedTask) -> dict:
 
 
 def _provenance(t: ParsedTask) -> dict:
-    """Fields added to the contract: lead_text, rule, confidence (each when set)."""
+    """Fields added to the contract: lead_text, rule, confidence (each when set), links."""
     out: dict = {"lead_text": t.lead_text} if t.lead_text else {}
     if t.rule:
         out |= {"rule": t.rule, "confidence": t.confidence}
+    if t.same_as:
+        out |= {"same_as": list(t.same_as)} | ({"repeats": t.repeats} if t.repeats else {})
     return out
 
 
@@ -188,4 +195,6 @@ def _task_from_dict(t: dict) -> ParsedTask:
         lead_text=t.get("lead_text", ""),
         rule=t.get("rule", ""),
         confidence=float(t.get("confidence", 1.0)),
+        same_as=tuple(t.get("same_as", ())),
+        repeats=t.get("repeats", ""),
     )

@@ -30,6 +30,9 @@ What becomes what
   ``confidence`` (the rule's, lowered for a lead the registry does not know) and ``lead_text`` (the
   text's own words for the lead). A text with sections but no task is refused: ``plan.no_tasks``
   (no duty at all) or ``plan.no_leads`` (duties, none naming who carries it out).
+- The same work item written in several places (body, TỔ CHỨC THỰC HIỆN, a partner's "Phối hợp
+  với X …", an appendix row) stays a task in each place, linked by ``same_as``/``repeats``, with the
+  details of all on the task that carries it: workflows/plans/parsing/linking.py.
 
 Task refs (unique, deterministic): ``<section>-b<k>`` for the k-th "-" bullet of a section,
 ``.p<j>`` for its j-th "+" sub-bullet, ``.<n>`` for inline item (n), ``-s<m>`` for a sentence split
@@ -65,6 +68,7 @@ from workflows.plans.parsing.assignments import NO_LEAD, TERM, Assigner, Party, 
 from workflows.plans.parsing.deadlines import Calendar, date_of_cell, find_calendar, schedule_for
 from workflows.plans.parsing.indicators import parse_indicators
 from workflows.plans.parsing.layout import Layout, normalise
+from workflows.plans.parsing.linking import link_repeats
 from workflows.plans.parsing.meta import parse_meta
 from workflows.plans.parsing.structure import Block, Section, parse_structure
 from workflows.plans.parsing.tables import Cell, find_tables
@@ -188,7 +192,7 @@ class _PlanParser:
         return ParsedPlan(
             plan=meta,
             sections=tuple(sections),
-            tasks=tuple(self._unique(sorted(self.tasks, key=lambda t: t.span[0]))),
+            tasks=tuple(link_repeats(self._unique(sorted(self.tasks, key=lambda t: t.span[0])))),
             indicators=tuple(indicators),
             unresolved=tuple(sorted(self.unresolved, key=lambda u: (u.span[0], u.span[1]))),
             warnings=tuple(self.warnings),

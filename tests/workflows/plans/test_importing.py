@@ -144,3 +144,18 @@ def test_registry_sync_adopts_an_agency_made_by_hand_under_the_same_name(session
     session.refresh(hand_made)
     assert hand_made.code == "so-y-te"
     assert session.exec(select(func.count()).select_from(Agency).where(Agency.name == "Sở Y tế")).one() == 1
+
+
+def test_a_work_item_written_in_several_places_is_one_task(session, registry):
+    from tests.workflows.plans.test_linking import TEXT
+
+    do_import(session, TEXT, registry)
+    refs = sorted(session.exec(select(Task.ref)).all())
+    assert refs == ["I.1.a", "I.1.b", "I.2.b", "II"]
+    carrier = session.exec(select(Task).where(Task.ref == "I.1.a")).one()
+    partners = session.exec(
+        select(Agency.name)
+        .join(TaskSupport, TaskSupport.agency_id == Agency.id)
+        .where(TaskSupport.task_id == carrier.id)
+    ).all()
+    assert sorted(partners) == ["Sở Tài chính", "Sở Xây dựng"]
