@@ -48,10 +48,9 @@ def link_repeats(tasks: list[ParsedTask]) -> list[ParsedTask]:
             i = parent[i]
         return i
 
-    for i in range(len(tasks)):
-        for j in range(i + 1, len(tasks)):
-            if _similar(pairs[i], pairs[j]) and _same_item(tasks[i], tasks[j]):
-                parent[root(j)] = root(i)
+    for i, j in _candidates(pairs):
+        if _similar(pairs[i], pairs[j]) and _same_item(tasks[i], tasks[j]):
+            parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(tasks)):
         groups.setdefault(root(i), []).append(i)
@@ -64,13 +63,25 @@ def link_repeats(tasks: list[ParsedTask]) -> list[ParsedTask]:
 
 def _bigrams(tasks: list[ParsedTask]) -> list[set[tuple[str, str]]]:
     """Each task's rare word pairs (a pair few other tasks use)."""
-    every = []
-    for t in tasks:
-        words = _WORD.findall(fold(t.text))
-        every.append(set(zip(words, words[1:], strict=False)))
+    by_text: dict[str, set[tuple[str, str]]] = {}
+    for t in tasks:  # one duty expanded to several leads shares its text
+        if t.text not in by_text:
+            words = _WORD.findall(fold(t.text))
+            by_text[t.text] = set(zip(words, words[1:], strict=False))
+    every = [by_text[t.text] for t in tasks]
     used = Counter(p for pairs in every for p in pairs)
     limit = max(3, len(tasks) // RARE_SHARE)
     return [{p for p in pairs if used[p] <= limit} for pairs in every]
+
+
+def _candidates(pairs: list[set[tuple[str, str]]]) -> list[tuple[int, int]]:
+    """Task pairs (i < j) sharing at least ``MIN_SHARED`` rare word pairs, in order."""
+    users: dict[tuple[str, str], list[int]] = {}
+    for i, own in enumerate(pairs):
+        for p in own:
+            users.setdefault(p, []).append(i)
+    shared = Counter((a, b) for idx in users.values() for k, a in enumerate(idx) for b in idx[k + 1 :])
+    return sorted(pair for pair, n in shared.items() if n >= MIN_SHARED)
 
 
 def _similar(a: set, b: set) -> bool:
@@ -90,7 +101,7 @@ def _same_item(a: ParsedTask, b: ParsedTask) -> bool:
 
 def _partner_view(view: ParsedTask, item: ParsedTask) -> bool:
     """Does ``view`` say "Phối hợp (với) <item's lead> …" about ``item``?"""
-    return item.lead in view.supporting and PARTNER_VIEW.match(fold(view.text)) is not None
+    return item.lead in view.supporting and PARTNER_VIEW.match(fold(view.text[:40])) is not None
 
 
 def _nested(a: str, b: str) -> bool:
