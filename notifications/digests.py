@@ -73,11 +73,14 @@ def render_secretariat_digest(digest: SecretariatDigest, settings: Settings) -> 
     return render(SECRETARIAT_TEMPLATE, digest_context(digest, settings))
 
 
-def preview_head_digest(session: Session, settings: Settings, agency_id: int, today: date) -> PreviewMail:
-    """The head digest of one agency as it would go out on `today` (rendered even when empty)."""
+def preview_head_digest(
+    session: Session, settings: Settings, agency_id: int, today: date, plan_id: int | None = None
+) -> PreviewMail:
+    """The head digest of one agency as it would go out on `today` (rendered even when empty), over
+    the plan chosen (default: every active plan, as it is sent)."""
     if session.get(Agency, agency_id) is None:
         raise NotFound("not_found", what="agency", id=agency_id)
-    digest = head_digest(session, agency_id, today, include_empty=True)
+    digest = head_digest(session, agency_id, today, include_empty=True, plan_id=plan_id)
     mail = render_head_digest(digest, settings)
     recipients = resolve_recipients(session, settings, [("head", agency_id)])[("head", agency_id)]
     return PreviewMail(mail.subject, mail.text, mail.html, recipients)

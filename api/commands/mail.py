@@ -9,6 +9,7 @@ from api.commands.common import CommandError, add_today, engine_from_settings, r
 from models.config import get_settings
 from models.db import unit_of_work
 from workflows.agencies.queries import find_agency
+from workflows.plans.queries import find_plan
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     preview = digest.add_parser("preview", help="dựng thư tổng hợp tuần của một đơn vị ra tệp HTML")
     preview.add_argument("--agency", required=True, help="tên, mã hoặc tên viết tắt của đơn vị")
     preview.add_argument("--out", type=Path, default=None, help="tệp HTML (mặc định digest-<mã>-<tuần>.html)")
+    preview.add_argument(
+        "--plan", default="", help="chỉ một kế hoạch (mã hoặc số hiệu); mặc định mọi kế hoạch đang thực hiện"
+    )
     add_today(preview)
     preview.set_defaults(handler=_preview)
     send = digest.add_parser(
@@ -51,7 +55,8 @@ def _preview(args: argparse.Namespace) -> int:
     engine = engine_from_settings()
     with Session(engine) as session:
         agency = find_agency(session, args.agency)
-        mail = preview_head_digest(session, settings, agency.id, today)
+        plan_id = find_plan(session, args.plan).id if args.plan else None
+        mail = preview_head_digest(session, settings, agency.id, today, plan_id)
     year, week, _ = today.isocalendar()
     out: Path = args.out or Path(f"digest-{agency.code}-{year}-W{week:02d}.html")
     out.parent.mkdir(parents=True, exist_ok=True)

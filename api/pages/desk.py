@@ -67,7 +67,7 @@ def desk_page(page: PageDep, plan_id: str = "", agencies_page: int = Query(1, ge
 
 
 @router.get("/desk/digest/{agency_id}")
-def digest_preview(page: PageDep, agency_id: int) -> Response:
+def digest_preview(page: PageDep, agency_id: int, plan_id: str = "") -> Response:
     if page.actor.role == Role.head:  # a head reads the digest of their own agency
         require_agency_visible(page.actor, {agency_id}, ("agency", agency_id))
     else:
@@ -75,5 +75,6 @@ def digest_preview(page: PageDep, agency_id: int) -> Response:
     agency = page.session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("not_found", what="agency", id=agency_id)
-    preview = preview_head_digest(page.session, page.settings, agency_id, page.today)
-    return page.render("digest.html", agency=agency, preview=preview)
+    plans = plan_filter(page.session, plan_id)
+    preview = preview_head_digest(page.session, page.settings, agency_id, page.today, plans.plan_id)
+    return page.render("digest.html", agency=agency, preview=preview, plan_filter=plans)

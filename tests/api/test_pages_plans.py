@@ -1,6 +1,7 @@
 """Many plans, many years: desk, dashboard, agency page and exports filter by plan and say which."""
 
 import csv
+import html
 import io
 from datetime import date
 
@@ -110,3 +111,19 @@ def test_the_plans_list_says_which_plan_was_withdrawn(client, world, two_plans, 
     assert "Đã lưu trữ" in later[: later.index("</h2>")]
     first = page[page.index("Kế hoạch 1/KH-TEST") :]
     assert "plan-status" not in first[: first.index("</h2>")]
+
+
+def test_digest_page_has_a_plan_filter_and_the_digest_names_each_items_plan(client, world, two_plans):
+    sign_in(client, "secretariat")
+    page = client.get(f"/desk/digest/{world.syt.id}")
+    assert page.status_code == 200 and 'name="plan_id"' in page.text and ALL_ACTIVE in page.text
+    mail = html.unescape(page.text)
+    assert "Phạm vi: tất cả kế hoạch đang thực hiện (2): 8/KH-UBND, 1/KH-TEST." in mail
+    assert "- [8/KH-UBND] II.1" in mail and "- [1/KH-TEST] II.1" in mail
+    one = html.unescape(client.get(f"/desk/digest/{world.syt.id}", params={"plan_id": two_plans.id}).text)
+    assert "Phạm vi: Kế hoạch 8/KH-UBND." in one and "[1/KH-TEST]" not in one and "[8/KH-UBND]" not in one
+    assert "Kiểm tra cơ sở cai nghiện tự nguyện." in one
+    assert client.get(f"/desk/digest/{world.syt.id}", params={"plan_id": "999"}).status_code == 404
+    sign_in(client, "head_syt")  # a head reads their own digest over the plan they choose
+    own = html.unescape(client.get(f"/desk/digest/{world.syt.id}", params={"plan_id": two_plans.id}).text)
+    assert "Phạm vi: Kế hoạch 8/KH-UBND." in own

@@ -1,14 +1,14 @@
 """Digest data, queueing and golden renderings on a fixed province (tests/notifications/digest_world.py)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from models import OutboxMessage
+from models import Checkpoint, CheckpointState, OutboxMessage
 from notifications.delivery import deliver_pending
 from notifications.digests import (
     preview_head_digest,
@@ -17,10 +17,12 @@ from notifications.digests import (
     render_head_digest,
     render_secretariat_digest,
 )
-from tests.builders import add_agency, add_task
+from tests.builders import add_agency, add_plan, add_task, checkpoints_of
 from tests.notifications.digest_world import TODAY, build_digest_world
+from workflows.checkpoints import summary
 from workflows.kernel.actors import SYSTEM
 from workflows.kernel.errors import NotFound
+from workflows.plans.lifecycle import end_plan
 from workflows.reporting.digests import head_digest, head_digests, secretariat_digest
 from workflows.reporting.inbox import agency_inbox
 
@@ -203,3 +205,70 @@ def test_a_returned_item_past_due_keeps_its_reason_in_the_digest_as_in_the_inbox
     assert in_digest[world.syt_returned.id] == in_inbox[world.syt_returned.id] == reason
     assert [i.checkpoint_id for i in digest.overdue] == [i.checkpoint_id for i in inbox.overdue]
     assert [i.checkpoint_id for i in digest.due_soon] == [i.checkpoint_id for i in inbox.due_soon]
+
+
+def _second_plan(session, world):
+    """A later active plan (7/KH-UBND) with one overdue item of Sở Y tế, and a withdrawn one."""
+    later = add_plan(session, "7/KH-UBND", issued_on=date(2023, 4, 1))
+    task = add_task(
+        session, world.syt, [date(2023, 6, 30)], ref="II.1-x", text="Việc của kế hoạch sau.", plan=later
+    )
+    (overdue,) = checkpoints_of(session, task)
+    ended = add_plan(session, "99/KH-RUT", issued_on=date(2023, 2, 1))
+    old = add_task(
+        session, world.syt, [date(2023, 3, 1), date(2023, 6, 1)], text="Kế hoạch đã rút.", plan=ended
+    )
+    first, _ = checkpoints_of(session, old)
+    with summary.changing(session, Checkpoint.id == first.id):
+        first.state = CheckpointState.accepted  # done work stays in that plan's history, not in digests
+    end_plan(session, SYSTEM, ended.id, "withdrawn", "Thay thế", TODAY)
+    session.commit()
+    return later, overdue
+
+
+def test_digests_cover_every_active_plan_say_so_and_name_each_items_plan(session, world, cfg):
+    before = head_digest(session, world.syt.id, TODAY).standing
+    later, overdue = _second_plan(session, world)
+    d = head_digest(session, world.syt.id, TODAY)
+    assert d.plans.numbers == ["7/KH-UBND", "23/KH-UBND"] and d.plans.several and d.plans.chosen is None
+    assert [(i.plan_number, i.checkpoint_id) for i in d.overdue] == [
+        ("23/KH-UBND", world.syt_overdue.id),
+        ("7/KH-UBND", overdue.id),
+        ("23/KH-UBND", world.syt_new_overdue.id),
+    ]
+    # the withdrawn plan's accepted work is not in the figures; the new plan's overdue item is
+    assert (d.standing.due, d.standing.done, d.standing.overdue) == (
+        before.due + 1,
+        before.done,
+        before.overdue + 1,
+    )
+    mail = render_head_digest(d, cfg)
+    assert "Phạm vi: tất cả kế hoạch đang thực hiện (2): 7/KH-UBND, 23/KH-UBND." in mail.text
+    assert (
+        "- [7/KH-UBND] II.1: quá hạn 5 ngày" in mail.text
+        and "- [23/KH-UBND] II.4.2: quá hạn 21 ngày" in mail.text
+    )
+    assert "99/KH-RUT" not in mail.text and "99/KH-RUT" not in mail.html
+    assert "7/KH-UBND</span> · <a href" in mail.html
+    s = secretariat_digest(session, TODAY)
+    assert s.plans.numbers == ["7/KH-UBND", "23/KH-UBND"]
+    sec = render_secretariat_digest(s, cfg)
+    assert "Phạm vi: tất cả kế hoạch đang thực hiện (2): 7/KH-UBND, 23/KH-UBND." in sec.text
+    assert "- Sở Y tế – [23/KH-UBND] II.3.1: hạn 04/07/2023" in sec.text
+
+
+def test_a_digest_honours_a_chosen_plan(session, world, cfg):
+    later, overdue = _second_plan(session, world)
+    d = head_digest(session, world.syt.id, TODAY, plan_id=later.id)
+    assert [i.checkpoint_id for i in d.overdue] == [overdue.id] and d.due_soon == [] and not d.plans.several
+    assert (d.standing.due, d.standing.overdue) == (1, 1) and d.extension_decisions == []
+    mail = render_head_digest(d, cfg)
+    assert "Phạm vi: Kế hoạch 7/KH-UBND." in mail.text and "[7/KH-UBND]" not in mail.text
+    assert "- II.1: quá hạn 5 ngày" in mail.text and "II.4.2" not in mail.text
+    only_first = secretariat_digest(session, TODAY, plan_id=later.id)
+    assert only_first.review_queue == [] and only_first.pending_extensions == []
+    assert only_first.overall.overdue == 1 and only_first.escalations == []
+    preview = preview_head_digest(session, cfg, world.syt.id, TODAY, plan_id=later.id)
+    assert "Phạm vi: Kế hoạch 7/KH-UBND." in preview.text
+    with pytest.raises(NotFound):
+        head_digest(session, world.syt.id, TODAY, plan_id=999)

@@ -57,6 +57,15 @@ def test_preview_writes_the_html_and_text(cli_env, tmp_path, capsys):
     assert "to: head@syt.test, giam.doc@syt.test" in printed and f"text: {out.with_suffix('.txt')}" in printed
     html, text = out.read_text(encoding="utf-8"), out.with_suffix(".txt").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Sở Y tế" in html and "quá hạn" in text
+    assert "Phạm vi: tất cả kế hoạch đang thực hiện (1): 23/KH-UBND." in text
+
+
+def test_preview_of_one_plan(cli_env, tmp_path, capsys):
+    out = tmp_path / "syt.html"
+    args = ("digest", "preview", "--agency", "Sở Y tế", "--today", "2023-07-05", "--out", str(out))
+    assert plantrack(*args, "--plan", "23/KH-UBND") == 0
+    assert "Phạm vi: Kế hoạch 23/KH-UBND." in out.with_suffix(".txt").read_text(encoding="utf-8")
+    assert plantrack(*args, "--plan", "404/KH-X") == 2
 
 
 def test_preview_refuses_an_ambiguous_or_unknown_agency(cli_env, tmp_path, capsys):

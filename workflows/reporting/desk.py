@@ -99,6 +99,7 @@ class ExtensionItem:
     requested_due: date
     reason: str
     requested_by: str
+    plan_number: str = ""
 
 
 @dataclass
@@ -406,30 +407,37 @@ def escalations_by_rung(
     return groups
 
 
-def _pending_extensions(scope: DeskScope):
+def _pending_extensions(scope: DeskScope, plan_id: int | None):
     return (
         select(ExtensionRequest.id)
         .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
-        .where(ExtensionRequest.status == "pending", *scope.agencies(Checkpoint.agency_id))
+        .join(Task, Task.id == Checkpoint.task_id)
+        .where(
+            ExtensionRequest.status == "pending", *scope.agencies(Checkpoint.agency_id), _in_plans(plan_id)
+        )
     )
 
 
-def extension_total(session: Session, scope: DeskScope = NATIONAL) -> int:
-    """How many extension requests await a decision."""
-    stmt = select(func.count()).select_from(_pending_extensions(scope).subquery())
+def extension_total(session: Session, scope: DeskScope = NATIONAL, plan_id: int | None = None) -> int:
+    """How many extension requests await a decision (in the plan, or in every active plan)."""
+    stmt = select(func.count()).select_from(_pending_extensions(scope, plan_id).subquery())
     return session.execute(stmt).scalar_one()
 
 
 def pending_extensions(
-    session: Session, actor: Actor, limit: int | None = LIST_LIMIT, scope: DeskScope = NATIONAL
+    session: Session,
+    actor: Actor,
+    limit: int | None = LIST_LIMIT,
+    scope: DeskScope = NATIONAL,
+    plan_id: int | None = None,
 ) -> list[ExtensionItem]:
     """Pending extension requests as the secretariat may see them (the first `limit`; None: all)."""
     require_role(actor, *DESK_ROLES)
-    return pending_extension_requests(session, limit, scope)
+    return pending_extension_requests(session, limit, scope, plan_id)
 
 
 def pending_extension_requests(
-    session: Session, limit: int | None = None, scope: DeskScope = NATIONAL
+    session: Session, limit: int | None = None, scope: DeskScope = NATIONAL, plan_id: int | None = None
 ) -> list[ExtensionItem]:
     """Extension requests awaiting a decision, oldest first (the desk and the daily digest)."""
     stmt = (
@@ -442,13 +450,17 @@ def pending_extension_requests(
             Checkpoint.period_label,
             User.full_name,
             User.username,
+            Plan.number,
         )
         .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
         .join(Section, Section.id == Task.section_id)
         .join(Agency, Agency.id == Checkpoint.agency_id)
         .join(User, User.id == ExtensionRequest.requested_by)
-        .where(ExtensionRequest.status == "pending", *scope.agencies(Checkpoint.agency_id))
+        .where(
+            ExtensionRequest.status == "pending", *scope.agencies(Checkpoint.agency_id), _in_plans(plan_id)
+        )
         .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
         .limit(limit)
     )
@@ -465,10 +477,11 @@ def pending_extension_requests(
             ext.requested_due,
             ext.reason,
             full_name or username,
+            number,
         )
-        for ext, agency_id, agency, task_ref, section_ref, period, full_name, username in session.execute(
-            stmt
-        ).all()
+        for ext, agency_id, agency, task_ref, section_ref, period, full_name, username, number in (
+            session.execute(stmt).all()
+        )
     ]
 
 
@@ -485,8 +498,8 @@ def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None
         overdue_agency_total=agencies_overdue,
         review_queue=review_queue(session, actor, today, scope=scope, plan_id=plan_id),
         escalations=escalations_by_rung(session, actor, today, totals=rungs, scope=scope),
-        extensions=pending_extensions(session, actor, scope=scope),
+        extensions=pending_extensions(session, actor, scope=scope, plan_id=plan_id),
         review_total=review_total(session, scope, plan_id),
-        extension_total=extension_total(session, scope),
+        extension_total=extension_total(session, scope, plan_id),
         escalation_totals=rungs,
     )

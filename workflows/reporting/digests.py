@@ -19,12 +19,16 @@ Secretariat digest (daily):
   not yet decided, oldest first (the desk's own queries, workflows/reporting/desk.py);
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
   then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
+
+Both cover every active plan (withdrawn and archived plans are left out, `plans/lifecycle.py`) unless
+a plan is chosen, and say which (`PlanScope`); when the scope holds several plans each item names its
+plan, since their refs (II.1 …) repeat from plan to plan.
 """
 
 from dataclasses import dataclass, field, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import (
@@ -32,12 +36,15 @@ from models import (
     Checkpoint,
     Escalation,
     ExtensionRequest,
+    Plan,
     Task,
 )
 from workflows.checkpoints.status import Status, days_late, status_expr
 from workflows.escalation.ladder import RUNG_LABELS_VI, in_ladder_order
 from workflows.escalation.queries import open_escalations
 from workflows.kernel.clock import VN
+from workflows.kernel.errors import NotFound
+from workflows.plans.queries import active_plans_newest_first
 from workflows.reporting.desk import ExtensionItem, ReviewItem, pending_extension_requests, pending_reports
 from workflows.reporting.rollups import Rollup, agency_rollup
 from workflows.reporting.worklists import CheckpointItem, checkpoint_items, worklists
@@ -55,6 +62,42 @@ def plain(value):
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """The plans a digest covers: the chosen one, or every active plan (`chosen` None)."""
+
+    chosen: str | None  # the chosen plan's number
+    numbers: list[str]  # the numbers of the plans covered, the most recently issued first
+    plan_ids: list[int]
+    every_plan: bool = False  # the plans covered are all the plans there are
+
+    @property
+    def several(self) -> bool:
+        """Items of more than one plan may mix: each says its plan."""
+        return len(self.plan_ids) > 1
+
+    @property
+    def figure_plans(self) -> list[int] | None:
+        """The plans the figures are narrowed to; None when every plan counts (the cheaper grain serves)."""
+        return None if self.every_plan else self.plan_ids
+
+
+def _scope_dict(scope: PlanScope | None) -> dict | None:
+    return None if scope is None else {**plain(scope), "several": scope.several}
+
+
+def plan_scope(session: Session, plan_id: int | None = None) -> PlanScope:
+    """The chosen plan (NotFound when there is none such), or every active plan."""
+    if plan_id is not None:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise NotFound("not_found", what="plan", id=plan_id)
+        return PlanScope(plan.number, [plan.number], [plan.id])
+    plans = active_plans_newest_first(session)
+    every = session.execute(select(func.count(Plan.id))).scalar_one() == len(plans)
+    return PlanScope(None, [p.number for p in plans], [p.id for p in plans], every_plan=every)
 
 
 @dataclass(frozen=True)
@@ -106,6 +149,7 @@ class ExtensionDecision:
     reason: str
     note: str
     decided_on: date
+    plan_number: str = ""
 
 
 @dataclass
@@ -116,6 +160,7 @@ class HeadDigest:
     iso_year: int
     iso_week: int
     standing: Standing | None
+    plans: PlanScope | None = None
     overdue: list[CheckpointItem] = field(default_factory=list)
     due_soon: list[CheckpointItem] = field(default_factory=list)
     returned: list[CheckpointItem] = field(default_factory=list)
@@ -134,7 +179,12 @@ class HeadDigest:
 
     def as_dict(self) -> dict:
         """Plain values (nested dicts and lists; dates stay dates), with the derived ones."""
-        return {**plain(self), "week_label": self.week_label, "has_news": self.has_news}
+        return {
+            **plain(self),
+            "plans": _scope_dict(self.plans),
+            "week_label": self.week_label,
+            "has_news": self.has_news,
+        }
 
 
 @dataclass(frozen=True)
@@ -145,6 +195,7 @@ class FiredEscalation:
     task_ref: str
     due_date: date
     days_late: int
+    plan_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +209,7 @@ class RungGroup:
 class SecretariatDigest:
     today: date
     overall: Standing
+    plans: PlanScope | None = None
     new_overdue: list[CheckpointItem] = field(default_factory=list)
     escalations: list[RungGroup] = field(default_factory=list)
     review_queue: list[ReviewItem] = field(default_factory=list)
@@ -176,21 +228,33 @@ class SecretariatDigest:
 
     def as_dict(self) -> dict:
         """Plain values (nested dicts and lists; dates stay dates), with the derived ones."""
-        return {**plain(self), "escalation_count": self.escalation_count, "has_news": self.has_news}
+        return {
+            **plain(self),
+            "plans": _scope_dict(self.plans),
+            "escalation_count": self.escalation_count,
+            "has_news": self.has_news,
+        }
 
 
 def head_digest(
-    session: Session, agency_id: int, today: date, include_empty: bool = False
+    session: Session, agency_id: int, today: date, include_empty: bool = False, plan_id: int | None = None
 ) -> HeadDigest | None:
     """The weekly digest of one agency; None when it has nothing to report (unless `include_empty`)."""
-    digests = head_digests(session, today, agency_ids=[agency_id], include_empty=include_empty)
+    digests = head_digests(
+        session, today, agency_ids=[agency_id], include_empty=include_empty, plan_id=plan_id
+    )
     return digests[0] if digests else None
 
 
 def head_digests(
-    session: Session, today: date, agency_ids: list[int] | None = None, include_empty: bool = False
+    session: Session,
+    today: date,
+    agency_ids: list[int] | None = None,
+    include_empty: bool = False,
+    plan_id: int | None = None,
 ) -> list[HeadDigest]:
-    """Weekly digests of the given (default: every active) agency, by agency name; five queries in all."""
+    """Weekly digests of the given (default: every active) agency, by agency name, over the plan
+    (default: every active plan); a handful of queries in all."""
     agency_filter = [Agency.active.is_(True)] if agency_ids is None else [Agency.id.in_(agency_ids)]
     agencies = session.execute(
         select(Agency.id, Agency.name).where(*agency_filter).order_by(Agency.name, Agency.id)
@@ -198,20 +262,26 @@ def head_digests(
     ids = [a.id for a in agencies]
     if not ids:
         return []
+    scope = plan_scope(session, plan_id)
     year, week, _ = today.isocalendar()
-    digests = {a.id: HeadDigest(a.id, a.name, today, year, week, None) for a in agencies}
+    digests = {a.id: HeadDigest(a.id, a.name, today, year, week, None, scope) for a in agencies}
     rollup_ids = None if agency_ids is None else ids
-    for r in agency_rollup(session, today, agency_ids=rollup_ids):
+    for r in agency_rollup(session, today, agency_ids=rollup_ids, plan_ids=scope.figure_plans):
         if r.key in digests:
             digests[r.key].standing = Standing.of(r)
 
-    cp_filter = [] if agency_ids is None else [Checkpoint.agency_id.in_(ids)]
+    cp_filter = [Task.plan_id.in_(scope.plan_ids)]
+    if agency_ids is not None:
+        cp_filter.append(Checkpoint.agency_id.in_(ids))
     for agency_id, work in worklists(session, today, *cp_filter, with_later=False).items():
         digest = digests.get(agency_id)
         if digest is not None:
             digest.overdue, digest.due_soon = work.overdue, work.due_soon
             digest.returned, digest.awaiting_review = work.returned, work.awaiting_review
-    for decision in extension_decisions(session, today, None if agency_ids is None else ids):
+    decided = extension_decisions(
+        session, today, None if agency_ids is None else ids, plan_ids=scope.plan_ids
+    )
+    for decision in decided:
         if decision.agency_id in digests:
             digests[decision.agency_id].extension_decisions.append(decision)
     return [d for d in digests.values() if include_empty or d.has_news]
@@ -222,16 +292,27 @@ def _vn_midnight(day: date) -> datetime:
 
 
 def extension_decisions(
-    session: Session, today: date, agency_ids: list[int] | None = None, days: int = DECISION_DAYS
+    session: Session,
+    today: date,
+    agency_ids: list[int] | None = None,
+    days: int = DECISION_DAYS,
+    plan_ids: list[int] | None = None,
 ) -> list[ExtensionDecision]:
     """Extension requests decided in the `days` days up to `today` (Vietnam dates), oldest first."""
     start, end = _vn_midnight(today - timedelta(days=days - 1)), _vn_midnight(today + timedelta(days=1))
     stmt = (
         select(
-            ExtensionRequest, Checkpoint.agency_id, Checkpoint.period_label, Agency.name, Task.ref, Task.text
+            ExtensionRequest,
+            Checkpoint.agency_id,
+            Checkpoint.period_label,
+            Agency.name,
+            Task.ref,
+            Task.text,
+            Plan.number,
         )
         .join(Checkpoint, Checkpoint.id == ExtensionRequest.checkpoint_id)
         .join(Task, Task.id == Checkpoint.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
         .join(Agency, Agency.id == Checkpoint.agency_id)
         .where(
             ExtensionRequest.status.in_(("approved", "refused")),
@@ -242,6 +323,8 @@ def extension_decisions(
     )
     if agency_ids is not None:
         stmt = stmt.where(Checkpoint.agency_id.in_(agency_ids))
+    if plan_ids is not None:
+        stmt = stmt.where(Task.plan_id.in_(plan_ids))
     return [
         ExtensionDecision(
             extension_id=req.id,
@@ -257,43 +340,50 @@ def extension_decisions(
             reason=req.reason,
             note=req.decision_note,
             decided_on=req.decided_at.astimezone(VN).date(),
+            plan_number=number,
         )
-        for req, agency_id, period, name, ref, text in session.execute(stmt).all()
+        for req, agency_id, period, name, ref, text, number in session.execute(stmt).all()
     ]
 
 
-def secretariat_digest(session: Session, today: date) -> SecretariatDigest:
-    """The secretariat's daily digest."""
+def secretariat_digest(session: Session, today: date, plan_id: int | None = None) -> SecretariatDigest:
+    """The secretariat's daily digest over the plan (default: every active plan)."""
+    scope = plan_scope(session, plan_id)
+    in_plans = Task.plan_id.in_(scope.plan_ids)
     yesterday = today - timedelta(days=1)
     status = status_expr(today)
     new_overdue = checkpoint_items(
-        session, today, status == Status.overdue.value, Checkpoint.due_date == yesterday
+        session, today, status == Status.overdue.value, Checkpoint.due_date == yesterday, in_plans
     )
-    standings = [Standing.of(r) for r in agency_rollup(session, today)]
+    standings = [Standing.of(r) for r in agency_rollup(session, today, plan_ids=scope.figure_plans)]
     return SecretariatDigest(
         today=today,
         overall=_overall(standings),
+        plans=scope,
         new_overdue=new_overdue,
-        escalations=escalations_fired(session, today),
-        review_queue=pending_reports(session, today),
-        pending_extensions=pending_extension_requests(session),
+        escalations=escalations_fired(session, today, scope.plan_ids),
+        review_queue=pending_reports(session, today, plan_id=plan_id),
+        pending_extensions=pending_extension_requests(session, plan_id=plan_id),
         worst=worst_agencies(standings),
     )
 
 
-def escalations_fired(session: Session, today: date) -> list[RungGroup]:
+def escalations_fired(session: Session, today: date, plan_ids: list[int] | None = None) -> list[RungGroup]:
     """Rungs fired on `today` for still-open work (current due date), by rung in ladder order."""
     stmt = (
-        open_escalations(Escalation, Agency.name, Task.ref)
+        open_escalations(Escalation, Agency.name, Task.ref, Plan.number)
         .join(Agency, Agency.id == Checkpoint.agency_id)
+        .join(Plan, Plan.id == Task.plan_id)
         .where(Escalation.fired_on == today)
         .order_by(Agency.name, Task.position, Escalation.id)
     )
+    if plan_ids is not None:
+        stmt = stmt.where(Task.plan_id.in_(plan_ids))
     groups: dict[str, list[FiredEscalation]] = {}
-    for esc, agency, ref in session.execute(stmt).all():
+    for esc, agency, ref, number in session.execute(stmt).all():
         late = days_late(esc.due_date, today)
         groups.setdefault(esc.rung, []).append(
-            FiredEscalation(esc.rung, esc.checkpoint_id, agency, ref, esc.due_date, late)
+            FiredEscalation(esc.rung, esc.checkpoint_id, agency, ref, esc.due_date, late, number)
         )
     return [
         RungGroup(rung, RUNG_LABELS_VI.get(rung, rung), items)

@@ -100,11 +100,18 @@ class AreaMatrix:
 
 
 def agency_rollup(
-    session: Session, today: date, plan_id: int | None = None, agency_ids: list[int] | set[int] | None = None
+    session: Session,
+    today: date,
+    plan_id: int | None = None,
+    agency_ids: list[int] | set[int] | None = None,
+    plan_ids: list[int] | Select | None = None,
 ) -> list[Rollup]:
-    """Figures per responsible agency, ordered by agency name."""
-    grain = AgencySummary if plan_id is None else SectionSummary
+    """Figures per responsible agency, ordered by agency name; `plan_ids` (ids, or a select of them)
+    narrows them to those plans (the per-section grain: the per-agency one spans every plan)."""
+    grain = AgencySummary if plan_id is None and plan_ids is None else SectionSummary
     filters = _plan_filter(grain, plan_id)
+    if plan_ids is not None:
+        filters.append(grain.plan_id.in_(plan_ids))
     if agency_ids is not None:
         filters.append(grain.agency_id.in_(list(agency_ids)))
     return _rollups(
