@@ -173,3 +173,34 @@ NO_LEADS = (
     PLAN_HEAD
     + "I. NHIỆM VỤ\n1. Tuyên truyền\n- Tổ chức tuyên truyền rộng rãi.\n- Tiếp tục rà soát các văn bản.\n"
 )
+
+
+def seed_paragraphs() -> list[str]:
+    """The seed plan retyped as Word keeps it: one line per paragraph (heading, item, preamble).
+
+    A paragraph starts where the seed's own reading starts a heading or an item (and at every header
+    line and table line); the other lines are the wrapped rest of the paragraph above.
+    """
+    from workflows.plans.parsing.structure import parse_structure
+
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    doc = parse_structure(text)
+    starts = {text.rfind("\n", 0, s.span[0]) + 1 for s in doc.sections}
+    pending = list(doc.blocks)
+    while pending:
+        block = pending.pop()
+        starts.add(text.rfind("\n", 0, block.start) + 1)
+        pending.extend(block.children)
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip() in ("|", "-------", "---------------"):  # the web page's header-table residue
+            pos += len(line) + 1
+            continue
+        header = pos < doc.body_start and not line[:1].isupper() and out and not out[-1].startswith("|")
+        joins = (pos not in starts and doc.body_start <= pos < doc.body_end) or header
+        if line.startswith("|") or not out or not joins:
+            out.append(line)
+        else:
+            out[-1] += " " + line
+        pos += len(line) + 1
+    return out

@@ -112,7 +112,9 @@ def parse_plan(text: str, registry: Registry) -> ParsedPlan:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     layout = normalise(text)
-    parsed = _PlanParser(layout.text, registry, paragraphs=not layout.identity).run()
+    parsed = _PlanParser(
+        layout.text, registry, paragraphs=layout.mode != "wrapped", lines=layout.mode == "lines"
+    ).run()
     return parsed if layout.identity else _to_source(parsed, layout)
 
 
@@ -137,9 +139,9 @@ def _to_source(parsed: ParsedPlan, layout: Layout) -> ParsedPlan:
 class _PlanParser:
     """One parse: the text, its folded twin, and the tasks found so far."""
 
-    def __init__(self, text: str, registry: Registry, paragraphs: bool = False) -> None:
+    def __init__(self, text: str, registry: Registry, paragraphs: bool = False, lines: bool = False) -> None:
         self.text, self.folded, self.registry = text, fold(text), registry
-        self.paragraphs = paragraphs
+        self.paragraphs, self.lines = paragraphs, lines
         self.assigner = Assigner(text, self.folded, registry)
         self.tasks: list[ParsedTask] = []
         self.parties: list[Party] = []
@@ -152,7 +154,7 @@ class _PlanParser:
 
     def run(self) -> ParsedPlan:
         """Header, structure, duties, tables, then the final ordering."""
-        doc = parse_structure(self.text, self.paragraphs)
+        doc = parse_structure(self.text, self.paragraphs, self.lines)
         self.warnings: list[str] = []
         meta = parse_meta(self.text, doc.body_start if doc.sections else len(self.text), self.warnings)
         if not doc.sections:

@@ -10,9 +10,14 @@ Rules, in order:
    headings); a line-initial ``* `` bullet is kept.
 2. Footnote references glued to a word ("kế hoạch[1]") are dropped; footnote bodies after the
    signature stay (the body ends at "Nơi nhận" anyway).
-3. Paragraphs: a text whose paragraphs are separated by blank lines (web page, Word paste) gets the
-   hard line breaks inside each paragraph replaced by spaces. A hard-wrapped text without blank
-   lines (a PDF text layer, a typed plan) keeps its lines: the structure reader joins them.
+3. Paragraphs, decided per document (``Layout.mode``):
+   - ``lines``: hardly any line opens in lower case (a wrapped sentence goes on in lower case; a
+     paragraph, a heading, an item does not): every line is a paragraph (Word, a typed plan with one
+     paragraph a line), blank lines or not. Nothing is joined.
+   - ``blank``: lines are wrapped and blank lines separate paragraphs (web page): the hard line
+     breaks inside each paragraph become spaces.
+   - ``wrapped``: lines are wrapped and there are no paragraph gaps (a PDF text layer): lines are
+     kept; the structure reader joins them by their item markers.
    Table lines ("|…"), rule lines ("-----") and bullet lines never join their neighbours.
 4. Tables written one cell per line between lone "|" lines (a row ends with two "|" lines) become
    one ``| a | b |`` row per table row when their first row names task columns (see tables.py);
@@ -36,6 +41,8 @@ _ITEM = re.compile(r"(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|\(\d{1,2}
 _CLOSES = (".", ";", ":", "!", "?")
 SHORT_LINE = 60  # a line this short before an item marker is a heading, not a wrapped sentence
 BLANK_SHARE = 0.15  # blank lines per non-blank line above which blank lines separate paragraphs
+WRAP_SHARE = 0.03  # share of lines opening in lower case above which lines are wrapped
+MIN_LINES = 12  # fewer lines than this say nothing about wrapping
 _LEAD_WORDS = ("chu tri", "thuc hien")
 _CONTENT_WORDS = ("noi dung", "nhiem vu", "cong viec", "hoat dong")
 HEADER_WORDS = 8  # a header cell is a column name, not prose
@@ -48,6 +55,7 @@ class Layout:
     source: str
     text: str
     origin: tuple[int, ...]
+    mode: str = "wrapped"  # "lines" | "blank" | "wrapped" (rule 3)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The source span covering logical ``text[start:end]``."""
@@ -140,7 +148,8 @@ def normalise(source: str) -> Layout:
     lines = _lines(source)
     cleaned = [_stripped(_clean_pieces(source, s, e)) for s, e in lines]
     blank = sum(1 for s, e in lines if not source[s:e].strip())
-    paragraphs = blank >= BLANK_SHARE * max(1, len(lines) - blank)
+    mode = _mode(cleaned, blank, len(lines))
+    paragraphs = mode == "blank"
     out = _Out()
     i = 0
     while i < len(lines):
@@ -151,8 +160,20 @@ def normalise(source: str) -> Layout:
         i = _emit_line(source, lines, cleaned, i, out, paragraphs)
     text = "".join(out.chars)
     if text == source:
-        return Layout(source, source, tuple(range(len(source))))
-    return Layout(source, text, tuple(out.origin))
+        return Layout(source, source, tuple(range(len(source))), mode)
+    return Layout(source, text, tuple(out.origin), mode)
+
+
+def _mode(cleaned, blank: int, total: int) -> str:
+    """Rule 3: are lines paragraphs, wrapped with blank-line gaps, or wrapped without?"""
+    texts = [
+        t for t in (_joined(c) for c in cleaned if c) if not t.startswith("|") and not _RULE.fullmatch(t)
+    ]
+    if len(texts) >= MIN_LINES:
+        lower = sum(1 for t in texts if t[0].isalpha() and t[0].islower() and not _ITEM.match(t))
+        if lower <= WRAP_SHARE * len(texts):
+            return "lines"
+    return "blank" if blank >= BLANK_SHARE * max(1, total - blank) else "wrapped"
 
 
 def _emit_line(source, lines, cleaned, i: int, out: _Out, paragraphs: bool) -> int:

@@ -4,7 +4,8 @@ A line starts a new element only when it begins with a marker that fits the numb
 "I." (next Roman numeral), "1." / "1.1." (first child or next sibling of the current numbering),
 "a)" (next letter), "-" bullet, "+" sub-bullet. Every other line continues the element above, so a
 wrapped "2023 - 2025, tầm nhìn …" or "- 2025. (2) …" inside a sentence is not a new item (a "-" line
-whose text starts with a digit continues the previous line when that line ends mid-sentence).
+whose text starts with a digit or a lowercase letter, "- xã hội", continues the previous line when
+that line ends mid-sentence).
 Lines starting with "|" are table rows or layout residue, never prose. "Nơi nhận:" ends the body.
 """
 
@@ -50,6 +51,7 @@ CLOSING_RE = re.compile(
 )
 TERMINAL = tuple('.;:!?)”"…')
 PARAGRAPH_WORDS = 14
+WRAPPED_LINE = 60  # a line at least this long that ends on a word was wrapped by the width
 
 
 @dataclass
@@ -98,9 +100,10 @@ def _lines(text: str):
 class _Builder:
     """State machine over the lines of the text."""
 
-    def __init__(self, text: str, paragraphs: bool = False) -> None:
+    def __init__(self, text: str, paragraphs: bool = False, lines: bool = False) -> None:
         self.text = text
         self.paragraphs = paragraphs  # a blank line ends a paragraph (text from the layout normaliser)
+        self.lines = lines  # every line is a paragraph (a Word text): each line counts as after a blank
         self.blank = False
         self.sections: list[Section] = []
         self.blocks: list[Block] = []
@@ -131,7 +134,7 @@ class _Builder:
         if not line:
             self.blank = True
             return False
-        blank, self.blank = self.blank, False
+        blank, self.blank = self.blank or self.lines, False
         if self.paragraphs and blank and CLOSING_RE.match(fold(line[:80])):
             self.close()  # the closing paragraph of a part, not a continuation of its last item
         if self.body_start >= 0 and STOP_RE.match(line):
@@ -217,10 +220,8 @@ class _Builder:
         if not (m or plus):
             return False
         rest_at = s + (m or plus).start("rest")
-        if self.current is not None and self.heading is None and self.text[rest_at].isdigit():
-            prev_end = self.current.end
-            if not self.text[self.current.start : prev_end].rstrip().endswith(TERMINAL):
-                return False  # "... giai đoạn 2020\n- 2025." is one sentence
+        if self.current is not None and self.heading is None and self._wraps_into_dash(rest_at):
+            return False
         self.close()
         section = self.sections[-1]
         if plus and self.last_bullet is not None and self.last_bullet.section is section:
@@ -236,6 +237,23 @@ class _Builder:
         self.current = block
         _mark_field(self.text, block)
         return True
+
+    def _wraps_into_dash(self, rest_at: int) -> bool:
+        """Is a "-" line the wrapped rest of the sentence above rather than a new bullet?
+
+        "… giai đoạn 2020\n- 2025.", "… chính trị\n- xã hội (…)": the text after the dash starts with a
+        digit or in lower case after an unfinished sentence. "… Lao động\n- Thương binh và Xã hội …":
+        in a wrapped text, a full-width line that ends on a word runs on into the dash (a bullet's last
+        line seldom fills the width and ends without a stop)."""
+        if self.lines:
+            return False
+        above = self.text[self.current.start : self.current.end].rstrip()
+        if above.endswith(TERMINAL):
+            return False
+        first = self.text[rest_at]
+        last_line = above[above.rfind("\n") + 1 :]
+        full = not self.paragraphs and len(last_line) >= WRAPPED_LINE and above[-1:].isalnum()
+        return first.isdigit() or first.islower() or full
 
     def continuation(self, line: str, s: int, e: int, blank: bool = False) -> None:
         """Extend the open heading or block, or start a paragraph/note."""
@@ -320,6 +338,7 @@ def _is_paragraph(body: str) -> bool:
     return words > PARAGRAPH_WORDS and (flat.endswith((".", ";", "./.")) or "; " in flat or ". " in flat)
 
 
-def parse_structure(text: str, paragraphs: bool = False) -> Document:
-    """Sections and blocks of a plan text (``paragraphs``: blank lines separate logical paragraphs)."""
-    return _Builder(text, paragraphs).run()
+def parse_structure(text: str, paragraphs: bool = False, lines: bool = False) -> Document:
+    """Sections and blocks of a plan text (``paragraphs``: blank lines separate logical paragraphs;
+    ``lines``: every line is one)."""
+    return _Builder(text, paragraphs or lines, lines).run()
