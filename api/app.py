@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -14,10 +14,12 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 from swagger_ui_bundle import swagger_ui_path
 
 from api.bodyguard import BodyGuard
+from api.deps import refuse_control_chars_in_forms
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodySizeLimit, PageGate
 from api.pages import router as pages_router
+from api.pages.checkpoints import KEEPS_FORM_ON_413
 from api.pages.errors import render_error
 from api.routes import router as api_router
 from api.security import load_secret_key
@@ -102,6 +104,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_control_chars_in_forms)],
     )
     _document_bearer_auth(app)
     _serve_docs_offline(app)
@@ -112,7 +115,9 @@ def create_app(
     app.state.secret_key = load_secret_key(settings)
     install_error_handlers(app, render_error)
     app.add_middleware(BodyGuard)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD, keeps_form=KEEPS_FORM_ON_413
+    )
     app.add_middleware(
         GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL, exclude_content_types=GZIP_SKIP
     )

@@ -23,7 +23,8 @@ from models.user import SessionKind, User
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.kernel.actors import Actor
 from workflows.kernel.clock import today_in_vietnam
-from workflows.kernel.errors import PermissionDenied
+from workflows.kernel.errors import InvalidInput, PermissionDenied
+from workflows.kernel.text import has_control_chars
 from workflows.people.sessions import SignIn, valid_sign_in
 
 
@@ -69,6 +70,20 @@ async def csrf_guard(request: Request) -> None:
         raise CsrfFailed("csrf.missing")
     if not csrf_valid(request, secret, supplied):
         raise CsrfFailed("csrf.mismatch")
+
+
+async def refuse_control_chars_in_forms(request: Request) -> None:
+    """Multipart text fields are held to the rule of JSON strings and urlencoded fields (api/bodyguard.py).
+
+    A multipart body can hold 20 MB of files, so it is not buffered before the app like the others:
+    its parsed form (which the route reuses) is checked before any route runs.
+    """
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return
+    form = await request.form()
+    for key, value in form.multi_items():
+        if has_control_chars(key) or (isinstance(value, str) and has_control_chars(value)):
+            raise InvalidInput("text.control_chars")
 
 
 def identify(request: Request, db: Session) -> SignIn | None:

@@ -22,7 +22,7 @@ from workflows.checkpoints.review import accept_submission, return_submission
 from workflows.checkpoints.status import days_late
 from workflows.checkpoints.submissions import add_contribution, submit_report
 from workflows.followup.queries import reminders_of_checkpoint, requests_of_checkpoint
-from workflows.kernel.errors import DomainError, InvalidInput, NotFound
+from workflows.kernel.errors import DomainError, InvalidInput, NotFound, TooLarge
 
 router = APIRouter()
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -153,9 +153,17 @@ def _version(raw: str) -> int | None:
 Files = Annotated[list[UploadFile] | None, File()]
 
 
+# forms whose oversized posts come back re-shown with what was typed (api/limits.py)
+KEEPS_FORM_ON_413 = re.compile(r"/checkpoints/\d+/(submit|contribute)")
+
+
 def _send_evidence(page, checkpoint_id: int, note: str, links: str, files, rule, done: str) -> Response:
     """Run `rule` (a report or a contribution) on the form's note, files and links, then redirect."""
     uploads, link_list = _uploads(files), _links(links)
+    too_large = getattr(page.request.state, "body_too_large", None)
+    if too_large is not None:  # the files were dropped before the app: say so, keep the note
+        refusal = TooLarge("request.too_large", **too_large)
+        return _refused(page, checkpoint_id, refusal, _form(note=note, links=links, had_files=True))
     try:
         rule(
             page.session,

@@ -1,5 +1,6 @@
 """Evidence files and links: checked by content, stored content-addressed and atomically, never deleted."""
 
+import errno
 import hashlib
 import io
 import os
@@ -23,7 +24,7 @@ from models.user import Role
 from workflows.checkpoints.queries import get_checkpoint
 from workflows.kernel import audit
 from workflows.kernel.actors import Actor
-from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflows.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StorageFull
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -171,12 +172,45 @@ class EvidenceStore:
 
     def put(self, data: bytes) -> str:
         """Store bytes and return their sha256; an identical stored file is reused."""
+        return self._put(data)[0]
+
+    def put_all(self, datas: list[bytes]) -> list[str]:
+        """Store several files, all or none: when the disk fills up, the ones just written go too."""
+        written: list[Path] = []
+        shas = []
+        try:
+            for data in datas:
+                sha, created = self._put(data)
+                shas.append(sha)
+                if created:
+                    written.append(self.path_of(sha))
+        except StorageFull:
+            for path in written:  # no row will ever refer to them: the request rolls back
+                with suppress(FileNotFoundError):
+                    path.unlink()
+            raise
+        return shas
+
+    def _put(self, data: bytes) -> tuple[str, bool]:
+        """(sha256, whether a new file was written)."""
         sha = hashlib.sha256(data).hexdigest()
         path = self.path_of(sha)
         if path.is_file() and path.stat().st_size == len(data):
             os.utime(path)  # restart the orphan sweep's grace period: a row is about to refer to it
-            return sha
-        path.parent.mkdir(parents=True, exist_ok=True)
+            return sha, False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._write(path, data)
+            _fsync_dir(path.parent)  # the rename itself must survive a power cut
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull("storage.full") from exc  # the half-written temp file is gone
+            raise
+        return sha, True
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        """Write to a temp file beside `path`, fsync, rename into place; the temp file never stays."""
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -189,8 +223,6 @@ class EvidenceStore:
             with suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(path.parent)  # the rename itself must survive a power cut
-        return sha
 
     def open_evidence(self, sha: str) -> BinaryIO:
         """Open a stored file for reading (NotFound when missing)."""
@@ -232,8 +264,8 @@ def attach(
 ) -> list[Evidence]:
     """Write the files (before the rows commit), then add one Evidence row per file and link."""
     rows = []
+    store.put_all([f.data for f in files])
     for f in files:
-        store.put(f.data)
         rows.append(
             Evidence(
                 submission_id=submission.id,

@@ -53,6 +53,12 @@ class TooManyAttempts(DomainError):
     http_status = 429
 
 
+class StorageFull(DomainError):
+    """The server's disk (or quota) is full: nothing was stored (→ 507)."""
+
+    http_status = 507
+
+
 class TooLarge(DomainError):
     """A body or file over its limit (→ 413)."""
 

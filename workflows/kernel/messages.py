@@ -680,6 +680,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a sign-in from another site is refused",
         "Không chấp nhận đăng nhập gửi từ trang web khác.",
     ),
+    "storage.full": (
+        "the server's disk is full: nothing was stored; try again later or tell the administrator",
+        "Máy chủ đã hết dung lượng lưu trữ nên chưa lưu được gì. Vui lòng thử lại sau "
+        "hoặc báo quản trị hệ thống.",
+    ),
     "request.too_deep": (
         "JSON nested {depth} levels deep; at most {max} are accepted",
         "Dữ liệu gửi lên lồng nhau quá sâu ({depth} cấp, tối đa {max}).",
