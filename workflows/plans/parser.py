@@ -101,6 +101,7 @@ ADDRESS_RE = re.compile(r"(?:yeu\s+cau|giao|de\s+nghi)\s+(?!cho\s+phep)")
 REPORT_CLAUSE_RE = re.compile(
     r"(?:dinh\s+ky|hang\s+(?:nam|quy|thang)|truoc\s+ngay\s+[\d/ ]+)(?:\s+hoac\s+dot\s+xuat)?\s*,?\s*bao\s+cao"
     r"|trong\s+qua\s+trinh(?:\s+to\s+chuc)?\s+(?:trien\s+khai\s+)?thuc\s+hien"
+    r"|thuc\s+hien(?:\s+(?:tot|nghiem|day\s+du))?\s+che\s+do\s+(?:thong\s+tin\s*,?\s*)?bao\s+cao"
 )
 MALFORMED_ROW = "table row has a different number of cells than its header"
 
@@ -400,6 +401,10 @@ class _PlanParser:
 
     def _sentence_tasks(self, base, section, start, end, subj: Subject, leads, rule: str) -> None:
         """One task per lead, with later sentences that name their own lead split off."""
+        if not leads and self.assigner.collectives:
+            later = self.assigner.after_preamble(subj.end or start, end)
+            if later is not None:  # "Hiện nay …; do vậy, yêu cầu X …": the directive is X's
+                subj, leads, rule = later, later.leads, "after preamble"
         segments = [(start, subj, leads)]
         for m in SENTENCE_RE.finditer(self.text, subj.end, end):
             nxt = m.end()
@@ -665,6 +670,10 @@ RULES = {
     "table row": ("the lead column of a table row", 0.95),
     "heading": ("the nearest heading that names an addressee; the item names none", 0.85),
     "later sentence": ("a later sentence of the duty opens with its own subject", 0.8),
+    "after preamble": (
+        'a directive opening with a preamble names its addressee later ("…; do vậy, yêu cầu X …")',
+        0.8,
+    ),
     "report clause": ("a later reporting sentence of the duty, owed by the duty's lead", 0.8),
     "reporting units": ("a duty of every unit: the units the plan assigns work to", 0.7),
 }

@@ -36,6 +36,7 @@ _VAGUE_QUAL = (
     r"co\s+so|tren\s+dia\s+ban(?:\s+tinh)?|ngang\s+bo|thuoc\s+chinh\s+phu|chu\s+quan|"
     r"trung\s+uong|truc\s+thuoc\s+trung\s+uong|khac|" + _ASSIGNED
 )
+KINDS_AFTER_HEAD = re.compile(rf"(?:\s*,\s*(?:{_VAGUE_NOUN}))+(?![a-z0-9])")
 VAGUE = re.compile(rf"(?:(?:cac\s+)?(?:{_VAGUE_NOUN})(?:\s+(?:{_VAGUE_QUAL}))*|cac\s+cap)(?![a-z0-9])")
 # The first name of a list must be an unmistakable collective: a bare "Sở …"/"Ban …" opens a name.
 VAGUE_FIRST = re.compile(
@@ -183,6 +184,10 @@ FRONTED = re.compile(
     r"(?:can\s+cu|trong|khi|tren\s+co\s+so|sau\s+khi|de|dong\s+thoi|ngoai\s+ra|theo)(?![a-z])"
 )
 FRONTED_COMMAS = 6
+# Where a preamble turns to its addressee: a clause "…, (do vậy,) yêu cầu X" or a new sentence.
+PREAMBLE_TURN = re.compile(
+    r"[,;]\s*(?:do\s+(?:vay|do)\s*,?\s*)?(?P<ask>(?:yeu\s+cau|de\s+nghi|giao)\s+)|[.]\s+(?=\S)"
+)
 ASKS = re.compile(r"\s+((?:yeu\s+cau|de\s+nghi|giao)\s+)")
 # "Đối với các nhiệm vụ …, các bộ … bố trí": a target clause put before the subject (with the gazetteer;
 # a local registry reads "Đối với X:" as addressing X).
@@ -377,6 +382,9 @@ class Assigner:
             return None
         stop = min(x for x in (self._predicate(pos + 1, end), end) if x is not None)
         words, i = 0, pos
+        kinds = KINDS_AFTER_HEAD.match(folded, names.HEAD.match(folded, pos).end(), stop) if head else None
+        if kinds:
+            i = kinds.end()  # "Sở, ban, ngành thành phố": the kinds a plural head lists are the name
         while i < stop:
             ch = folded[i]
             if ch == "(":
@@ -505,6 +513,25 @@ class Assigner:
             if later.leads and all(p.known or p.kind for p in later.leads):
                 return later
         return subj
+
+    def after_preamble(self, start: int, end: int) -> Subject | None:
+        """The addressee of a directive that opens with a preamble naming none.
+
+        A Thông báo kết luận often states the situation first: "Hiện nay …; do vậy, yêu cầu X …" (a
+        clause asking X), or "Kết quả … . Bộ X với vai trò …, chủ động …" (a later sentence opening
+        with a registry agency). The first of them names the directive's addressee. A preamble
+        ending in ":" introduces the items below it and names no duty of its own.
+        """
+        if self.text[start:end].rstrip().endswith(":"):
+            return None
+        for m in PREAMBLE_TURN.finditer(self.folded, start, end):
+            pos = m.start("ask") if m.group("ask") else m.end()
+            if not m.group("ask") and not self.text[pos].isupper():
+                continue
+            sub = self._subject(pos, end)
+            if sub.leads and (m.group("ask") or all(p.known for p in sub.leads)):
+                return sub
+        return None
 
     def _subject(self, start: int, end: int) -> Subject:
         """Leads named by the opening words of ``text[start:end]``."""

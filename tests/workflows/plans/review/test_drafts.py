@@ -65,7 +65,10 @@ def test_an_import_is_a_draft_and_publishing_opens_the_checkpoints(session, acto
 
 
 def test_corrections_publish_and_survive_a_revised_text(session, actor, registry):
-    text = CANTHO.read_text(encoding="utf-8")
+    # a heading that names no addressee leaves its paragraph unresolved, to be added from the passage
+    addressee = "**2. Sở, ban, ngành thành phố\nvà Ủy ban nhân dân xã, phường**"
+    text = CANTHO.read_text(encoding="utf-8").replace(addressee, "**2. Nhiệm vụ chung**")
+    assert addressee not in text
     draft = draft_of(session, actor, registry, text)
     tasks = draft.parsed["tasks"]
     a, b, c = tasks[0]["ref"], tasks[1]["ref"], tasks[2]["ref"]
