@@ -6,6 +6,8 @@ Công an tỉnh (ca): overdue 7 and 35 days (escalated to the secretariat today 
 Sở Giáo dục và Đào tạo (sgddt): overdue 21 days, done late, a pending extension request.
 Sở Tư pháp (stp): everything done on time — nothing to report.
 UBND huyện Mộc Châu (mocchau): overdue, but no head address — no head digest.
+Indicators (chỉ tiêu): Sở Y tế owns "12 xã" with 3 accepted for quarter II (at risk) and a "100%"
+one with nothing reported yet; Công an tỉnh owns one whose deadline (31/03) passed unmet (missed).
 """
 
 from dataclasses import dataclass
@@ -13,8 +15,17 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from models import Agency, Checkpoint, Escalation, ExtensionRequest, Review, Submission, Task
-from tests.builders import add_agency, add_plan, add_task, add_user, changed, checkpoints_of
+from models import (
+    Agency,
+    Checkpoint,
+    Escalation,
+    ExtensionRequest,
+    IndicatorValue,
+    Review,
+    Submission,
+    Task,
+)
+from tests.builders import add_agency, add_indicator, add_plan, add_task, add_user, changed, checkpoints_of
 
 TODAY = date(2023, 7, 5)
 METHADONE = (
@@ -244,6 +255,37 @@ def build_digest_world(session: Session) -> DigestWorld:
                 fired_on=date(2023, 6, 21),
             ),  # an earlier day: not in today's digest
         ]
+    )
+    plan = add_plan(session, "23/KH-UBND")
+    communes = add_indicator(session, plan, owner=syt)
+    add_indicator(
+        session,
+        plan,
+        "100%",
+        "",
+        owner=syt,
+        text="100% cơ sở điều trị methadone được kiểm tra trong năm 2023.",
+    )
+    add_indicator(
+        session,
+        plan,
+        "100%",
+        "",
+        owner=ca,
+        due_date=date(2023, 3, 31),
+        text="100% các vụ việc được điều tra, xử lý xong trong quý I/2023.",
+    )
+    session.add(
+        IndicatorValue(
+            indicator_id=communes.id,
+            agency_id=syt.id,
+            author_id=syt_focal.id,
+            period_label="Quý II/2023",
+            period_end=date(2023, 6, 30),
+            value=3,
+            status="accepted",
+            reported_on=date(2023, 7, 1),
+        )
     )
     session.commit()
     return DigestWorld(

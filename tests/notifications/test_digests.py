@@ -17,7 +17,7 @@ from notifications.digests import (
     render_head_digest,
     render_secretariat_digest,
 )
-from tests.builders import add_agency, add_plan, add_task, checkpoints_of
+from tests.builders import add_agency, add_indicator, add_plan, add_task, checkpoints_of
 from tests.notifications.digest_world import TODAY, build_digest_world
 from workflows.checkpoints import summary
 from workflows.kernel.actors import SYSTEM
@@ -272,3 +272,31 @@ def test_a_digest_honours_a_chosen_plan(session, world, cfg):
     assert "Phạm vi: Kế hoạch 7/KH-UBND." in preview.text
     with pytest.raises(NotFound):
         head_digest(session, world.syt.id, TODAY, plan_id=999)
+
+
+def test_digests_carry_the_indicators_each_agency_owns_and_the_flagged_ones(session, world, cfg):
+    d = head_digest(session, world.syt.id, TODAY)
+    assert [(i.target_text, i.value_text, i.progress, i.status) for i in d.indicators] == [
+        ("12 xã", "3 xã", 25.0, "at_risk"),  # a quarter of the communes at nearly half the year
+        ("100%", "—", None, "no_data"),
+    ]
+    assert d.indicators_flagged == 1
+    (missed,) = head_digest(session, world.ca.id, TODAY).indicators
+    assert missed.status == "missed" and missed.owner_name == "Công an tỉnh"
+    s = secretariat_digest(session, TODAY)
+    assert [(i.owner_name, i.status) for i in s.indicators_flagged] == [
+        ("Công an tỉnh", "missed"),
+        ("Sở Y tế", "at_risk"),
+    ]
+    assert s.indicator_counts == {"achieved": 0, "on_track": 0, "at_risk": 1, "missed": 1, "no_data": 1}
+    # an indicator at risk is news by itself: Sở Tư pháp, with nothing else to report, gets a digest
+    assert head_digest(session, world.stp.id, TODAY) is None
+    add_indicator(
+        session, add_plan(session, "23/KH-UBND"), "5", "lớp", owner=world.stp, due_date=date(2023, 6, 30)
+    )
+    session.commit()
+    (stp,) = head_digest(session, world.stp.id, TODAY).indicators
+    assert stp.status == "missed"
+    # a chosen plan keeps only its own indicators
+    later, _ = _second_plan(session, world)
+    assert head_digest(session, world.syt.id, TODAY, plan_id=later.id).indicators == []

@@ -61,8 +61,10 @@ def indicator_progress(
     plan_id: int | None = None,
     agency_id: int | None = None,
     as_of: date | None = None,
+    plan_ids: list[int] | None = None,
 ) -> list[IndicatorProgress]:
-    """Indicators (of a plan, of an agency as owner or contributor) with progress from accepted values.
+    """Indicators (of a plan or of `plan_ids`, of an agency as owner or contributor) with progress from
+    accepted values.
 
     `as_of` counts only values for periods ending on or before it (a quarter's report).
     """
@@ -113,6 +115,8 @@ def indicator_progress(
     )
     if plan_id is not None:
         stmt = stmt.where(Indicator.plan_id == plan_id)
+    if plan_ids is not None:
+        stmt = stmt.where(Indicator.plan_id.in_(plan_ids))
     if agency_id is not None:
         contributes = exists().where(
             IndicatorContributor.indicator_id == Indicator.id, IndicatorContributor.agency_id == agency_id

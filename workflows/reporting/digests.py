@@ -9,8 +9,10 @@ Head digest (week = ISO week of `today`), for one agency:
 - due_soon: open, not submitted, due within the next 14 days (as the focal point's inbox);
 - returned: sent back for rework and not yet past due, with the last return reason;
 - awaiting_review: submitted, waiting for the secretariat;
-- extension_decisions: requests approved or refused in the 7 days up to `today`.
-"Nothing to report" = all five lists empty; such an agency gets no digest unless asked.
+- extension_decisions: requests approved or refused in the 7 days up to `today`;
+- indicators: the chỉ tiêu the agency owns, with progress and status (`indicators/progress.py`).
+"Nothing to report" = all five lists empty and no indicator at risk or missed; such an agency gets
+no digest unless asked.
 
 Secretariat digest (daily):
 - new_overdue: items that became overdue today (due date = yesterday);
@@ -18,13 +20,16 @@ Secretariat digest (daily):
 - review_queue: lead agencies' reports awaiting review, oldest first; pending_extensions: requests
   not yet decided, oldest first (the desk's own queries, workflows/reporting/desk.py);
 - worst: the 5 agencies in the worst standing — most overdue items, then the oldest overdue item,
-  then the lowest completion share; agencies with nothing overdue and nothing missing are left out.
+  then the lowest completion share; agencies with nothing overdue and nothing missing are left out;
+- indicators_flagged: the chỉ tiêu at risk or missed, with their owner; indicator_counts: how many
+  indicators are in each status.
 
 Both cover every active plan (withdrawn and archived plans are left out, `plans/lifecycle.py`) unless
 a plan is chosen, and say which (`PlanScope`); when the scope holds several plans each item names its
 plan, since their refs (II.1 …) repeat from plan to plan.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -42,6 +47,9 @@ from models import (
 from workflows.checkpoints.status import Status, days_late, status_expr
 from workflows.escalation.ladder import RUNG_LABELS_VI, in_ladder_order
 from workflows.escalation.queries import open_escalations
+from workflows.indicators.progress import STATUS_LABELS_VI as INDICATOR_LABELS_VI
+from workflows.indicators.progress import IndicatorStatus
+from workflows.indicators.queries import IndicatorProgress, indicator_progress
 from workflows.kernel.clock import VN
 from workflows.kernel.errors import NotFound
 from workflows.plans.queries import active_plans_newest_first
@@ -98,6 +106,61 @@ def plan_scope(session: Session, plan_id: int | None = None) -> PlanScope:
     plans = active_plans_newest_first(session)
     every = session.execute(select(func.count(Plan.id))).scalar_one() == len(plans)
     return PlanScope(None, [p.number for p in plans], [p.id for p in plans], every_plan=every)
+
+
+FLAGGED = (IndicatorStatus.missed, IndicatorStatus.at_risk)  # what a leader must hear about
+
+
+@dataclass(frozen=True)
+class DigestIndicator:
+    """A chỉ tiêu as the digests show it."""
+
+    indicator_id: int
+    plan_number: str
+    ref: str
+    text: str
+    owner_id: int | None
+    owner_name: str
+    target_text: str
+    value_text: str
+    value_period: str | None
+    progress: float | None
+    status: str
+    status_label: str
+    due_date: date | None
+    pending: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.status in FLAGGED
+
+    @classmethod
+    def of(cls, i: IndicatorProgress, plan_number: str) -> "DigestIndicator":
+        return cls(
+            i.id,
+            plan_number,
+            i.ref,
+            i.text,
+            i.owner_id,
+            i.owner_name or "",
+            i.target_text,
+            i.value_text,
+            i.value_period,
+            None if i.progress is None else round(i.progress, 1),
+            i.status.value,
+            i.status_label,
+            i.due_date,
+            i.pending,
+        )
+
+
+def digest_indicators(session: Session, today: date, scope: "PlanScope") -> list[DigestIndicator]:
+    """Every indicator of the plans in scope, missed and at-risk ones first, then in plan order."""
+    numbers = dict(zip(scope.plan_ids, scope.numbers, strict=True))
+    items = indicator_progress(session, today, plan_ids=scope.plan_ids)
+    rank = {s: n for n, s in enumerate((*FLAGGED, IndicatorStatus.no_data, IndicatorStatus.on_track))}
+    items.sort(key=lambda i: rank.get(i.status, len(rank)))  # stable: plan order within a status
+    return [DigestIndicator.of(i, numbers.get(i.plan_id, "")) for i in items]
 
 
 @dataclass(frozen=True)
@@ -166,15 +229,25 @@ class HeadDigest:
     returned: list[CheckpointItem] = field(default_factory=list)
     awaiting_review: list[CheckpointItem] = field(default_factory=list)
     extension_decisions: list[ExtensionDecision] = field(default_factory=list)
+    indicators: list[DigestIndicator] = field(default_factory=list)
 
     @property
     def week_label(self) -> str:
         return f"{self.iso_week:02d}/{self.iso_year}"
 
     @property
+    def indicators_flagged(self) -> int:
+        return sum(1 for i in self.indicators if i.flagged)
+
+    @property
     def has_news(self) -> bool:
         return bool(
-            self.overdue or self.due_soon or self.returned or self.awaiting_review or self.extension_decisions
+            self.overdue
+            or self.due_soon
+            or self.returned
+            or self.awaiting_review
+            or self.extension_decisions
+            or self.indicators_flagged
         )
 
     def as_dict(self) -> dict:
@@ -183,6 +256,7 @@ class HeadDigest:
             **plain(self),
             "plans": _scope_dict(self.plans),
             "week_label": self.week_label,
+            "indicators_flagged": self.indicators_flagged,
             "has_news": self.has_news,
         }
 
@@ -215,6 +289,8 @@ class SecretariatDigest:
     review_queue: list[ReviewItem] = field(default_factory=list)
     pending_extensions: list[ExtensionItem] = field(default_factory=list)
     worst: list[Standing] = field(default_factory=list)
+    indicators_flagged: list[DigestIndicator] = field(default_factory=list)
+    indicator_counts: dict[str, int] = field(default_factory=dict)  # status → how many (labels below)
 
     @property
     def escalation_count(self) -> int:
@@ -232,6 +308,7 @@ class SecretariatDigest:
             **plain(self),
             "plans": _scope_dict(self.plans),
             "escalation_count": self.escalation_count,
+            "indicator_labels": {s.value: INDICATOR_LABELS_VI[s] for s in IndicatorStatus},
             "has_news": self.has_news,
         }
 
@@ -284,6 +361,9 @@ def head_digests(
     for decision in decided:
         if decision.agency_id in digests:
             digests[decision.agency_id].extension_decisions.append(decision)
+    for indicator in digest_indicators(session, today, scope):
+        if indicator.owner_id in digests:
+            digests[indicator.owner_id].indicators.append(indicator)
     return [d for d in digests.values() if include_empty or d.has_news]
 
 
@@ -356,6 +436,8 @@ def secretariat_digest(session: Session, today: date, plan_id: int | None = None
         session, today, status == Status.overdue.value, Checkpoint.due_date == yesterday, in_plans
     )
     standings = [Standing.of(r) for r in agency_rollup(session, today, plan_ids=scope.figure_plans)]
+    indicators = digest_indicators(session, today, scope)
+    counts = Counter(i.status for i in indicators)
     return SecretariatDigest(
         today=today,
         overall=_overall(standings),
@@ -365,6 +447,8 @@ def secretariat_digest(session: Session, today: date, plan_id: int | None = None
         review_queue=pending_reports(session, today, plan_id=plan_id),
         pending_extensions=pending_extension_requests(session, plan_id=plan_id),
         worst=worst_agencies(standings),
+        indicators_flagged=[i for i in indicators if i.flagged],
+        indicator_counts={s.value: counts.get(s.value, 0) for s in IndicatorStatus},
     )
 
 
