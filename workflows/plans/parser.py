@@ -437,12 +437,12 @@ class _PlanParser:
             elif (
                 self.assigner.collectives
                 and REPORT_CLAUSE_RE.match(self.folded, nxt)
-                and (leads or sub.leads)
+                and (segments[-1][2] or sub.leads)
             ):
                 # "… Định kỳ báo cáo …", "Trong quá trình thực hiện, nếu có vướng mắc, (X) phản ánh …":
-                # a duty of its own, of the subject it names or else of the same lead.
+                # a duty of its own, of the subject it names or else of the sentence before it.
                 own = sub.leads
-                segments.append((nxt, sub if own else Subject([], nxt), own or leads))
+                segments.append((nxt, sub if own else Subject([], nxt), own or segments[-1][2]))
         for k, (s, sub, seg_leads) in enumerate(segments):
             stop = segments[k + 1][0] if k + 1 < len(segments) else end
             s, e = trim(self.text, s, stop)

@@ -195,6 +195,24 @@ def test_a_later_sentence_keeping_the_reporting_regime_is_its_own_duty_of_the_sa
     ]
 
 
+def test_a_reporting_sentence_is_owed_by_the_subject_of_the_sentence_before_it():
+    parsed = parse(
+        "I. TỔ CHỨC THỰC HIỆN\n\n1. Người đứng đầu các cơ quan chịu trách nhiệm trước Ủy ban nhân dân tỉnh về kết quả thực hiện. "
+        "Sở Y tế và Sở Giáo dục và Đào tạo xây dựng kế hoạch chi tiết của ngành mình. "
+        "Hằng năm báo cáo kết quả thực hiện về Sở Nội vụ để tổng hợp.\n"
+    )
+    reporting = [t.lead for t in parsed.tasks if t.ref.split("@")[0].endswith("-s3")]
+    assert reporting == ["Sở Y tế", "Sở Giáo dục và Đào tạo"]
+
+
+def test_a_field_value_ending_its_sentence_names_the_lead_without_the_full_stop():
+    parsed = parse(
+        "I. NHIỆM VỤ\n\n1. Nâng cao chất lượng đội ngũ\n\n- Rà soát, bố trí công chức làm công tác pháp chế theo vị trí việc làm.\n\n"
+        "Đơn vị thực hiện: Các cơ quan, đơn vị, địa phương.\n\nThời gian thực hiện: Thường xuyên.\n"
+    )
+    assert [t.lead for t in parsed.tasks] == ["Các cơ quan, đơn vị, địa phương"]
+
+
 # -- supporting-agency recall on the six real plans ------------------------------------------------
 SUPPORT_FLOORS = {  # just below the support_recall bench/parse_quality.py prints
     "01_dongnai_kh182_2025_ma_tuy": 0.98,

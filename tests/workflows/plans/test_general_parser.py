@@ -326,7 +326,7 @@ FLOORS = {  # just below the figures bench/parse_quality.py prints (README: "Pla
     "01_dongnai_kh182_2025_ma_tuy": 0.99,
     "02_cantho_kh165_2025_dan_so": 0.99,
     "03_hanoi_kh310_2025_5g_iot": 0.97,
-    "04_ttg_qd2623_2025_bao_ve_du_lieu_ca_nhan": 0.96,
+    "04_ttg_qd2623_2025_bao_ve_du_lieu_ca_nhan": 0.99,
     "05_vpcp_tb627_2025_ket_luan_giao_thong": 0.99,
     "06_bacninh_kh141_2025_can_bo_xay_dung_phap_luat": 0.93,
 }

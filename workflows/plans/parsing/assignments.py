@@ -610,7 +610,8 @@ class Assigner:
             return stop
         rest = self.text[pos:end].strip()
         if rest and len(rest.split()) <= words and ". " not in rest and ":" not in rest:
-            return _strip_trailing_punct(self.text, pos, end)
+            stop = _strip_trailing_punct(self.text, pos, end)
+            return stop - 1 if self.text[stop - 1] == "." else stop  # "Đơn vị thực hiện: Các sở, ngành."
         return None
 
     def _predicate(self, pos: int, end: int) -> int | None:
