@@ -4,8 +4,6 @@
 
 from datetime import date
 
-import pytest
-
 from workflows.agencies.registry import load_registry
 from workflows.plans.parser import parse_plan
 from workflows.plans.parsing.deadlines import find_calendar, schedule_for

@@ -32,8 +32,9 @@ year):
 7. "6 tháng đầu năm" → ``once`` 30/06; "6 tháng cuối năm" → ``once`` 31/12.
 8. "cuối năm" → ``once`` 31/12 of the plan year.
 8a. "19 tháng 12 năm 2025" (a full date in words, e.g. "dịp 19 tháng 12 năm 2025") → ``once`` that day.
-8b. "trong năm 2025", "hoàn thành (trong) năm 2026", "vào năm 2030", "đến hết năm 2025", "đến năm 2030" → ``once`` on 31/12 of that
-    year; several of them ("ngay trong năm 2025; đến năm 2030") are milestones → ``recurring`` on each.
+8b. "trong năm 2025", "hoàn thành (trong) năm 2026", "vào năm 2030", "đến hết năm 2025", "đến năm 2030"
+    → ``once`` on 31/12 of that year; several of them ("ngay trong năm 2025; đến năm 2030") are
+    milestones → ``recurring`` on each.
     "đến năm X" after a programme or plan named in the same clause ("Chương trình … đến năm 2030",
     "quy hoạch … đến năm 2030", "tầm nhìn đến năm 2045") is its horizon, not a deadline.
 9. "thường xuyên", "tiếp tục" → ``continuous``: due at every reporting date of the plan.
