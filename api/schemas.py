@@ -28,6 +28,10 @@ class Paged(BaseModel, Generic[T]):
     total: int = Field(description="number of matching records over all pages")
     limit: int
     offset: int
+    total_capped: bool = Field(
+        False,
+        description="true when counting stopped at `total`: more records match (a search counts to 1,000)",
+    )
 
 
 class Paging(BaseModel):

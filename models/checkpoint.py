@@ -31,9 +31,13 @@ class Checkpoint(CheckpointBase, table=True):
         UniqueConstraint("task_id", "agency_id", "original_due_date"),
         Index("ix_checkpoint_due_state", "due_date", "state"),
         Index("ix_checkpoint_agency_due", "agency_id", "due_date"),
+        # a task's checkpoints in date order (search narrows tasks first), and every checkpoint in the
+        # search lists' own order (due date, then id) so a broad search reads its page off the index
+        Index("ix_checkpoint_task_due", "task_id", "due_date"),
+        Index("ix_checkpoint_due_id", "due_date", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="task.id", index=True)
+    task_id: int = Field(foreign_key="task.id")
     agency_id: int = Field(foreign_key="agency.id")
     state: str = Field(default=CheckpointState.open, max_length=20)
     submitted_on: date | None = None  # date of the submission under review or accepted

@@ -4,10 +4,14 @@
 folded to d (workflows/plans/search.py writes it). Each database indexes it its own way:
 - SQLite: the FTS5 table `task_fts` over `tasksearch` (external content, kept in step by
   triggers) with the tokenizer `unicode61 remove_diacritics 2` — case and diacritics ignored;
-- PostgreSQL: a GIN index on `to_tsvector('simple', plantrack_search_text(document))`, where
+- PostgreSQL: the stored column `words`, generated as
+  `to_tsvector('simple', plantrack_search_text(document))`, and a GIN index on it, where
   `plantrack_search_text` is `unaccent` (extension) with punctuation turned into spaces, declared
-  IMMUTABLE so an index may use it.
-The same statements run from `create_all` (below) and from the migration that added the index.
+  IMMUTABLE so a generated column may use it. Stored, not an expression index: a plan that checks
+  a few rows one by one (a broad search walking checkpoints in date order) reads the vector instead
+  of unaccenting the whole document again, and ANALYZE keeps statistics on it for the planner.
+The same statements run from `create_all` (below) and from the migrations (the column is not in
+the model: SQLite has no tsvector).
 """
 
 from sqlalchemy import DDL, Column, ColumnElement, Text, delete, event, func, insert, literal, or_, select
@@ -18,7 +22,8 @@ from models.plan import Plan, Task, TaskSupport
 
 FTS_TABLE = "task_fts"
 PG_TEXT_FUNCTION = "plantrack_search_text"
-PG_INDEX = "ix_tasksearch_document_fts"
+PG_VECTOR = "words"
+PG_INDEX = "ix_tasksearch_words"
 
 _FTS_DELETE = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document) VALUES ('delete', old.task_id, old.document);"
@@ -34,20 +39,26 @@ SQLITE_DDL = (
     f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.task_id, new.document); END",
 )
 
+PG_VECTOR_DDL = (
+    f"ALTER TABLE tasksearch ADD COLUMN {PG_VECTOR} tsvector GENERATED ALWAYS AS "
+    f"(to_tsvector('simple'::regconfig, {PG_TEXT_FUNCTION}(document))) STORED",
+    f"CREATE INDEX {PG_INDEX} ON tasksearch USING gin ({PG_VECTOR})",
+)
 POSTGRESQL_DDL = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     f"CREATE OR REPLACE FUNCTION {PG_TEXT_FUNCTION}(text) RETURNS text "
     "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
     "$$ SELECT regexp_replace(public.unaccent('public.unaccent'::regdictionary, $1), "
     "'[^[:alnum:]]+', ' ', 'g') $$",
-    f"CREATE INDEX {PG_INDEX} ON tasksearch USING gin "
-    f"(to_tsvector('simple'::regconfig, {PG_TEXT_FUNCTION}(document)))",
+    *PG_VECTOR_DDL,
 )
 
 
-def include_name(name: str | None, type_: str, _parent_names: dict) -> bool:
-    """Alembic's filter: leave out the index parts the models do not declare (FTS5 tables, GIN index)."""
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's filter: leave out the index parts the models do not declare (FTS5 tables, tsvector, GIN)."""
     if type_ == "table" and name and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")):
+        return False
+    if type_ == "column" and name == PG_VECTOR and parent_names.get("table_name") == "tasksearch":
         return False
     return not (type_ == "index" and name == PG_INDEX)
 

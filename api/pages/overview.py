@@ -69,8 +69,10 @@ def agency_page(
         rollup=rollups[0] if rollups else None,
         rows=rows.items,
         supported=supported.items,
-        rows_pager=pager(page.request, rows.total, LIST_LIMIT, start),
-        supported_pager=pager(page.request, supported.total, LIST_LIMIT, sstart, key="soffset"),
+        rows_pager=pager(page.request, rows.total, LIST_LIMIT, start, capped=rows.capped),
+        supported_pager=pager(
+            page.request, supported.total, LIST_LIMIT, sstart, key="soffset", capped=supported.capped
+        ),
         status_filter=wanted,
         statuses=list(Status),
         plan_filter=plans,

@@ -64,7 +64,9 @@ def search_page(
         form=form,
         error=error,
         listing=listing,
-        pager=pager(page.request, listing.total, PAGE_SIZE, start) if listing else None,
+        pager=pager(page.request, listing.total, PAGE_SIZE, start, capped=listing.capped)
+        if listing
+        else None,
         plans=plans,
         active=active_plans_newest_first(page.session),
         chosen=[p for p in plans if p.id in wanted.plan_ids],

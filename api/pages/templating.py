@@ -76,6 +76,11 @@ def section_of(task_ref: str) -> str:
     return re.split(r"[-@]", task_ref or "", maxsplit=1)[0]
 
 
+def number(value: int) -> str:
+    """An integer the Vietnamese way: 1.000, 14.035."""
+    return f"{value:,}".replace(",", ".")
+
+
 def pct(value: float | None) -> str:
     if value is None:
         return "—"
@@ -115,6 +120,7 @@ def _env() -> Jinja2Templates:
         dt=vn_datetime,
         excerpt=excerpt,
         pct=pct,
+        number=number,
         grade=grade,
         grade_label=lambda v: GRADE_LABELS[grade(v)],
         filesize=filesize,
@@ -431,9 +437,12 @@ class Pager:
     last: int
     prev_url: str | None
     next_url: str | None
+    capped: bool = False  # more than `total` match (a search counts no further): "hơn 1.000"
 
 
-def pager(request: Request, total: int, limit: int, offset: int, key: str = "offset") -> Pager:
+def pager(
+    request: Request, total: int, limit: int, offset: int, key: str = "offset", capped: bool = False
+) -> Pager:
     """The pager of a list shown `limit` rows from `offset`; links keep every other query parameter."""
 
     def url(to: int) -> str:
@@ -441,9 +450,9 @@ def pager(request: Request, total: int, limit: int, offset: int, key: str = "off
         return f"{moved.path}?{moved.query}"
 
     prev_url = url(max(0, offset - limit)) if offset > 0 else None
-    next_url = url(offset + limit) if offset + limit < total else None
+    next_url = url(offset + limit) if offset + limit < total or capped else None
     shown = min(limit, max(0, total - offset))
-    return Pager(total, offset + 1 if shown else 0, offset + shown, prev_url, next_url)
+    return Pager(total, offset + 1 if shown else 0, offset + shown, prev_url, next_url, capped)
 
 
 @dataclass(frozen=True)

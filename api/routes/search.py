@@ -23,7 +23,8 @@ PlanId = Annotated[int, Field(ge=1, le=MAX_ID)]
     description="`q` matches the task's ref, text, plan number and agencies, ignoring case and "
     'diacritics ("y te" finds "Sở Y tế"); every word must start a word of the task. Without '
     "`plan_id` every active plan is searched. `quarter` (2023-Q2, Q2/2023, 2) is the quarter of "
-    "the original due date; `area` a section ref and its subsections.",
+    "the original due date; `area` a section ref and its subsections. In due-date order; `total` "
+    "counts up to 1,000 (or to the end of the page asked for) and `total_capped` says more match.",
 )
 def search(
     actor: ActorDep,
@@ -57,4 +58,5 @@ def search(
         total=listing.total,
         limit=page.limit,
         offset=page.offset,
+        total_capped=listing.capped,
     )

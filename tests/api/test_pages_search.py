@@ -60,3 +60,17 @@ def test_an_agency_user_searches_only_its_own(client, world):
     page = client.get("/search", params={"q": "y te"})
     assert page.status_code == 200 and "Không tìm thấy mốc nào phù hợp" in page.text
     assert 'name="agency_id"' not in page.text
+
+
+def test_a_broad_search_says_more_than_a_thousand(client, world, engine):
+    with Session(engine, expire_on_commit=False) as s:
+        daily = [date(2023, 1, 1) + timedelta(days=n) for n in range(1005)]
+        add_task(s, world.syt, daily, text="Giao ban hằng ngày.", schedule_kind="recurring")
+        s.commit()
+    login(client, "secretariat")
+    page = client.get("/search", params={"q": "giao ban"})
+    assert "1–50 trong hơn 1.000 mốc" in page.text and "Trang sau" in page.text
+    near_end = client.get("/search", params={"q": "giao ban", "offset": "950"})
+    assert "951–1.000 trong hơn 1.000 mốc" in near_end.text and "Trang sau" in near_end.text
+    last = client.get("/search", params={"q": "giao ban", "offset": "1000"})
+    assert "1.001–1.005 trong 1.005 mốc" in last.text and "Trang sau" not in last.text

@@ -1,6 +1,6 @@
 """GET /api/v1/search/checkpoints: words without diacritics, filters, pages, refusals with codes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -41,3 +41,20 @@ def test_bad_filters_are_refused_with_a_code(client, world):
     assert client.get(Q, params={"status": "late"}, headers=h).status_code == 422
     assert client.get(Q, params={"q": "x" * 201}, headers=h).status_code == 422
     assert client.get(Q, params={"plan_id": 2**40}, headers=h).status_code == 422
+
+
+def test_a_broad_search_says_its_count_is_capped(client, world, engine):
+    with Session(engine, expire_on_commit=False) as s:
+        daily = [date(2023, 1, 1) + timedelta(days=n) for n in range(1005)]
+        add_task(s, world.syt, daily, text="Giao ban hằng ngày.", schedule_kind="recurring")
+        add_task(s, world.cat, [date(2024, 6, 14)], text="Đánh giá điều trị Methadone.")
+        s.commit()
+    h = world.headers("secretariat")
+    broad = client.get(Q, params={"q": "giao ban"}, headers=h).json()
+    assert (broad["total"], broad["total_capped"], len(broad["items"])) == (1000, True, 50)
+    dates = [i["due_date"] for i in broad["items"]]
+    assert dates == sorted(dates) and dates[0] == "2023-01-01"
+    end = client.get(Q, params={"q": "giao ban", "offset": 1000, "limit": 50}, headers=h).json()
+    assert (end["total"], end["total_capped"], len(end["items"])) == (1005, False, 5)
+    narrow = client.get(Q, params={"q": "methadone"}, headers=h).json()
+    assert (narrow["total"], narrow["total_capped"], len(narrow["items"])) == (1, False, 1)

@@ -71,11 +71,11 @@ def checkpoint_items(
     live_only: bool = True,
     limit: int | None = None,
     offset: int = 0,
+    order: tuple | None = None,
 ) -> list[CheckpointItem]:
     """Checkpoints matching `filters` (live tasks only unless `live_only=False`), by due date, plan order."""
-    stmt = _select(today, filters, live_only).order_by(
-        Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id
-    )
+    order = order or (Checkpoint.due_date, Plan.id, Section.position, Task.position, Checkpoint.id)
+    stmt = _select(today, filters, live_only).order_by(*order)
     rows = session.execute(stmt.limit(limit).offset(offset)).all()
     return [
         CheckpointItem(
@@ -105,6 +105,39 @@ def checkpoint_items(
         )
         for cp, ref, title, text, phrase, kind, section_ref, plan_id, number, agency, status in rows
     ]
+
+
+def checkpoint_page(
+    session: Session, today: date, *filters, order: tuple, limit: int, offset: int = 0
+) -> list[CheckpointItem]:
+    """One page of `checkpoint_items` in `order`: ids first (checkpoint, task, section), then 50 rows in full."""
+    keys = (
+        select(Checkpoint.id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .where(*filters, Task.withdrawn.is_(False))
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    ids = list(session.execute(keys).scalars())
+    if not ids:
+        return []
+    return checkpoint_items(session, today, Checkpoint.id.in_(ids), order=order)
+
+
+def count_items_up_to(session: Session, today: date, *filters, cap: int) -> tuple[int, bool]:
+    """How many live checkpoints match, counting no further than `cap`; and whether more match."""
+    inner = (
+        select(Checkpoint.id)
+        .join(Task, Task.id == Checkpoint.task_id)
+        .join(Section, Section.id == Task.section_id)
+        .where(*filters, Task.withdrawn.is_(False))
+        .limit(cap + 1)
+        .subquery()
+    )
+    counted = session.execute(select(func.count()).select_from(inner)).scalar_one()
+    return min(counted, cap), counted > cap
 
 
 def count_items(session: Session, today: date, *filters, live_only: bool = True) -> int:

@@ -94,6 +94,7 @@ class Listing:
 
     items: list[CheckpointItem]
     total: int
+    capped: bool = False  # counted no further than `total`: more match ("hơn 1.000")
 
 
 def _listing(

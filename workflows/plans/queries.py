@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session
 
 from models import Agency, Checkpoint, Indicator, Plan, PlanIssue, Section, Task, TaskSupport
@@ -48,6 +48,12 @@ ACTIVE = "active"  # a plan's status while in force (withdrawn and archived ones
 def active_plans() -> Select:
     """Ids of the plans in force: what "all plans" means on the lists, the exports and the digests."""
     return select(Plan.id).where(Plan.status == ACTIVE)
+
+
+def in_active_plan(plan_id=Task.plan_id) -> ColumnElement[bool]:
+    """`plan_id IN active_plans()` as a test of each row, so no planner drives a whole list off it."""
+    plan = aliased(Plan, name="in_force")  # its own name: a list may join Plan itself
+    return exists().where(plan.id == plan_id, plan.status == "active")
 
 
 def plan_sections(session: Session, plan_id: int) -> list[Section]:

@@ -5,6 +5,13 @@ FTS5 `MATCH` on SQLite, `to_tsvector … @@ to_tsquery` over `unaccent` on Postg
 must be there, each as the start of a word ("y te" finds "Sở Y tế", "methad" finds "Methadone").
 A quarter holds the checkpoints whose ORIGINAL due date falls in it (as in the quarterly export).
 No plan chosen means every active plan. The filters are SQL conditions any list can add.
+
+Fast at any size by design (bench/bench_search.py): a narrow search goes text index → task ids →
+their checkpoints (`ix_checkpoint_task_due`); results are in due-date order then id
+(`SEARCH_ORDER`, the index `ix_checkpoint_due_id`), so a broad search reads its first page off that
+index, checking each checkpoint's task against the index (a stored vector on PostgreSQL, a list
+built once on SQLite), instead of sorting every match; the page's ids are found before its rows are
+read in full; and the count stops at `COUNT_CAP` ("hơn 1.000"), so no search counts every match.
 """
 
 from collections.abc import Iterable
@@ -15,18 +22,20 @@ from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_,
 from sqlmodel import Session
 
 from models import Checkpoint, Plan, Section, Task, TaskSupport
-from models.search import FTS_TABLE, PG_TEXT_FUNCTION, TaskSearch
-from workflows.checkpoints.items import checkpoint_items, count_items
+from models.search import FTS_TABLE, PG_VECTOR, TaskSearch
+from workflows.checkpoints.items import checkpoint_page, count_items_up_to
 from workflows.checkpoints.queries import Listing, _page, _statuses, visible_to
-from workflows.checkpoints.status import Status, overdue_columns, status_expr
+from workflows.checkpoints.status import overdue_columns, status_expr
 from workflows.kernel.actors import Actor, require_agency_visible
 from workflows.kernel.errors import InvalidInput
 from workflows.kernel.quarters import parse_quarter, quarter_bounds
 from workflows.kernel.text import normalize
-from workflows.plans.queries import active_plans
+from workflows.plans.queries import in_active_plan
 
 MAX_WORDS = 12
 MAX_TEXT = 200
+COUNT_CAP = 1000  # a search counts its matches up to here (or to the page shown), then says "more"
+SEARCH_ORDER = (Checkpoint.due_date, Checkpoint.id)
 
 
 @dataclass(frozen=True)
@@ -60,22 +69,44 @@ def search_words(text: str) -> list[str]:
 def matching_tasks(session: Session, words: list[str]) -> Select:
     """Ids of the tasks whose index holds every word (each as a word prefix), in the database's search."""
     if session.get_bind().dialect.name == "postgresql":
-        simple = literal_column("'simple'::regconfig")  # the index's own expression (models/search.py)
-        vector = func.to_tsvector(simple, getattr(func, PG_TEXT_FUNCTION)(TaskSearch.document))
-        query = func.to_tsquery(simple, " & ".join(f"{w}:*" for w in words))
+        vector = literal_column(f"{TaskSearch.__tablename__}.{PG_VECTOR}")  # stored (models/search.py)
+        query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words))
         return select(TaskSearch.task_id).where(vector.op("@@")(query))
     fts = table(FTS_TABLE, column("rowid"))
     query = " AND ".join(f'"{w}"*' for w in words)  # words are [a-z0-9]+: nothing to escape
     return select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(query))
 
 
-def search_filters(session: Session, today: date, search: Search) -> list[ColumnElement[bool]]:
+def _has_words(session: Session, words: list[str], walk: bool) -> ColumnElement[bool]:
+    """The task is among the text index's hits; with `walk`, tested row by row as checkpoints are read.
+
+    SQLite otherwise reads every hit's checkpoints and sorts them (it takes an IN list as the way
+    in); `+ 0` makes the test one it cannot start from, so it walks `ix_checkpoint_due_id` instead.
+    PostgreSQL chooses between the two from its statistics on the stored vector.
+    """
+    task_id = Checkpoint.task_id + 0 if walk and session.get_bind().dialect.name == "sqlite" else Task.id
+    return task_id.in_(matching_tasks(session, words))
+
+
+def _listing(session: Session, today: date, filters, limit: int, offset: int) -> Listing:
+    """A page in `SEARCH_ORDER` and its count up to `COUNT_CAP` (or the end of the page, if further).
+
+    `filters(walk)` gives the conditions; a capped count means the matches are many, so the page
+    walks the due-date index (it finds 50 early) rather than gathering and sorting every match.
+    """
+    total, capped = count_items_up_to(session, today, *filters(False), cap=max(COUNT_CAP, offset + limit))
+    items = checkpoint_page(session, today, *filters(capped), order=SEARCH_ORDER, limit=limit, offset=offset)
+    return Listing(items, total, capped)
+
+
+def search_filters(
+    session: Session, today: date, search: Search, walk: bool = False
+) -> list[ColumnElement[bool]]:
     """The SQL conditions on a checkpoint list (joined to Task and Section) that `search` asks for."""
     filters: list[ColumnElement[bool]] = []
-    plans = list(search.plan_ids) or active_plans()
-    filters.append(Task.plan_id.in_(plans))
+    filters.append(Task.plan_id.in_(search.plan_ids) if search.plan_ids else in_active_plan())
     if search.words:
-        filters.append(Task.id.in_(matching_tasks(session, search.words)))
+        filters.append(_has_words(session, search.words, walk))
     if search.area:
         filters.append(or_(Section.ref == search.area, Section.ref.startswith(search.area + ".")))
     if search.agency_id is not None:
@@ -83,7 +114,7 @@ def search_filters(session: Session, today: date, search: Search) -> list[Column
     if search.statuses:
         filters.append(status_expr(today).in_(search.statuses))
     if search.overdue:
-        filters += [status_expr(today) == Status.overdue.value, *overdue_columns(today)]
+        filters += overdue_columns(today)  # the status in plain columns: the planner can estimate them
     if search.quarter is not None:
         first, last = quarter_bounds(*search.quarter)
         filters.append(Checkpoint.original_due_date.between(first, last))
@@ -93,13 +124,17 @@ def search_filters(session: Session, today: date, search: Search) -> list[Column
 def search_checkpoints(
     session: Session, actor: Actor, today: date, search: Search, limit: int = 50, offset: int = 0
 ) -> Listing:
-    """One page of the checkpoints the actor may see that match `search`, and how many match."""
+    """One page of the checkpoints the actor may see that match `search`, and how many (up to a cap)."""
     _page(limit, offset)
     if search.agency_id is not None and not actor.sees_all:
         require_agency_visible(actor, {search.agency_id}, ("agency", search.agency_id))
-    filters = [visible_to(actor), *search_filters(session, today, search)]
-    items = checkpoint_items(session, today, *filters, limit=limit, offset=offset)
-    return Listing(items, count_items(session, today, *filters))
+    return _listing(
+        session,
+        today,
+        lambda walk: [visible_to(actor), *search_filters(session, today, search, walk)],
+        limit,
+        offset,
+    )
 
 
 def search_supported(
@@ -115,13 +150,17 @@ def search_supported(
     _page(limit, offset)
     require_agency_visible(actor, {agency_id}, ("agency", agency_id))
     supported = select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
-    filters = [
-        Checkpoint.task_id.in_(supported),
-        Checkpoint.agency_id != agency_id,
-        *search_filters(session, today, search),
-    ]
-    items = checkpoint_items(session, today, *filters, limit=limit, offset=offset)
-    return Listing(items, count_items(session, today, *filters))
+    return _listing(
+        session,
+        today,
+        lambda walk: [
+            Checkpoint.task_id.in_(supported),
+            Checkpoint.agency_id != agency_id,
+            *search_filters(session, today, search, walk),
+        ],
+        limit,
+        offset,
+    )
 
 
 def parse_search(

@@ -8,12 +8,24 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Session
 
-from models.search import FTS_TABLE, PG_INDEX, PG_TEXT_FUNCTION, POSTGRESQL_DDL, SQLITE_DDL, reindex_tasks
+from models.search import FTS_TABLE, PG_TEXT_FUNCTION, SQLITE_DDL, reindex_tasks
 
 revision = 'a91c4e2d7b3f'
 down_revision = '6a0b9b3e544d'
 branch_labels = None
 depends_on = None
+
+PG_INDEX = 'ix_tasksearch_document_fts'
+# PostgreSQL's index as this revision made it (a later one stores the vector: models/search.py)
+POSTGRESQL_DDL = (
+    'CREATE EXTENSION IF NOT EXISTS unaccent',
+    f'CREATE OR REPLACE FUNCTION {PG_TEXT_FUNCTION}(text) RETURNS text '
+    'LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS '
+    "$$ SELECT regexp_replace(public.unaccent('public.unaccent'::regdictionary, $1), "
+    "'[^[:alnum:]]+', ' ', 'g') $$",
+    f'CREATE INDEX {PG_INDEX} ON tasksearch USING gin '
+    f"(to_tsvector('simple'::regconfig, {PG_TEXT_FUNCTION}(document)))",
+)
 
 
 def upgrade() -> None:

@@ -1,12 +1,12 @@
 """Search: unaccented words find tasks on both databases; filters, pages; the index follows changes."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from models import Agency
+from models import Agency, Checkpoint, Task
 from tests.builders import add_agency, add_plan, add_task
 from tests.workflows.compliance_world import build_world
 from workflows.agencies.registry import load_registry
@@ -15,7 +15,7 @@ from workflows.kernel.actors import SYSTEM
 from workflows.kernel.errors import InvalidInput, NotFound
 from workflows.plans.importing import import_plan
 from workflows.plans.parser import parse_plan
-from workflows.plans.search import Search, parse_search, search_checkpoints
+from workflows.plans.search import COUNT_CAP, Search, parse_search, search_checkpoints
 
 SEED = Path(__file__).parents[3] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 TODAY = date(2023, 7, 1)
@@ -109,6 +109,44 @@ def test_pages_count_every_match(session, w):
     assert first.total == rest.total == 4
     assert len(first.items) == 3 and len(rest.items) == 1
     assert {i.checkpoint_id for i in first.items}.isdisjoint(i.checkpoint_id for i in rest.items)
+
+
+def daily_meetings(session, w, days: int) -> None:
+    """One task with a checkpoint a day from 01/01/2023: more matches than a search counts."""
+    start = date(2023, 1, 1)
+    add_task(session, w.dbd, [start + timedelta(days=n) for n in range(days)], text="Giao ban hằng ngày.")
+    session.commit()
+
+
+def first_by_due_date(session, words_task_text: str, n: int) -> list[int]:
+    """The ids a search's page must hold, ordered here in Python (due date, then id)."""
+    rows = session.exec(
+        select(Checkpoint.id, Checkpoint.due_date).join(Task).where(Task.text == words_task_text)
+    ).all()
+    return [i for i, _ in sorted(rows, key=lambda r: (r[1], r[0]))][:n]
+
+
+def test_a_broad_search_counts_to_the_cap_and_says_more_match(session, w):
+    daily_meetings(session, w, COUNT_CAP + 10)
+    first = search_checkpoints(session, w.secretariat, TODAY, Search(text="giao ban"), limit=50)
+    assert (first.total, first.capped) == (COUNT_CAP, True)
+    # read off the due-date index, the page is still the 50 earliest matches
+    assert [i.checkpoint_id for i in first.items] == first_by_due_date(session, "Giao ban hằng ngày.", 50)
+    # the last page is counted to its end: the exact number, not capped
+    last = search_checkpoints(session, w.secretariat, TODAY, Search(text="giao ban"), limit=50, offset=1000)
+    assert (last.total, last.capped, len(last.items)) == (COUNT_CAP + 10, False, 10)
+    assert {i.checkpoint_id for i in last.items}.isdisjoint(i.checkpoint_id for i in first.items)
+    # no words: every checkpoint of the active plans, also capped, earliest first
+    everything = search_checkpoints(session, w.secretariat, TODAY, Search(), limit=5)
+    assert everything.capped and [i.due_date for i in everything.items] == sorted(
+        i.due_date for i in everything.items
+    )
+
+
+def test_a_narrow_search_is_counted_exactly(session, w):
+    daily_meetings(session, w, COUNT_CAP + 10)
+    listing = search_checkpoints(session, w.secretariat, TODAY, Search(text="methadone"), limit=50)
+    assert not listing.capped and listing.total == len(listing.items) == 2
 
 
 def test_an_agency_finds_only_what_it_may_see(session, w):
