@@ -1,7 +1,7 @@
 """search fast at scale: checkpoints by (task_id, due_date) and (due_date, id); PostgreSQL stores the vector
 
 Revision ID: c5e8a1f3b7d9
-Revises: b2d4f6a8c0e2
+Revises: 9fb3cbd676f3
 Create Date: 2026-12-03 15:00:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from models.search import PG_INDEX, PG_VECTOR, PG_VECTOR_DDL
 
 revision = 'c5e8a1f3b7d9'
-down_revision = 'b2d4f6a8c0e2'
+down_revision = '9fb3cbd676f3'
 branch_labels = None
 depends_on = None
 
