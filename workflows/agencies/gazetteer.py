@@ -176,14 +176,16 @@ def registry_for(province_name: str | None) -> Registry:
         if p is not None and other.code == p.code:
             continue
         label = f"UBND {other.level} {other.short}"
-        alias = f"Ủy ban nhân dân {other.level} {other.short}"
+        # "Thành phố Hà Nội và các tỉnh …", "tỉnh Lâm Đồng đẩy nhanh …": a province addressed by name
+        # is its people's committee.
+        aliases = [f"Ủy ban nhân dân {other.level} {other.short}", f"{other.level} {other.short}"]
         if normalize(label) not in seen:
             agencies.append(
                 {
                     "code": f"ubnd-{normalize(other.short).replace(' ', '-')}",
                     "name": label,
                     "kind": "province",
-                    "aliases": [alias],
+                    "aliases": aliases,
                 }
             )
     return Registry.from_dict({"province": p.name if p else "", "agencies": agencies, "groups": []})

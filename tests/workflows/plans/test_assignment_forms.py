@@ -69,6 +69,34 @@ def test_a_collective_named_by_what_it_was_given_is_a_partner_distinct_from_the_
     assert task.supporting == ("các sở, ngành được giao chủ trì",)
 
 
+NATIONAL = (
+    "VĂN PHÒNG CHÍNH PHỦ\n\nSố: 12/TB-VPCP\n\nHà Nội, ngày 5 tháng 3 năm 2026\n\nTHÔNG BÁO\n\nKẾT LUẬN\n\n"
+)
+
+
+def test_provinces_addressed_by_name_are_their_people_s_committees():
+    parsed = parse_plan(
+        NATIONAL
+        + "I. NHIỆM VỤ\n\n1. Thành phố Hải Phòng và các tỉnh Quảng Ninh, Lạng Sơn khẩn trương hoàn thành giải phóng mặt bằng tuyến cao tốc.\n",
+        load_registry(),
+    )
+    assert [(t.lead, t.lead_text) for t in parsed.tasks] == [
+        ("UBND thành phố Hải Phòng", "Thành phố Hải Phòng"),
+        ("UBND tỉnh Quảng Ninh", "các tỉnh Quảng Ninh, Lạng Sơn"),
+        ("UBND tỉnh Lạng Sơn", "các tỉnh Quảng Ninh, Lạng Sơn"),
+    ]
+    assert len({duty(t.ref) for t in parsed.tasks}) == 1
+
+
+def test_a_collective_of_places_that_are_not_provinces_stays_as_written():
+    parsed = parse_plan(
+        NATIONAL
+        + "I. NHIỆM VỤ\n\n1. Các tỉnh biên giới phía Bắc tăng cường kiểm soát hàng hóa qua cửa khẩu.\n",
+        load_registry(),
+    )
+    assert leads(parsed) == ["Các tỉnh biên giới phía Bắc"]
+
+
 # -- partners ---------------------------------------------------------------------------------------
 def test_partners_listed_across_a_soft_line_break():
     (task,) = parse(

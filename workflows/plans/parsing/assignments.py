@@ -188,6 +188,11 @@ FRONTED_COMMAS = 6
 PREAMBLE_TURN = re.compile(
     r"[,;]\s*(?:do\s+(?:vay|do)\s*,?\s*)?(?P<ask>(?:yeu\s+cau|de\s+nghi|giao)\s+)|[.]\s+(?=\S)"
 )
+# "các tỉnh …", "Ủy ban nhân dân các tỉnh, thành phố: …" followed by the provinces' own names.
+PROVINCES_HEAD = re.compile(
+    r"(?:(?:uy\s+ban\s+nhan\s+dan|ubnd)\s+)?cac\s+(?:tinh|thanh\s+pho)(?:\s*,\s*thanh\s+pho)?\s*:?\s+(?=\S)"
+)
+_WORD_AT = re.compile(r"\w+")
 ASKS = re.compile(r"\s+((?:yeu\s+cau|de\s+nghi|giao)\s+)")
 # "Đối với các nhiệm vụ …, các bộ … bố trí": a target clause put before the subject (with the gazetteer;
 # a local registry reads "Đối với X:" as addressing X).
@@ -279,6 +284,12 @@ class Assigner:
                 items.append(_Item(None, p, longer, unknown=True) if longer else _Item(hit[1], p, hit[0]))
                 pos = longer or hit[0]
                 continue
+            named = self._named_provinces(p, end) if self.collectives else None
+            if named:
+                stop, entries = named  # "các tỉnh Bắc Ninh, Gia Lai": each named province, as written
+                items.extend(_Item(entry, p, stop) for entry in entries)
+                pos = stop
+                continue
             vague = (VAGUE if items or self._bare_list(p, end) else VAGUE_FIRST).match(folded, p, end)
             if vague and self.collectives:
                 body = self._grammar_name(p, end) if _proper_next(self.text, vague.end(), end) else None
@@ -306,6 +317,38 @@ class Assigner:
                 continue
             break
         return items, pos
+
+    def _named_provinces(self, pos: int, end: int) -> tuple[int, list[RegistryAgency]] | None:
+        """ "Các tỉnh Nghệ An, Quảng Ngãi", "UBND các tỉnh, thành phố: Huế, Đà Nẵng": the provinces named.
+
+        Only when every name is a province the registry knows ("tỉnh X" / "thành phố X").
+        """
+        head = PROVINCES_HEAD.match(self.folded, pos, end)
+        if head is None:
+            return None
+        entries, i = [], head.end()
+        while True:
+            name_end = _capitalised_run(self.text, i, end)
+            if name_end is None:
+                break
+            name = self.text[i:name_end]
+            entry = next(
+                (
+                    e
+                    for lvl in ("tỉnh", "thành phố")
+                    if isinstance(e := self.registry.lookup(f"{lvl} {name}"), RegistryAgency)
+                ),
+                None,
+            )
+            if entry is None:
+                return None
+            entries.append(self.registry.current(entry))
+            i = name_end
+            sep = SEP.match(self.folded, i, end)
+            if sep is None or not self.text[sep.end() : sep.end() + 1].isupper():
+                break
+            i = sep.end()
+        return (i, entries) if len(entries) >= 1 else None
 
     def _bare_list(self, pos: int, end: int) -> bool:
         """A lowercase list of kinds without "các" ("phối hợp với sở, ban, ngành …") opens a collective."""
@@ -751,6 +794,21 @@ class Assigner:
             for p in parties:
                 out.setdefault(p.code, p)
         return list(out.values())
+
+
+def _capitalised_run(text: str, pos: int, end: int, most: int = 4) -> int | None:
+    """End of the run of capitalised words at ``pos`` (a place name: "Quảng Ngãi", "Hồ Chí Minh")."""
+    stop, i = None, pos
+    for _ in range(most):
+        m = _WORD_AT.match(text, i, end)
+        if m is None or not text[i].isupper():
+            break
+        stop = m.end()
+        gap = re.compile(r"[ \t]+").match(text, stop, end)
+        if gap is None:
+            break
+        i = gap.end()
+    return stop
 
 
 def _proper_next(text: str, pos: int, end: int) -> int | None:
