@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     schedule_outbox_delivery: str = "* * * * *"
     schedule_head_digests: str = "0 7 * * 1"
     schedule_secretariat_digest: str = "0 7 * * *"
+    schedule_evidence_sweep: str = "*/15 * * * *"  # orphan evidence files and stale temp files
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_username: str = ""

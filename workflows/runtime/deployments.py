@@ -64,6 +64,13 @@ SPECS = (
         "Secretariat's daily digest, 07:00",
     ),
     Spec(
+        flows.evidence_sweep_flow,
+        "every-15-minutes",
+        "evidence_sweep",
+        ONE_AT_A_TIME,
+        "Orphan evidence files (no row refers to them, 10 min old) and stale temp files, every 15 min",
+    ),
+    Spec(
         flows.plan_import_flow,
         "on-demand",
         None,

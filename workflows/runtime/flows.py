@@ -127,6 +127,18 @@ def secretariat_digest_flow(today: str | None = None) -> int:
         engine.dispose()
 
 
+@flow(name="evidence-sweep")
+def evidence_sweep_flow() -> int:
+    """Remove orphan evidence files and stale temp files; returns the orphans removed."""
+    settings = get_settings()
+    engine = make_engine(settings.db_url)
+    try:
+        with run_logs():
+            return len(jobs.run_evidence_sweep(engine, settings))
+    finally:
+        engine.dispose()
+
+
 @task(retries=3, retry_delay_seconds=READ_RETRY_DELAYS, retry_condition_fn=_only_os_errors)
 def read_plan_text(path: str) -> str:
     """The text of a plan document (.txt, .docx, .pdf)."""

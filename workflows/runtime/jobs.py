@@ -68,6 +68,20 @@ def run_secretariat_digest(engine: Engine, settings: Settings, today: date | Non
     return queued
 
 
+def run_evidence_sweep(engine: Engine, settings: Settings, now: float | None = None) -> list[str]:
+    """Remove evidence files no row refers to (past their grace) and stale half-written temp files."""
+    from workflows.checkpoints.evidence import EvidenceStore
+    from workflows.checkpoints.submissions import sweep_orphan_files
+
+    store = EvidenceStore.from_settings(settings)
+    temp = store.remove_temp_files()  # a worker that died mid-upload while the others run on
+    with unit_of_work(engine) as session:
+        removed = sweep_orphan_files(session, store, now=now)
+    if removed or temp:
+        log.info("evidence sweep: %d orphan file(s), %d temp file(s) removed", len(removed), temp)
+    return removed
+
+
 def run_plan_import(engine: Engine, source_text: str, today: date | None = None):
     """Parse a plan's text and create or update it in the database (as `plantrack plan import`)."""
     from workflows.agencies.registry import load_registry

@@ -39,6 +39,7 @@ MISFIRE_GRACE_S = {
     "outbox_delivery": 50,
     "head_digests": 6 * 3600,
     "secretariat_digest": 6 * 3600,
+    "evidence_sweep": 600,
 }
 
 
@@ -148,13 +149,14 @@ def acquire_leader_lock(settings: Settings, engine: Engine) -> LeaderLock | None
 
 
 def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
-    """A scheduler with the four jobs on their configured timings (not started); `today` read per run."""
+    """A scheduler with the five jobs on their configured timings (not started); `today` read per run."""
     scheduler = BackgroundScheduler(timezone=TIMEZONE, job_defaults={"coalesce": True, "max_instances": 1})
     targets = {
         "escalation_sweep": (jobs.run_escalation_sweep, (engine,)),
         "outbox_delivery": (jobs.run_outbox_delivery, (engine, settings)),
         "head_digests": (jobs.run_head_digests, (engine, settings)),
         "secretariat_digest": (jobs.run_secretariat_digest, (engine, settings)),
+        "evidence_sweep": (jobs.run_evidence_sweep, (engine, settings)),
     }
     for job_id, (func, args) in targets.items():
         scheduler.add_job(

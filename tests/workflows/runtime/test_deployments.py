@@ -33,12 +33,14 @@ SCHEDULED = {  # deployment name → flow name
     "every-minute": "outbox-delivery",
     "monday-0700": "head-digests",
     "daily-0700": "secretariat-digest",
+    "every-15-minutes": "evidence-sweep",
 }
 FAST = {  # every 10 s instead of hourly / every minute / weekly / daily
     "schedule_escalation_sweep": "10",
     "schedule_outbox_delivery": "10",
     "schedule_head_digests": "10",
     "schedule_secretariat_digest": "10",
+    "schedule_evidence_sweep": "10",
 }
 
 

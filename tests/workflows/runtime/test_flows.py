@@ -44,6 +44,24 @@ def test_sweep_flow_logic(env, engine, one_checkpoint):
     assert _count(engine, Escalation) == 1 and _count(engine, OutboxMessage) == 1
 
 
+def test_evidence_sweep_flow_removes_orphans_past_their_grace_and_stale_temp_files(env, settings):
+    import os
+    import time
+
+    from workflows.checkpoints.evidence import TEMP_PREFIX, EvidenceStore
+
+    store = EvidenceStore.from_settings(settings)
+    old, fresh = store.put(b"%PDF-1.4 orphan of a failed upload"), store.put(b"%PDF-1.4 being committed")
+    half = store.path_of(old).parent / f"{TEMP_PREFIX}dead-worker"
+    half.write_bytes(b"%PDF-1.4 half")
+    an_hour_ago = time.time() - 3600
+    for path in (store.path_of(old), half):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    assert flows.evidence_sweep_flow.fn() == 1
+    assert not store.path_of(old).exists() and not half.exists()
+    assert store.path_of(fresh).exists()  # within its grace: a row may be about to refer to it
+
+
 def test_sweep_flow_refuses_a_bad_date(env, engine, one_checkpoint):
     with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
         flows.escalation_sweep_flow.fn(today="15/06/2023")
@@ -116,6 +134,7 @@ def test_deployments_on_a_prefect_server(prefect_server):
         "every-minute": "outbox-delivery",
         "monday-0700": "head-digests",
         "daily-0700": "secretariat-digest",
+        "every-15-minutes": "evidence-sweep",
         "on-demand": "plan-import",
     }
 
@@ -127,6 +146,7 @@ def test_deployments_on_a_prefect_server(prefect_server):
     assert schedule("every-minute") == ("* * * * *", "Asia/Ho_Chi_Minh")
     assert schedule("monday-0700") == ("0 7 * * 1", "Asia/Ho_Chi_Minh")
     assert schedule("daily-0700") == ("0 7 * * *", "Asia/Ho_Chi_Minh")
+    assert schedule("every-15-minutes") == ("*/15 * * * *", "Asia/Ho_Chi_Minh")
     assert deployments["on-demand"].schedules == []
     sweep = deployments["hourly"]
     # no slot to leak: a crashed run must not cancel every later one (jobs are safe to overlap)

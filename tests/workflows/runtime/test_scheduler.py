@@ -116,7 +116,13 @@ def test_jobs_and_their_triggers(tmp_path):
     handle = start_scheduler(Settings(data_dir=tmp_path / "data", database_url=url), engine)
     try:
         jobs = {j.id: j for j in handle.scheduler.get_jobs()}
-        assert set(jobs) == {"escalation_sweep", "outbox_delivery", "head_digests", "secretariat_digest"}
+        assert set(jobs) == {
+            "escalation_sweep",
+            "outbox_delivery",
+            "head_digests",
+            "secretariat_digest",
+            "evidence_sweep",
+        }
 
         def fields(job_id):
             trigger = jobs[job_id].trigger
@@ -124,6 +130,7 @@ def test_jobs_and_their_triggers(tmp_path):
             return {f.name: str(f) for f in trigger.fields if str(f) != "*"}  # the cron line's own fields
 
         assert fields("escalation_sweep") == {"second": "0", "minute": "0"}
+        assert fields("evidence_sweep") == {"second": "0", "minute": "*/15"}
         assert fields("outbox_delivery") == {"second": "0"}
         assert fields("head_digests") == {"second": "0", "day_of_week": "mon", "hour": "7", "minute": "0"}
         assert fields("secretariat_digest") == {"second": "0", "hour": "7", "minute": "0"}
