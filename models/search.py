@@ -1,7 +1,9 @@
 """The task search index: one document per task, searched with each database's own text search.
 
-`TaskSearch.document` holds a task's ref, title, text and its agencies' names, with đ/Đ already
-folded to d (workflows/plans/search.py writes it). Each database indexes it its own way:
+`TaskSearch.document` holds a task's ref, title, text and its agencies' names, aliases and former
+names (agencies merged into them), with UBND/HĐND also written out and shortened and đ/Đ already
+folded to d (`reindex_tasks` writes it; whoever changes a name or an alias reindexes the tasks
+of that agency). Each database indexes it its own way:
 - SQLite: the FTS5 table `task_fts` over `tasksearch` (external content, kept in step by
   triggers) with the tokenizer `unicode61 remove_diacritics 2` — case and diacritics ignored;
 - PostgreSQL: the stored column `words`, generated as
@@ -15,6 +17,7 @@ the model: SQLite has no tsvector).
 """
 
 from sqlalchemy import DDL, Column, ColumnElement, Text, delete, event, func, insert, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel
 
 from models.agency import Agency
@@ -81,15 +84,51 @@ def _fold_d(expr):
     return func.replace(func.replace(expr, "đ", "d"), "Đ", "d")
 
 
-def _document():
+# Head words names write both ways: a task of "UBND huyện X" is found by "ủy ban nhân dân huyện x"
+NAME_FORMS = (("UBND", "Ủy ban nhân dân"), ("HĐND", "Hội đồng nhân dân"))
+
+
+def _aliases(agency, dialect: str):
+    """An agency's aliases (a JSON list) as one string, read by the database's own JSON functions."""
+    elements = func.json_array_elements_text if dialect == "postgresql" else func.json_each
+    values = elements(agency.aliases).table_valued("value")
+    return select(func.aggregate_strings(values.c.value, " ")).select_from(values).scalar_subquery()
+
+
+def _agency_words(agency, dialect: str):
+    """The names an agency is found by: its name, aliases, the names of the agencies merged into it,
+    and each of these with UBND/HĐND written out or shortened (`NAME_FORMS`)."""
+    merged = aliased(Agency)
+    predecessors = (
+        select(func.aggregate_strings(merged.name, " "))
+        .where(merged.successor_id == agency.id)
+        .scalar_subquery()
+    )
+    words = agency.name
+    for part in (_aliases(agency, dialect), predecessors):
+        words = words + literal(" ") + func.coalesce(part, "")
+    forms = words
+    for short, written_out in NAME_FORMS:
+        forms = forms + literal(" ") + func.replace(words, short, written_out)
+        forms = forms + literal(" ") + func.replace(words, written_out, short)
+    return forms
+
+
+def _document(dialect: str):
     """The words a task is found by: plan number, ref, title, text, lead and supporting agencies."""
+    supporter = aliased(Agency)
     supporters = (
-        select(func.aggregate_strings(Agency.name, " "))
-        .join(TaskSupport, TaskSupport.agency_id == Agency.id)
+        select(func.aggregate_strings(_agency_words(supporter, dialect), " "))
+        .join(TaskSupport, TaskSupport.agency_id == supporter.id)
         .where(TaskSupport.task_id == Task.id)
         .scalar_subquery()
     )
-    lead = select(Agency.name).where(Agency.id == Task.lead_agency_id).scalar_subquery()
+    lead_agency = aliased(Agency)
+    lead = (
+        select(_agency_words(lead_agency, dialect))
+        .where(lead_agency.id == Task.lead_agency_id)
+        .scalar_subquery()
+    )
     plan = select(Plan.number).where(Plan.id == Task.plan_id).scalar_subquery()
     document = func.coalesce(plan, "")
     for part in (Task.ref, Task.title, Task.text, lead, supporters):
@@ -101,8 +140,9 @@ def reindex_tasks(session: Session, where: ColumnElement[bool]) -> None:
     """Rewrite the search documents of the tasks matching `where` (two statements, in SQL)."""
     session.flush()
     session.execute(delete(TaskSearch).where(TaskSearch.task_id.in_(select(Task.id).where(where))))
+    document = _document(session.get_bind().dialect.name)
     session.execute(
-        insert(TaskSearch).from_select(["task_id", "document"], select(Task.id, _document()).where(where))
+        insert(TaskSearch).from_select(["task_id", "document"], select(Task.id, document).where(where))
     )
 
 

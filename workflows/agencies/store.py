@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from models import Agency, AgencyGroup, AgencyGroupMember, RegistryAuthority
+from models import Agency, AgencyGroup, AgencyGroupMember, RegistryAuthority, Task, TaskSupport
+from models.search import reindex_tasks, tasks_of_agency
 from models.user import Role
 from workflows.agencies.gazetteer import issuer_province, province
 from workflows.agencies.registry import Registry, load_registry
@@ -108,6 +110,7 @@ def sync_registry(session: Session, registry: Registry) -> dict[str, int]:
     """Upsert the registry's agencies and groups; return canonical name → agency id."""
     rows = session.exec(select(Agency)).all()
     existing, by_name = {a.code: a for a in rows}, {a.name: a for a in rows}
+    found_by = {a.id: _found_by(a) for a in rows}
     for entry in registry.agencies.values():
         # match by code, else adopt a row already holding the canonical name (e.g. made by hand)
         agency = existing.get(entry.code) or by_name.get(entry.name) or Agency(code=entry.code)
@@ -124,7 +127,23 @@ def sync_registry(session: Session, registry: Registry) -> dict[str, int]:
         agency.successor_id = existing[entry.successor].id if entry.successor else agency.successor_id
         agency.parent_id = existing[entry.parent].id if entry.parent else agency.parent_id
     _sync_groups(session, registry, existing)
+    _reindex_renamed(session, found_by, existing.values())
     return {a.name: a.id for a in existing.values()}
+
+
+def _found_by(agency: Agency) -> tuple:
+    """What the search index holds of an agency: its name, aliases, and whom it was merged into."""
+    return agency.name, tuple(agency.aliases), agency.successor_id
+
+
+def _reindex_renamed(session: Session, before: dict[int, tuple], agencies) -> None:
+    """Reindex the tasks of the agencies whose names, aliases or successor the registry changed."""
+    changed = {a.id for a in agencies if a.id in before and before[a.id] != _found_by(a)}
+    changed |= {a.successor_id for a in agencies if a.id in changed and a.successor_id}
+    changed |= {before[i][2] for i in changed if i in before and before[i][2]}  # a former successor
+    if changed:
+        supported = select(TaskSupport.task_id).where(TaskSupport.agency_id.in_(changed))
+        reindex_tasks(session, or_(Task.lead_agency_id.in_(changed), Task.id.in_(supported)))
 
 
 def _sync_groups(session: Session, registry: Registry, agencies: dict[str, Agency]) -> None:
@@ -227,5 +246,6 @@ def set_aliases(session: Session, actor: Actor, agency_id: int, aliases: list[st
     agency.aliases = clean
     session.add(agency)
     session.flush()
+    reindex_tasks(session, tasks_of_agency(agency.id))  # its tasks are found by the new aliases
     record(session, actor, "agency.aliases", "agency", agency.id, before, {"aliases": clean, "on": today})
     return agency

@@ -187,9 +187,25 @@ def test_merge_and_rename_move_the_words_with_the_agency(session, w):
     session.commit()
     assert agencies_found(session, w.secretariat, "truong hoc") == {"Sở Nội vụ"}
     assert agencies_found(session, w.secretariat, "noi vu truong hoc") == {"Sở Nội vụ"}
+    # the merged agency's name still finds the tasks it handed over
+    assert agencies_found(session, w.secretariat, "dien bien dong truong hoc") == {"Sở Nội vụ"}
     rename_agency(session, w.admin, w.syt.id, "Sở Y tế và Dân số", TODAY)
     session.commit()
     assert agencies_found(session, w.secretariat, "dan so methadone") == {"Sở Y tế và Dân số"}
+
+
+def test_ubnd_finds_the_written_out_name_and_back(session, w):
+    xa = add_agency(session, "Ủy ban nhân dân xã Tân Lập", code="tan-lap", kind="commune")
+    add_task(session, xa, [date(2023, 9, 14)], text="Rà soát hộ nghèo.", plan=w.other_plan)
+    session.commit()
+    assert agencies_found(session, w.secretariat, "uy ban nhan dan huyen dien bien") == {
+        "UBND huyện Điện Biên Đông"
+    }
+    assert agencies_found(session, w.secretariat, "ubnd xa tan lap") == {"Ủy ban nhân dân xã Tân Lập"}
+    assert agencies_found(session, w.secretariat, "ubnd") == {
+        "UBND huyện Điện Biên Đông",
+        "Ủy ban nhân dân xã Tân Lập",
+    }
 
 
 def test_imported_plan_is_found_and_a_revision_replaces_its_words(session):
