@@ -110,7 +110,7 @@ def checkpoint_items(
 def checkpoint_page(
     session: Session, today: date, *filters, order: tuple, limit: int, offset: int = 0
 ) -> list[CheckpointItem]:
-    """One page of `checkpoint_items` in `order`: ids first (checkpoint, task, section), then 50 rows in full."""
+    """One page of `checkpoint_items` in `order`: ids first (checkpoint, task, section), then the rows."""
     keys = (
         select(Checkpoint.id)
         .join(Task, Task.id == Checkpoint.task_id)

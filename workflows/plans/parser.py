@@ -78,6 +78,7 @@ __all__ = ["parse_plan", "PlanFormatError"]
 
 ITEM_RE = re.compile(r"\((\d{1,2})\)")
 SENTENCE_RE = re.compile(r"\.\s+")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 UNITS_RE = re.compile(r"(?<![a-z])cac\s+don\s+vi(?![a-z])")
 OBJECTIVES_RE = re.compile(r"muc\s+tieu|muc\s+dich|yeu\s+cau")
 # A section reporting what was done ("I. ĐÁNH GIÁ CHUNG", "KẾT QUẢ THỰC HIỆN", "TÌNH HÌNH …") assigns nothing.
@@ -285,6 +286,21 @@ class _PlanParser:
         return []
 
     # -- duties -----------------------------------------------------------------------------------
+    def _subject(self, block: Block, start: int, end: int) -> Subject:
+        """Who the passage addresses; past a topic heading that ran into its paragraph, the paragraph's.
+
+        "2. Công tác kiểm tra" + blank line + "Công an tỉnh chủ trì …" reaches here as one passage
+        (a short numbered heading takes the next paragraph); its subject is the paragraph's.
+        """
+        subj = self.assigner.subject(start, end)
+        if subj.leads or subj.addressed or block.start != block.section.span[0]:
+            return subj
+        gap = PARAGRAPH_BREAK.search(self.text, start, end)
+        if gap is None or len(self.text[start : gap.start()].split()) > HEADING_NAME_WORDS:
+            return subj
+        later = self.assigner.subject(gap.end(), end)
+        return later if later.leads else subj
+
     def _block(self, block: Block, inherited: list[Party], implementation: bool) -> None:
         """Tasks of one bullet/sub-bullet/paragraph (and of its sub-bullets)."""
         start, end = trim(self.text, block.start, block.end)
@@ -293,7 +309,7 @@ class _PlanParser:
             return
         items = self._items(start, end)
         pre_end = items[0][1] if items else end
-        subj = self.assigner.subject(start, pre_end)
+        subj = self._subject(block, start, pre_end)
         self.unresolved.extend(subj.issues)
         leads = subj.leads
         rule = "addressed" if subj.addressed else "subject"
