@@ -373,3 +373,16 @@ def test_a_topic_heading_then_a_paragraph_naming_its_lead():
     due = next(t for t in parsed.tasks if t.ref == "I.2").schedule
     assert due.due_dates == (date(2026, 6, 29),)  # "trước ngày 30/6": the day before
     assert not parsed.unresolved
+
+
+def test_a_short_lettered_item_that_is_a_sentence_is_a_duty_not_a_heading():
+    """'a) Sở Y tế tổ chức tập huấn cho cán bộ.' holds nothing below it: it is read, never dropped."""
+    body = (
+        "I. NHIỆM VỤ\n1. Công tác truyền thông\na) Sở Y tế tổ chức tập huấn cho cán bộ y tế.\n"
+        "b) Sở Tư pháp biên soạn tài liệu phổ biến pháp luật.\n2. Kinh phí\na) Kinh phí thường xuyên\n"
+        "- Sở Tài chính bố trí kinh phí thực hiện kế hoạch hằng năm.\n"
+    )
+    leads = {t.ref: t.lead for t in parse(body).tasks}
+    assert leads["I.1.a"] == "Sở Y tế" and leads["I.1.b"] == "Sở Tư pháp"
+    # a heading with a bullet below it stays a heading
+    assert "I.2.a" not in leads and any(r.startswith("I.2.a-") for r in leads)

@@ -51,6 +51,8 @@ CLOSING_RE = re.compile(
 )
 TERMINAL = tuple('.;:!?)”"…')
 PARAGRAPH_WORDS = 14
+SENTENCE_ITEM_WORDS = 5  # "a) Sở Y tế tập huấn." is a duty; "a) Kinh phí." is a heading
+SENTENCE_END = re.compile(r"[.;](?:/\.)?\Z")
 WRAPPED_LINE = 60  # a line at least this long that ends on a word was wrapped by the width
 
 
@@ -125,7 +127,25 @@ class _Builder:
             if self.feed(start, end):
                 break
         self.close()
+        self._keep_sentence_items()
         return Document(self.sections, self.blocks, max(self.body_start, 0), self.body_end)
+
+    def _keep_sentence_items(self) -> None:
+        """A short item that is a whole sentence and holds nothing ("a) Sở Y tế tổ chức tập huấn.")
+        was taken for a heading; it is a duty, never lost between heading and paragraph."""
+        filled = {b.section.ref for b in self.blocks}
+        parents = {sec.ref.rpartition(".")[0] for sec in self.sections}
+        for sec in self.sections:
+            s, e = sec.span
+            body = collapse(self.text[s:e])
+            if sec.depth < 2 or sec.ref in filled or sec.ref in parents or not SENTENCE_END.search(body):
+                continue
+            if len(body.split()) < SENTENCE_ITEM_WORDS:
+                continue
+            key = f"{sec.ref}/para"
+            self.counters[key] = self.counters.get(key, 0) + 1
+            self.blocks.append(Block("para", sec, s, e, self.counters[key]))
+        self.blocks.sort(key=lambda b: b.start)
 
     def feed(self, start: int, end: int) -> bool:
         """Handle one line; True when the body has ended."""
