@@ -87,6 +87,7 @@ class TaskDetail(BaseModel):
     span_end: int
     schedule_kind: str
     schedule_phrase: str
+    starts_on: date | None = None  # the work starts then; its first period opens on it
     lead_agency_id: int
     supporting_agency_ids: list[int]
     due_dates: list[date]

@@ -48,6 +48,7 @@ class TaskBase(SQLModel):
     span_end: int
     schedule_kind: str = Field(max_length=20)
     schedule_phrase: str = Field(default="", max_length=500)
+    starts_on: date | None = None  # the work starts then ("từ ngày 01/7/2026"): its first period opens
 
 
 class Task(TaskBase, table=True):

@@ -116,6 +116,7 @@ def edit(
     supporting: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
     dates: Annotated[str, Form()] = "",
+    starts_on: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
     other: Annotated[str, Form()] = "",
     index: Annotated[str, Form()] = "",
@@ -130,6 +131,7 @@ def edit(
         "supporting": supporting,
         "kind": kind,
         "dates": dates,
+        "starts_on": starts_on,
         "text": text,
         "other": other,
         "index": index,
@@ -145,7 +147,7 @@ def edit(
             edits.set_supporting(s, actor, draft_id, seen, ref, _list(supporting), registry, today, new)
             done = f"Đã cập nhật cơ quan phối hợp nhiệm vụ {ref}."
         elif action == "schedule":
-            edits.set_schedule(s, actor, draft_id, seen, ref, kind, _dates(dates), today)
+            edits.set_schedule(s, actor, draft_id, seen, ref, kind, _dates(dates), today, starts_on)
             done = f"Đã cập nhật thời hạn nhiệm vụ {ref}."
         elif action == "delete":
             edits.delete_task(s, actor, draft_id, seen, ref, today)

@@ -28,7 +28,7 @@ CANTHO = Path(__file__).resolve().parents[2] / "seed_plans" / "real" / "02_canth
 TODAY = date(2026, 1, 15)
 WARD = "UBND phường Ninh Kiều"
 LEADS = ("II.6.a", "II.6.b", "II.6.c")
-FALSE_TASK = "III.2@uy-ban-nhan-dan-xa-phuong"
+FALSE_TASK = "III.2@uy-ban-mttq"
 
 pytestmark = pytest.mark.browser
 
@@ -126,8 +126,11 @@ def test_review_story_on_cantho_165(cantho_server, tmp_path):
             expect(page.locator(".flash-success")).to_contain_text(f"Đã đổi cơ quan chủ trì nhiệm vụ {ref}.")
             expect(_task(page, ref).locator(".lead-name")).to_have_text(WARD)
         _edit(page, "II.6.a", "schedule", kind="once", dates="30/06/2026")  # two deadlines
-        _edit(page, "II.6.b", "schedule", kind="once", dates="31/12/2026")
+        _edit(page, "II.6.b", "schedule", kind="once", dates="31/12/2026", starts_on="01/07/2026")
         expect(_task(page, "II.6.b").locator(".due-dates")).to_contain_text("một lần: 31/12/2026")
+        expect(_task(page, "II.6.b").locator(".starts-on")).to_have_text("bắt đầu từ 01/07/2026")
+        ARTIFACTS.mkdir(exist_ok=True)
+        _task(page, "II.6.b").screenshot(path=str(ARTIFACTS / "review-start.png"))
         # a date outside the plan's years is refused beside the form, with what was typed
         _edit(page, "II.6.c", "schedule", kind="once", dates="01/01/2040")
         expect(_task(page, "II.6.c").locator(".flash-error")).to_contain_text("nằm ngoài thời gian thực hiện")
@@ -167,6 +170,7 @@ def test_review_story_on_cantho_165(cantho_server, tmp_path):
             stored = {t.ref: t for t in s.exec(select(Task).where(Task.plan_id == plan.id))}
         assert owed == {*LEADS, made} and refs == owed
         assert stored["II.6.a"].due_dates == ["2026-06-30"] and stored["II.6.b"].due_dates == ["2026-12-31"]
+        assert stored["II.6.b"].starts_on == date(2026, 7, 1)
         assert FALSE_TASK not in stored
         page.click("header form button")
         page.wait_for_url("**/login")

@@ -54,6 +54,22 @@ def test_a_lead_change_shows_beside_the_task_and_is_recorded(client, staff, engi
     assert _rows(engine, TaskOverride) == 1 and _rows(engine, Checkpoint) == 0
 
 
+def test_a_start_is_set_beside_the_schedule_and_shown(client, staff, engine):
+    sign_in(client, "secretariat")
+    path, token, version = _draft(client)
+    fields = {"action": "schedule", "ref": "II.2.a", "kind": "recurring", "dates": "30/09/2026 31/12/2026"}
+    r = client.post(
+        path + "/edit", data={"csrf_token": token, "version": version, **fields, "starts_on": "01/07/2026"}
+    )
+    assert r.status_code == 200 and "Đã cập nhật thời hạn nhiệm vụ II.2.a." in r.text
+    block = r.text[r.text.index('id="t-II.2.a"') :][:8000]
+    assert '<span class="starts-on">bắt đầu từ 01/07/2026</span>' in block
+    assert 'name="starts_on" value="01/07/2026"' in block  # the form shows the start it would keep
+    with Session(engine) as s:
+        value = s.exec(select(TaskOverride.value)).one()
+    assert value["starts_on"] == "2026-07-01" and value["due_dates"] == ["2026-09-30", "2026-12-31"]
+
+
 @pytest.mark.parametrize(
     ("fields", "status", "message"),
     [
@@ -71,6 +87,17 @@ def test_a_lead_change_shows_beside_the_task_and_is_recorded(client, staff, engi
             {"action": "schedule", "ref": "II.2.a", "kind": "once", "dates": "32/13/2026"},
             422,
             "«32/13/2026» không phải ngày hợp lệ",
+        ),
+        (
+            {
+                "action": "schedule",
+                "ref": "II.2.a",
+                "kind": "recurring",
+                "dates": "30/06/2026, 31/12/2026",
+                "starts_on": "01/07/2026",
+            },
+            422,
+            "Ngày hạn 30/06/2026 trước ngày bắt đầu 01/07/2026",
         ),
         (
             {"action": "lead", "ref": "II.2.a", "lead": "Sở Y tế", "version": "0"},

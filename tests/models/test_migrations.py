@@ -6,7 +6,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel
 
-from models import Agency, Section, Task
+from models import Agency, Section
 from models.db import make_engine
 from models.migrate import MIGRATIONS, upgrade
 from models.search import include_name
@@ -51,18 +51,14 @@ def test_search_index_migration_indexes_the_tasks_already_there(empty_db_url):
         section = Section(plan_id=plan_id, ref="II.1", title="Y tế")
         session.add(section)
         session.flush()
-        session.add(
-            Task(
-                plan_id=plan_id,
-                section_id=section.id,
-                ref="II.1.a",
-                title="Đánh giá",
-                text="Đánh giá chương trình Methadone.",
-                span_start=0,
-                span_end=10,
-                schedule_kind="once",
-                lead_agency_id=agency.id,
-            )
+        session.execute(  # the task row as that revision has it (later ones add starts_on)
+            text(
+                "INSERT INTO task (plan_id, section_id, ref, title, text, span_start, span_end,"
+                " schedule_kind, schedule_phrase, lead_agency_id, due_dates, withdrawn, position)"
+                " VALUES (:plan, :section, 'II.1.a', 'Đánh giá', 'Đánh giá chương trình Methadone.',"
+                " 0, 10, 'once', '', :lead, '[]', false, 0)"
+            ),
+            {"plan": plan_id, "section": section.id, "lead": agency.id},
         )
         session.commit()
     upgrade(url)

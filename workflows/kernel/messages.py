@@ -124,6 +124,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{day} is outside the plan's years {first}-{last}",
         "Ngày {day} nằm ngoài thời gian thực hiện kế hoạch ({first}–{last}).",
     ),
+    "draft.due_before_start": (
+        "due date {day} is before the start {start}",
+        "Ngày hạn {day} trước ngày bắt đầu {start}: hạn phải từ ngày bắt đầu trở đi.",
+    ),
+    "draft.start_after_reports": (
+        "no reporting date of the plan falls on or after the start {start}: give the due dates",
+        "Không có kỳ báo cáo nào của kế hoạch từ ngày bắt đầu {start}: vui lòng nhập ngày hạn.",
+    ),
     "draft.dates_missing": (
         "a once or recurring task needs at least one date",
         "Nhiệm vụ một lần hoặc định kỳ cần ít nhất một ngày hạn.",

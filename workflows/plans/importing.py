@@ -166,6 +166,7 @@ def _task_values(pt: ParsedTask, position: int, sections: dict[str, int], lead_i
         span_end=pt.span[1],
         schedule_kind=pt.schedule.kind,
         schedule_phrase=pt.schedule.phrase,
+        starts_on=pt.schedule.starts_on,
         lead_agency_id=lead_id,
         due_dates=[d.isoformat() for d in pt.schedule.due_dates],
         position=position,
@@ -210,7 +211,8 @@ def _sync_tasks(
         for key, value in values.items():
             setattr(task, key, value)
         _sync_supports(session, task.id, supports.get(task.id, set()), support_ids)
-        report.checkpoints_added += _sync_checkpoints(session, task, plan.issued_on, calendar, revived)
+        starts_on = task.starts_on or plan.issued_on  # a duty starting later opens its first period then
+        report.checkpoints_added += _sync_checkpoints(session, task, starts_on, calendar, revived)
     for task in existing.values():
         if not task.withdrawn:
             withdraw_task(session, task)
@@ -226,7 +228,7 @@ def _sync_supports(session: Session, task_id: int, have: set[int], want: set[int
 def _sync_checkpoints(
     session: Session, task: Task, starts_on: date, calendar: tuple[date, ...], revived: bool = False
 ) -> int:
-    """Add the checkpoints the task now needs; retire those it no longer needs."""
+    """Add the checkpoints the task now needs; retire those it no longer needs; follow a moved start."""
     dues = [date.fromisoformat(d) for d in task.due_dates]
     wanted = {
         (c.agency_id, c.original_due_date): c
@@ -234,10 +236,14 @@ def _sync_checkpoints(
     }
     have = session.exec(select(Checkpoint).where(Checkpoint.task_id == task.id)).all()
     for cp in have:
-        if wanted.pop((cp.agency_id, cp.original_due_date), None) is None:
+        want = wanted.pop((cp.agency_id, cp.original_due_date), None)
+        if want is None:
             _retire(session, cp)
-        elif revived and cp.state == CheckpointState.waived and cp.submitted_on is None:
+            continue
+        if revived and cp.state == CheckpointState.waived and cp.submitted_on is None:
             cp.state = CheckpointState.open  # the withdrawn task is back in the plan
+        if cp.opens_on != want.opens_on and cp.state == CheckpointState.open and cp.submitted_on is None:
+            cp.opens_on, cp.version = want.opens_on, cp.version + 1  # the duty's start moved
     session.add_all(wanted.values())
     return len(wanted)
 

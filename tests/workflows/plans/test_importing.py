@@ -159,3 +159,32 @@ def test_a_work_item_written_in_several_places_is_one_task(session, registry):
         .where(TaskSupport.task_id == carrier.id)
     ).all()
     assert sorted(partners) == ["Sở Tài chính", "Sở Xây dựng"]
+
+
+STARTING = (
+    "ỦY BAN NHÂN DÂN\nTỈNH HƯNG YÊN\nSố: 7/KH-UBND\nHưng Yên, ngày 4 tháng 3 năm 2026\nKẾ HOẠCH\nTHỬ\n"
+    "I. NHIỆM VỤ\n1. Sở Y tế tổ chức kiểm tra liên ngành các cơ sở khám bệnh từ ngày 01/7/2026.\n"
+    "2. Sở Tư pháp thường xuyên tổ chức tập huấn pháp luật cho cán bộ cơ sở.\n"
+)
+
+
+def first_checkpoint(session, task: Task) -> Checkpoint:
+    return session.exec(
+        select(Checkpoint).where(Checkpoint.task_id == task.id).order_by(Checkpoint.due_date)
+    ).first()
+
+
+def test_a_duty_starting_later_opens_its_first_period_on_its_start(session, registry):
+    do_import(session, STARTING, registry)
+    later, now = session.exec(select(Task).order_by(Task.ref)).all()
+    assert (later.starts_on, now.starts_on) == (date(2026, 7, 1), None)
+    assert first_checkpoint(session, later).opens_on == date(2026, 7, 1)
+    assert first_checkpoint(session, later).due_date == date(2026, 9, 30)
+    assert first_checkpoint(session, now).opens_on == date(2026, 3, 4)  # the plan's date of issue
+    # the revised text moves the start: the untouched first period opens then, a new version
+    seen = first_checkpoint(session, later).version
+    report = do_import(session, STARTING.replace("01/7/2026", "01/8/2026"), registry)
+    session.refresh(later)
+    cp = first_checkpoint(session, later)
+    assert report.changed == [later.ref] and later.starts_on == date(2026, 8, 1)
+    assert (cp.opens_on, cp.due_date, cp.version) == (date(2026, 8, 1), date(2026, 9, 30), seen + 1)

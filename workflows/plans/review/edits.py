@@ -44,16 +44,19 @@ def parse_day(text: str) -> date:
         raise InvalidInput("draft.bad_date", text=raw) from None
 
 
-def check_schedule(parsed: dict, kind: str, dates: list[str]) -> list[str]:
-    """The due dates (ISO) of a schedule as the reviewer set it, or a refusal."""
+def check_schedule(parsed: dict, kind: str, dates: list[str], start: date | None = None) -> list[str]:
+    """The due dates (ISO) of a schedule as the reviewer set it, or a refusal.
+
+    With a start, no due date may come before it; a continuous duty reports from its start on.
+    """
     if kind not in KINDS:
         raise InvalidInput("draft.bad_kind", kind=kind)
     days = sorted({parse_day(d) for d in dates if d.strip()})
-    first, last = plan_years(parsed)
     for day in days:
-        if not first <= day.year <= last:
+        _within_plan(parsed, day)
+        if start is not None and day < start:
             raise InvalidInput(
-                "draft.date_outside_plan", day=day.strftime("%d/%m/%Y"), first=first, last=last
+                "draft.due_before_start", day=day.strftime("%d/%m/%Y"), start=start.strftime("%d/%m/%Y")
             )
     if kind == "continuous" and not days:
         calendar = {
@@ -61,9 +64,26 @@ def check_schedule(parsed: dict, kind: str, dates: list[str]) -> list[str]:
             for t in parsed["tasks"]
             if t["schedule"]["kind"] == "continuous"
             for d in t["schedule"]["due_dates"]
+            if start is None or d >= start.isoformat()
         }
+        if not calendar and start is not None:
+            raise InvalidInput("draft.start_after_reports", start=start.strftime("%d/%m/%Y"))
         return sorted(calendar) or _missing()
     return [d.isoformat() for d in days] or _missing()
+
+
+def check_start(parsed: dict, typed: str) -> date | None:
+    """The day the duty starts as the reviewer typed it (empty: from the plan's issue), or a refusal."""
+    if not (typed or "").strip():
+        return None
+    return _within_plan(parsed, parse_day(typed))
+
+
+def _within_plan(parsed: dict, day: date) -> date:
+    first, last = plan_years(parsed)
+    if not first <= day.year <= last:
+        raise InvalidInput("draft.date_outside_plan", day=day.strftime("%d/%m/%Y"), first=first, last=last)
+    return day
 
 
 def _missing() -> list[str]:
@@ -141,10 +161,15 @@ def _correct(
     added = _added(session, view, task["ref"])
     if added is not None and kind in ("lead", "supporting", "schedule"):
         new = dict(added.value["task"])
-        new[kind] = value if kind == "schedule" else value[kind]
+        new[kind] = _schedule_json(value) if kind == "schedule" else value[kind]
         _save(session, actor, view, task["ref"], "add", added.text_sha256, {"task": new})
         return
     _save(session, actor, view, task["ref"], kind, text_sha(task["text"]), value)
+
+
+def _schedule_json(value: dict) -> dict:
+    """A schedule as the parse JSON writes it: ``starts_on`` only when there is one."""
+    return {k: v for k, v in value.items() if k != "starts_on" or v}
 
 
 def set_lead(
@@ -192,12 +217,22 @@ def set_schedule(
     kind: str,
     dates: list[str],
     today: date,
+    starts_on: str = "",
 ) -> None:
-    """Set the task's schedule: once (a date), recurring (dates) or continuous (the reporting calendar)."""
+    """Set the task's schedule: once (a date), recurring (dates) or continuous (the reporting calendar).
+
+    `starts_on` (typed, may be empty) is the day the work starts: its first period opens then.
+    """
     view = _edit(session, actor, draft_id)
     task = _task(view, ref)
-    due = check_schedule(view.parsed, kind, dates)
-    value = {"kind": kind, "due_dates": due, "phrase": task["schedule"].get("phrase", "")}
+    start = check_start(view.parsed, starts_on)
+    due = check_schedule(view.parsed, kind, dates, start)
+    value = {
+        "kind": kind,
+        "due_dates": due,
+        "phrase": task["schedule"].get("phrase", ""),
+        "starts_on": start.isoformat() if start else None,
+    }
     _correct(session, actor, view, seen, task, "schedule", value)
 
 

@@ -79,11 +79,13 @@ def _apply(out: dict, task: dict, o: TaskOverride) -> None:
     elif o.kind == "supporting":
         task["supporting"] = [s for s in o.value["supporting"] if s != task["lead"]]
     elif o.kind == "schedule":
+        # a correction made before starts were edited (no key) keeps the parser's start
+        start = o.value["starts_on"] if "starts_on" in o.value else task["schedule"].get("starts_on")
         task["schedule"] = {
             "kind": o.value["kind"],
             "due_dates": list(o.value["due_dates"]),
             "phrase": o.value.get("phrase", task["schedule"].get("phrase", "")),
-        }
+        } | ({"starts_on": start} if start else {})
 
 
 def _add(out: dict, o: TaskOverride, source_text: str) -> bool:

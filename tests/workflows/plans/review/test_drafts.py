@@ -110,6 +110,41 @@ def test_corrections_publish_and_survive_a_revised_text(session, actor, registry
     assert view.changed == [b]
 
 
+def test_a_start_the_plan_writes_goes_through_the_draft_to_the_task(session, actor, registry):
+    from tests.workflows.plans.test_importing import STARTING
+
+    draft = draft_of(session, actor, registry, STARTING)
+    publish_draft(session, actor, draft.id, draft.version, registry, TODAY, confirm_foreign=True)
+    session.commit()
+    task = session.exec(select(Task).where(Task.text.contains("từ ngày 01/7/2026"))).one()
+    opens = session.exec(select(Checkpoint.opens_on).where(Checkpoint.task_id == task.id)).all()
+    assert task.starts_on == date(2026, 7, 1) and min(opens) == date(2026, 7, 1)
+
+
+def test_a_start_set_in_review_is_stored_and_opens_the_first_period(session, actor, registry):
+    draft = draft_of(session, actor, registry, CANTHO.read_text(encoding="utf-8"))
+    ref = draft.parsed["tasks"][0]["ref"]
+    edits.set_schedule(
+        session, actor, draft.id, draft.version, ref, "continuous", [], TODAY, starts_on="01/12/2025"
+    )
+    session.commit()
+    schedule = next(t for t in draft_view(session, draft).parsed["tasks"] if t["ref"] == ref)["schedule"]
+    assert schedule["starts_on"] == "2025-12-01"
+    assert schedule["due_dates"] == ["2025-12-31"]  # the plan's reporting dates from the start on
+    publish_draft(session, actor, draft.id, draft.version, registry, TODAY, confirm_foreign=True)
+    session.commit()
+    task = session.exec(select(Task).where(Task.ref == ref)).one()
+    opens = session.exec(select(Checkpoint.opens_on).where(Checkpoint.task_id == task.id)).all()
+    assert task.starts_on == date(2025, 12, 1) and opens == [date(2025, 12, 1)]
+    # clearing the start: the duty runs from the plan's date of issue again
+    draft = draft_of(session, actor, registry, CANTHO.read_text(encoding="utf-8"))
+    edits.set_schedule(session, actor, draft.id, draft.version, ref, "continuous", [], TODAY, starts_on="")
+    assert (
+        "starts_on"
+        not in next(t for t in draft_view(session, draft).parsed["tasks"] if t["ref"] == ref)["schedule"]
+    )
+
+
 @pytest.mark.parametrize(
     ("call", "code"),
     [
@@ -130,6 +165,32 @@ def test_corrections_publish_and_survive_a_revised_text(session, actor, registry
                 s, a, d.id, d.version, d.parsed["tasks"][0]["ref"], "once", ["31/02/2026"], TODAY
             ),
             "draft.bad_date",
+        ),
+        (
+            lambda s, a, d, r: edits.set_schedule(
+                s,
+                a,
+                d.id,
+                d.version,
+                d.parsed["tasks"][0]["ref"],
+                "once",
+                ["15/03/2026"],
+                TODAY,
+                "01/04/2026",
+            ),
+            "draft.due_before_start",
+        ),
+        (
+            lambda s, a, d, r: edits.set_schedule(
+                s, a, d.id, d.version, d.parsed["tasks"][0]["ref"], "once", ["15/03/2026"], TODAY, "1/1/2045"
+            ),
+            "draft.date_outside_plan",
+        ),
+        (
+            lambda s, a, d, r: edits.set_schedule(
+                s, a, d.id, d.version, d.parsed["tasks"][0]["ref"], "continuous", [], TODAY, "01/07/2026"
+            ),
+            "draft.start_after_reports",
         ),
         (
             lambda s, a, d, r: edits.set_lead(
