@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from models.search import PG_TEXT_FUNCTION, search_text
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -45,6 +46,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    # PostgreSQL's unaccenting function (models/search.py), so a filter folds text the same way on both
+    dbapi_conn.create_function(PG_TEXT_FUNCTION, 1, search_text, deterministic=True)
 
 
 def create_schema(engine: Engine) -> None:

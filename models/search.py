@@ -16,6 +16,9 @@ The same statements run from `create_all` (below) and from the migrations (the c
 the model: SQLite has no tsvector).
 """
 
+import re
+import unicodedata
+
 from sqlalchemy import DDL, Column, ColumnElement, Text, delete, event, func, insert, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel
@@ -23,6 +26,7 @@ from sqlmodel import Field, Session, SQLModel
 from models.agency import Agency
 from models.plan import Plan, Task, TaskSupport
 
+_NON_WORD = re.compile(r"[\W_]+")
 FTS_TABLE = "task_fts"
 PG_TEXT_FUNCTION = "plantrack_search_text"
 PG_VECTOR = "words"
@@ -79,16 +83,30 @@ for _statement in POSTGRESQL_DDL:
     event.listen(TaskSearch.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
+def search_text(value: str | None) -> str | None:
+    """PostgreSQL's `plantrack_search_text` in Python, for SQLite (models/db.py): unaccented, no marks."""
+    if value is None:
+        return None
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", bare)
+
+
+def folded(expr) -> ColumnElement[str]:
+    """`expr` without diacritics or case, punctuation as spaces, in SQL on both databases."""
+    return func.lower(getattr(func, PG_TEXT_FUNCTION)(expr))
+
+
 def _fold_d(expr):
     """đ/Đ → d: unicode61 does not decompose them (unaccent would, SQLite needs it done)."""
     return func.replace(func.replace(expr, "đ", "d"), "Đ", "d")
 
 
 # Head words names write both ways: a task of "UBND huyện X" is found by "ủy ban nhân dân huyện x"
-NAME_FORMS = (("UBND", "Ủy ban nhân dân"), ("HĐND", "Hội đồng nhân dân"))
+NAME_FORMS = (("UBND", "Ủy ban nhân dân"), ("UBND", "Uỷ ban nhân dân"), ("HĐND", "Hội đồng nhân dân"))
 
 
-def _aliases(agency, dialect: str):
+def alias_text(agency, dialect: str):
     """An agency's aliases (a JSON list) as one string, read by the database's own JSON functions."""
     elements = func.json_array_elements_text if dialect == "postgresql" else func.json_each
     values = elements(agency.aliases).table_valued("value")
@@ -105,7 +123,7 @@ def _agency_words(agency, dialect: str):
         .scalar_subquery()
     )
     words = agency.name
-    for part in (_aliases(agency, dialect), predecessors):
+    for part in (alias_text(agency, dialect), predecessors):
         words = words + literal(" ") + func.coalesce(part, "")
     forms = words
     for short, written_out in NAME_FORMS:

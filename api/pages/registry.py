@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from api.pages.templating import Page, PageDep
 from models.user import Role
 from workflows.agencies.exchange import export_registry, import_registry, read_registry_file
-from workflows.agencies.queries import REGISTRY_PAGE, find_agency, registry_kinds, registry_list
-from workflows.agencies.reorg import merge_agency, rename_agency
-from workflows.agencies.store import add_agency, authority, ensure_db_registry, registry_province, set_aliases
+from workflows.agencies.queries import REGISTRY_PAGE, registry_kinds, registry_list
+from workflows.agencies.reorg import may_reorganise, merge_in_registry, rename_in_registry
+from workflows.agencies.store import add_agency, authority, registry_province, set_aliases
 from workflows.kernel.actors import require_role
 from workflows.kernel.errors import DomainError, InvalidInput
 
@@ -46,6 +46,7 @@ def _page(
         q=q,
         province=registry_province(page.session),
         in_database=authority(page.session) is not None,
+        may_reorganise=may_reorganise(page.actor),
         error=error,
     )
 
@@ -83,8 +84,7 @@ def aliases(page: PageDep, agency_id: int, aliases: Annotated[str, Form()] = "")
 @router.post("/registry/agencies/{agency_id}/rename")
 def rename(page: PageDep, agency_id: int, name: Annotated[str, Form()] = "") -> Response:
     try:
-        ensure_db_registry(page.session, page.today)  # a rename must outlive the next import
-        agency = rename_agency(page.session, page.actor, agency_id, name, page.today)
+        agency = rename_in_registry(page.session, page.actor, agency_id, name, page.today)
     except DomainError as exc:
         return _refused(page, exc)
     return page.redirect(_at(agency.name), f"Đã đổi tên thành «{agency.name}»; tên cũ giữ làm tên gọi khác.")
@@ -93,9 +93,7 @@ def rename(page: PageDep, agency_id: int, name: Annotated[str, Form()] = "") -> 
 @router.post("/registry/agencies/{agency_id}/merge")
 def merge(page: PageDep, agency_id: int, successor: Annotated[str, Form()] = "") -> Response:
     try:
-        ensure_db_registry(page.session, page.today)
-        target = find_agency(page.session, successor)
-        result = merge_agency(page.session, page.actor, agency_id, target.id, page.today)
+        target, result = merge_in_registry(page.session, page.actor, agency_id, successor, page.today)
     except DomainError as exc:
         return _refused(page, exc)
     return page.redirect(

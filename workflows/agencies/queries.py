@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from models.agency import Agency
+from models.search import alias_text, folded
 from workflows.kernel.errors import InvalidInput, NotFound
 from workflows.kernel.text import normalize
 
@@ -78,8 +79,11 @@ def registry_list(
     stmt = select(Agency).where(Agency.registered)
     if kind:
         stmt = stmt.where(Agency.kind == kind)
-    if q.strip():
-        stmt = stmt.where(func.lower(Agency.name).contains(q.strip().lower()))
+    key = normalize(q or "")
+    if key:
+        # name, code or an alias, ignoring diacritics and case on both databases (like search)
+        aliases = func.coalesce(alias_text(Agency, session.get_bind().dialect.name), "")
+        stmt = stmt.where(folded(Agency.name + " " + Agency.code + " " + aliases).contains(key))
     total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = session.execute(stmt.order_by(Agency.kind, Agency.name, Agency.id).offset(offset).limit(limit))
     return list(rows.scalars()), total

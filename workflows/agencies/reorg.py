@@ -22,6 +22,8 @@ from models.outbox import OutboxMessage
 from models.plan import Task, TaskSupport
 from models.search import reindex_tasks, tasks_of_agency
 from models.user import Role, User
+from workflows.agencies.queries import find_agency
+from workflows.agencies.store import ensure_db_registry
 from workflows.checkpoints import summary
 from workflows.checkpoints.status import CLOSED_STATES
 from workflows.kernel import audit
@@ -29,6 +31,12 @@ from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound
 
 NO_SYNC = {"synchronize_session": False}
+REORGANISERS = (Role.admin, "system")  # who renames and merges; the secretariat adds agencies and aliases
+
+
+def may_reorganise(actor: Actor) -> bool:
+    """Whether the actor may rename and merge agencies (what the registry page offers)."""
+    return actor.role in REORGANISERS
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ def merge_agency(
     session: Session, actor: Actor, agency_id: int, successor_id: int, today: date
 ) -> MergeResult:
     """Merge `agency_id` into `successor_id` (admin only)."""
-    require_role(actor, Role.admin, "system")
+    require_role(actor, *REORGANISERS)
     if agency_id == successor_id:
         raise InvalidInput("agency.merge_self")
     old, new = _agency(session, agency_id), _agency(session, successor_id)
@@ -200,7 +208,7 @@ def _move_memberships(session: Session, old_id: int, new_id: int) -> None:
 
 def rename_agency(session: Session, actor: Actor, agency_id: int, new_name: str, today: date) -> Agency:
     """Rename in place; the old name becomes an alias (admin only)."""
-    require_role(actor, Role.admin, "system")
+    require_role(actor, *REORGANISERS)
     agency = _agency(session, agency_id)
     new_name = " ".join((new_name or "").split())
     if not new_name:
@@ -231,3 +239,20 @@ def rename_agency(session: Session, actor: Actor, agency_id: int, new_name: str,
         {"name": agency.name, "aliases": aliases, "effective_on": today},
     )
     return agency
+
+
+def rename_in_registry(session: Session, actor: Actor, agency_id: int, new_name: str, today: date) -> Agency:
+    """A rename from the registry page (admin); the registry moves into the database first, for good."""
+    require_role(actor, *REORGANISERS)
+    ensure_db_registry(session, today)
+    return rename_agency(session, actor, agency_id, new_name, today)
+
+
+def merge_in_registry(
+    session: Session, actor: Actor, agency_id: int, successor: str, today: date
+) -> tuple[Agency, MergeResult]:
+    """A merge into the agency typed on the registry page (name, code or alias), admin only."""
+    require_role(actor, *REORGANISERS)
+    ensure_db_registry(session, today)
+    target = find_agency(session, successor)
+    return target, merge_agency(session, actor, agency_id, target.id, today)

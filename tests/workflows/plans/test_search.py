@@ -195,16 +195,22 @@ def test_merge_and_rename_move_the_words_with_the_agency(session, w):
 
 
 def test_ubnd_finds_the_written_out_name_and_back(session, w):
-    xa = add_agency(session, "Ủy ban nhân dân xã Tân Lập", code="tan-lap", kind="commune")
-    add_task(session, xa, [date(2023, 9, 14)], text="Rà soát hộ nghèo.", plan=w.other_plan)
+    plan = add_plan(session, "7/KH-BCĐ", issued_on=date(2023, 3, 1))  # no "UBND" in its number
+    for name, code in (
+        ("Ủy ban nhân dân xã Tân Lập", "tan-lap"),
+        ("Uỷ ban nhân dân xã Chiềng Mung", "c-mung"),
+    ):
+        commune = add_agency(session, name, code=code, kind="commune")
+        add_task(session, commune, [date(2023, 9, 14)], text="Rà soát hộ nghèo.", plan=plan)
     session.commit()
     assert agencies_found(session, w.secretariat, "uy ban nhan dan huyen dien bien") == {
         "UBND huyện Điện Biên Đông"
     }
     assert agencies_found(session, w.secretariat, "ubnd xa tan lap") == {"Ủy ban nhân dân xã Tân Lập"}
-    assert agencies_found(session, w.secretariat, "ubnd") == {
-        "UBND huyện Điện Biên Đông",
+    assert agencies_found(session, w.secretariat, "ubnd chieng mung") == {"Uỷ ban nhân dân xã Chiềng Mung"}
+    assert agencies_found(session, w.secretariat, "ubnd ho ngheo") == {
         "Ủy ban nhân dân xã Tân Lập",
+        "Uỷ ban nhân dân xã Chiềng Mung",
     }
 
 
