@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     smtp_use_tls: bool = False
     smtp_timeout_s: float = 10.0
     smtp_concurrency: int = 4
+    # a delivery run claims this many rows at a time and holds them under a lease it renews every
+    # third of it while alive: a killed run's rows are sent again after at most this long
+    outbox_batch: int = 20
+    outbox_lease_s: float = 60.0
     mail_from: str = "Ban Chỉ đạo tỉnh Sơn La <bcd@sonla.example>"
     secretariat_emails: str = "phongthammuu@catinh.sonla.example"
     leader_emails: str = "pct@ubnd.sonla.example"

@@ -1,25 +1,36 @@
-"""Outbox delivery over SMTP: claim rows atomically, send over reused connections, then mark.
+"""Outbox delivery over SMTP: claim small batches under a short, renewed lease; mark each mail at once.
 
-A run loops over batches: claim up to `batch` due rows in one UPDATE … RETURNING (picked by a
-MATERIALIZED CTE with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers) and commit
-the claim, so a concurrent run never gets the same row; resolve recipients and render what the
-row lacks; send through `smtp_concurrency` workers, each keeping one SMTP connection for many
-messages; record each outcome. Claiming the next batch and marking the last run in threads while
-a batch is being sent. A row is `sent` only after the server accepted it. Transient failures (connection
-refused, timeouts, 4xx) leave it `failed` with exponential backoff; a permanent refusal (5xx for
-every recipient, message rejected with 5xx) or MAX_ATTEMPTS failures make it `dead`.
-A run that dies between sending and marking leaves rows `sending`; once their lease expires
-they are claimed again (at-least-once: a mail may then go out twice, never zero times).
+A run loops over batches of `outbox_batch` rows: it claims them in one UPDATE … RETURNING (picked
+by a MATERIALIZED CTE with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers) and
+commits the claim, so a concurrent run never gets the same row; resolves recipients and renders
+what a row lacks; sends through `smtp_concurrency` workers, each keeping one SMTP connection for
+many messages. The next batch is claimed while one is being sent.
+
+A run holds its rows (`Ledger`) under one lease of `outbox_lease_s` and renews it — a heartbeat —
+every third of the lease while it lives, so a run that dies frees its rows within one lease (a
+minute), not after a long fixed one. A worker records each outcome as soon as the server answered
+and waits for that commit before its next message: a row is `sent` right after its acceptance.
+Transient failures (connection refused, timeouts, 4xx) leave it `failed` with exponential
+backoff; a permanent refusal (5xx for every recipient, message rejected with 5xx) or
+MAX_ATTEMPTS failures make it `dead`.
+
+The residual window: a run killed after the server accepted a mail and before its row was
+committed leaves that row `sending`; a later run sends it again once the lease ran out. At most
+one message per worker is in that window, so a crash repeats at most `smtp_concurrency` mails,
+each with the same Message-ID (`notifications.message.message_id`) as its first copy.
 """
 
 import asyncio
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiosmtplib
 from sqlalchemy import and_, bindparam, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from models.config import Settings
@@ -29,14 +40,14 @@ from notifications.message import build_message, envelope_sender
 from notifications.render import BRAND, render
 from workflows.kernel.recipients import resolve_recipients
 
-LEASE = timedelta(minutes=15)
+LEASE = timedelta(seconds=60)  # of a bare `claim`; a run's lease is `outbox_lease_s`, renewed
 MAX_ATTEMPTS = 10
 BACKOFF_FIRST = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(hours=6)
-BATCH = 200
 AUTH_CODES = {530, 534, 535, 538}  # 5xx that mean "our configuration", not "this message"
 
 T = OutboxMessage.__table__
+log = logging.getLogger("plantrack.delivery")
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,6 @@ class Mail:
     id: int
     dedupe_key: str
     attempts: int
-    lease: datetime
     recipients: list[str]
     template: str = ""
     context: dict[str, Any] | None = None
@@ -77,7 +87,7 @@ class Mail:
     html: str | None = None
     data: bytes | None = None  # the message as sent
     filled: dict[str, Any] | None = None  # recipients/subject/bodies computed at delivery
-    outcome: str = ""  # sent | transient | permanent
+    outcome: str = ""  # sent | transient | permanent | lost (the lease ended: another run may hold it)
     error: str | None = None
 
     def compose(self, settings: Settings, now: datetime) -> None:
@@ -114,48 +124,135 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_pending(
-    engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 10_000, batch: int = BATCH
+    engine: Engine,
+    settings: Settings,
+    now: datetime | None = None,
+    limit: int = 10_000,
+    batch: int | None = None,
 ) -> DeliveryReport:
     """Send the due outbox rows (at most `limit`); the sync entry point for CLI and jobs."""
     return asyncio.run(deliver_pending_async(engine, settings, now=now, limit=limit, batch=batch))
 
 
 async def deliver_pending_async(
-    engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 10_000, batch: int = BATCH
+    engine: Engine,
+    settings: Settings,
+    now: datetime | None = None,
+    limit: int = 10_000,
+    batch: int | None = None,
 ) -> DeliveryReport:
-    """As `deliver_pending`, inside a running event loop."""
-    now = now or utcnow()
+    """As `deliver_pending`, inside a running event loop; `now` (default: the clock) starts the run's time."""
+    batch = max(1, batch or settings.outbox_batch)
+    clock = run_clock(now)
+    stamp = clock()  # the Date of every message of the run
+    ledger = Ledger(engine, settings, clock)
+    heartbeat = asyncio.create_task(ledger.keep_alive())
+    claimed = 0
+    try:
+        async with SmtpPool(settings) as pool:
+            # while one batch goes out, the next is claimed, so the connections do not idle between batches
+            fetching = asyncio.create_task(ledger.fetch(min(batch, limit)))
+            try:
+                while fetching is not None:
+                    mails = await fetching
+                    fetching = None
+                    if not mails:
+                        break
+                    claimed += len(mails)
+                    if claimed < limit and not pool.down:  # unreachable server: leave the rest for later
+                        fetching = asyncio.create_task(ledger.fetch(min(batch, limit - claimed)))
+                    await ledger.record(*(m for m in mails if m.outcome))  # no address: dead now
+                    await pool.send_all([m for m in mails if not m.outcome], ledger, stamp)
+            finally:
+                if fetching is not None:  # stopped by an error with a batch claimed: release it for a retry
+                    unsent = await fetching
+                    for m in unsent:
+                        m.outcome = m.outcome or "transient"
+                        m.error = m.error or "delivery run stopped before sending"
+                    await ledger.record(*unsent)
+    finally:
+        heartbeat.cancel()
+    return ledger.report
 
-    def fetch(n: int) -> list[Mail]:
-        rows = claim(engine, now, n)
-        return prepare(engine, settings, rows) if rows else []
 
-    # Database work runs in threads, overlapping the sending: while one batch goes out, the next
-    # is claimed and the previous one marked, so the connections do not idle between batches.
-    report, claimed, marks = DeliveryReport(), 0, []
-    async with SmtpPool(settings) as pool:
-        fetching = asyncio.create_task(asyncio.to_thread(fetch, min(batch, limit)))
-        try:
-            while fetching is not None:
-                mails = await fetching
-                fetching = None
-                if not mails:
-                    break
-                claimed += len(mails)
-                if claimed < limit and not pool.down:  # unreachable server: leave the rest for later
-                    fetching = asyncio.create_task(asyncio.to_thread(fetch, min(batch, limit - claimed)))
-                await pool.send_all([m for m in mails if m.outcome == ""], now)
-                marks.append(asyncio.create_task(asyncio.to_thread(mark, engine, mails, now)))
-        finally:
-            if fetching is not None:  # stopped by an error with a batch claimed: release it for a retry
-                unsent = await fetching
-                for m in unsent:
-                    m.outcome = m.outcome or "transient"
-                    m.error = m.error or "delivery run stopped before sending"
-                marks.append(asyncio.create_task(asyncio.to_thread(mark, engine, unsent, now)))
-            for task in marks:
-                report.add(await task)
-    return report
+def run_clock(now: datetime | None) -> Callable[[], datetime]:
+    """The run's time: `now` (or the clock at the start) plus the time elapsed since."""
+    start, t0 = now or utcnow(), time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - t0)
+
+
+class Ledger:
+    """The rows a run holds: claims them, renews their lease while the run lives, records outcomes.
+
+    Every held row carries the same lease end (`until`), which also proves the row is still this
+    run's: a renewal or a mark touches only rows `sending` with exactly that `locked_until`. Database
+    work runs in a thread, one piece at a time (the lock), so a renewal never races a mark.
+    """
+
+    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], datetime]):
+        self.engine, self.settings, self.clock = engine, settings, clock
+        self.lease = timedelta(seconds=settings.outbox_lease_s)
+        self.until: datetime | None = None
+        self.held: set[int] = set()  # ids `sending` under `until`
+        self.mails: dict[int, Mail] = {}
+        self.report = DeliveryReport()
+        self._lock = asyncio.Lock()
+        self._due: list[Mail] = []
+
+    def alive(self) -> bool:
+        """True while the lease holds; past it another run may have claimed the rows."""
+        return self.until is not None and self.clock() < self.until
+
+    async def fetch(self, n: int) -> list[Mail]:
+        """Claim up to `n` due rows (renewing the held ones in the same commit) and prepare them."""
+        async with self._lock:
+            rows = await asyncio.to_thread(self._extend, n)
+        mails = await asyncio.to_thread(prepare, self.engine, self.settings, rows) if rows else []
+        for m in mails:
+            if m.id in self.held:
+                self.mails[m.id] = m
+            else:  # lost between the claim and now (the run stalled past its lease)
+                m.outcome = "lost"
+        return [m for m in mails if m.outcome != "lost"]
+
+    async def keep_alive(self) -> None:
+        """The heartbeat: renew the lease every third of it until cancelled."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with self._lock:
+                    await asyncio.to_thread(self._extend, 0)
+            except Exception:  # the database is away: workers stop once the lease ends (`alive`)
+                log.warning("outbox lease renewal failed", exc_info=True)
+
+    async def record(self, *mails: Mail) -> None:
+        """Commit these outcomes, together with any others waiting; returns once they are committed."""
+        self._due += [m for m in mails if m.outcome != "lost"]
+        async with self._lock:
+            due, self._due = self._due, []
+            if due:  # else a run that held the lock meanwhile committed ours with its own
+                self.report.add(await asyncio.to_thread(self._mark, due))
+
+    def _extend(self, n: int) -> list[dict[str, Any]]:
+        now = self.clock()
+        until = now + self.lease
+        with self.engine.begin() as conn:
+            kept = renew(conn, self.held, self.until, until) if self.held else set()
+            rows = claim_rows(conn, now, n, until) if n else []
+        for lost in self.held - kept:
+            if (mail := self.mails.pop(lost, None)) is not None:
+                mail.outcome = "lost"
+        self.held = kept | {r["id"] for r in rows}
+        self.until = until
+        return rows
+
+    def _mark(self, mails: list[Mail]) -> DeliveryReport:
+        mine = [m for m in mails if m.id in self.held]
+        report = mark(self.engine, mine, self.clock(), self.until)
+        for m in mine:
+            self.held.discard(m.id)
+            self.mails.pop(m.id, None)
+        return report
 
 
 def _claimable(now: datetime):
@@ -169,8 +266,14 @@ def _claimable(now: datetime):
 
 def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> list[dict[str, Any]]:
     """Atomically mark up to `n` due rows `sending` under a lease and return them (committed)."""
+    with engine.begin() as conn:
+        return claim_rows(conn, now, n, now + lease)
+
+
+def claim_rows(conn: Connection, now: datetime, n: int, until: datetime) -> list[dict[str, Any]]:
+    """Mark up to `n` due rows `sending` until `until` and return them, in the caller's transaction."""
     pick = select(T.c.id).where(_claimable(now)).order_by(T.c.next_attempt_at, T.c.id).limit(n)
-    if engine.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         # A CTE, not `id IN (subquery)`: PostgreSQL may rescan such a subquery for each outer row,
         # and with SKIP LOCKED every rescan yields further rows — the LIMIT would not hold.
         picked = pick.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
@@ -180,7 +283,7 @@ def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> li
     stmt = (
         update(T)
         .where(T.c.id == picked.c.id, _claimable(now))
-        .values(status="sending", locked_until=now + lease)
+        .values(status="sending", locked_until=until)
         .returning(
             T.c.id,
             T.c.dedupe_key,
@@ -192,12 +295,20 @@ def claim(engine: Engine, now: datetime, n: int, lease: timedelta = LEASE) -> li
             T.c.body_text,
             T.c.body_html,
             T.c.attempts,
-            T.c.locked_until,
         )
     )
-    with engine.begin() as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
-    return sorted(rows, key=lambda r: r["id"])
+    return sorted((dict(r) for r in conn.execute(stmt).mappings()), key=lambda r: r["id"])
+
+
+def renew(conn: Connection, ids: set[int], until_was: datetime, until: datetime) -> set[int]:
+    """Move the lease of rows still held under `until_was` to `until`; the ids still held."""
+    stmt = (
+        update(T)
+        .where(T.c.id.in_(sorted(ids)), T.c.status == "sending", T.c.locked_until == until_was)
+        .values(locked_until=until)
+        .returning(T.c.id)
+    )
+    return set(conn.execute(stmt).scalars())
 
 
 def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> list[Mail]:
@@ -223,7 +334,6 @@ def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> l
             id=r["id"],
             dedupe_key=r["dedupe_key"],
             attempts=r["attempts"],
-            lease=r["locked_until"],
             recipients=[
                 ascii_domain(a) for a in r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])
             ],
@@ -252,15 +362,15 @@ def ascii_domain(address: str) -> str:
         return address.strip()  # left for the server to refuse, which makes the row dead
 
 
-def mark(engine: Engine, mails: list[Mail], now: datetime) -> DeliveryReport:
-    """Record outcomes; only rows still under this run's lease are touched."""
+def mark(engine: Engine, mails: list[Mail], now: datetime, lease: datetime | None) -> DeliveryReport:
+    """Record outcomes; only rows still `sending` under `lease` (this run's) are touched."""
     report = DeliveryReport()
     params = []
     for m in mails:
         attempts = m.attempts + 1
         p = {
             "b_id": m.id,
-            "b_lease": m.lease,
+            "b_lease": lease,
             "b_attempts": attempts,
             "b_error": m.error,
             "b_sent_at": None,
@@ -295,10 +405,12 @@ def mark(engine: Engine, mails: list[Mail], now: datetime) -> DeliveryReport:
         )
     )
     filled = [
-        {"b_id": m.id, "b_lease": m.lease, **{f"f_{k}": v for k, v in m.filled.items()}}
+        {"b_id": m.id, "b_lease": lease, **{f"f_{k}": v for k, v in m.filled.items()}}
         for m in mails
         if m.filled
     ]
+    if not mails:
+        return report
     with engine.begin() as conn:
         for keys in {tuple(sorted(f)) for f in filled}:  # one executemany per shape
             cols = {k[2:]: bindparam(k) for k in keys if k.startswith("f_")}
@@ -331,24 +443,27 @@ class SmtpPool:
                     client.close()
                 self.clients[i] = None
 
-    async def send_all(self, mails: list[Mail], now: datetime) -> None:
-        """Compose and send each mail, setting its outcome; never raises for a mail's own failure."""
+    async def send_all(self, mails: list[Mail], ledger: Ledger, now: datetime) -> None:
+        """Compose, send and record each mail; never raises for a mail's own failure."""
         queue: asyncio.Queue[Mail] = asyncio.Queue()
         for m in mails:
             queue.put_nowait(m)
-        await asyncio.gather(*(self._worker(i, queue, now) for i in range(min(self.size, len(mails)))))
+        workers = min(self.size, len(mails))
+        await asyncio.gather(*(self._worker(i, queue, ledger, now) for i in range(workers)))
 
-    async def _worker(self, slot: int, queue: "asyncio.Queue[Mail]", now: datetime) -> None:
+    async def _worker(self, slot: int, queue: "asyncio.Queue[Mail]", ledger: Ledger, now: datetime) -> None:
         while not queue.empty():
             mail = queue.get_nowait()
+            if mail.outcome == "lost" or not ledger.alive():
+                continue  # the row may be another run's by now: leave it to that run
             if self.down:
                 mail.outcome, mail.error = "transient", self.down
-                continue
-            if mail.data is None:
+            elif mail.data is None:
                 mail.compose(self.settings, now)
-                if mail.outcome:
-                    continue
-            await self._send(slot, mail)
+            if not mail.outcome:
+                await self._send(slot, mail)
+            # committed before this worker's next message: a crash repeats at most the one in hand
+            await ledger.record(mail)
 
     async def _client(self, slot: int) -> aiosmtplib.SMTP:
         client = self.clients[slot]

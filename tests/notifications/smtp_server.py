@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 collecting what it receives."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -27,12 +28,22 @@ class Received:
 
 
 class Collector:
-    """aiosmtpd handler: keeps every accepted envelope; refuses listed recipients with 550."""
+    """aiosmtpd handler: keeps every accepted envelope; refuses listed recipients with 550.
 
-    def __init__(self, refuse: tuple[str, ...] = ()):
+    With `hold_after`, the messages after that many are kept but not answered until `release()`:
+    the sender waits for its 250 as it would for a hung server (a crash can be staged then).
+    """
+
+    def __init__(self, refuse: tuple[str, ...] = (), hold_after: int | None = None):
         self.refuse = {a.lower() for a in refuse}
         self.received: list[Received] = []
         self._lock = threading.Lock()
+        self.hold_after = hold_after
+        self.released = threading.Event()
+
+    def release(self) -> None:
+        """Answer the held messages and hold no more."""
+        self.released.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -53,6 +64,9 @@ class Collector:
                     login=login,
                 )
             )
+            held = self.hold_after is not None and len(self.received) > self.hold_after
+        if held:
+            await asyncio.get_running_loop().run_in_executor(None, self.released.wait)
         return "250 Message accepted for delivery"
 
     def keys(self) -> list[str]:
@@ -69,9 +83,15 @@ class SmtpServer:
     """`with SmtpServer() as smtp:` a server on a free port; extra keywords go to aiosmtpd's Controller
     (tls_context/require_starttls, ssl_context for implicit TLS, auth_required/authenticator)."""
 
-    def __init__(self, port: int | None = None, refuse: tuple[str, ...] = (), **controller_kwargs):
+    def __init__(
+        self,
+        port: int | None = None,
+        refuse: tuple[str, ...] = (),
+        hold_after: int | None = None,
+        **controller_kwargs,
+    ):
         self.port = port or free_port()
-        self.handler = Collector(refuse)
+        self.handler = Collector(refuse, hold_after)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **controller_kwargs)
 
     def __enter__(self) -> "SmtpServer":
@@ -79,6 +99,7 @@ class SmtpServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.handler.release()  # a held handler would keep the server from stopping
         self.controller.stop()
 
     @property
