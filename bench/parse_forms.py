@@ -9,6 +9,8 @@ like bench/parse_quality.py:
   word       Word's text: one paragraph a line, no blank lines (table rows kept as rows)
   pdf        a PDF's text layer: every paragraph re-wrapped at 70 columns, no blank lines, a page
              number line every 60 lines
+  gaps       the web text where the site doubled a hard break: a blank line after the first line of
+             every paragraph, mostly in the middle of a sentence
 A rule that only fits the form it was written on shows here as a drop. Not part of the test run
 (tests/workflows/plans/test_forms.py guards a floor on the same renderings).
 """
@@ -76,7 +78,24 @@ def pdf(text: str, width: int = 70, page: int = 60) -> str:
     return "\n".join(out) + "\n"
 
 
-FORMS: dict[str, Callable[[str], str]] = {"as given": lambda t: t, "plain": plain, "word": word, "pdf": pdf}
+def gaps(text: str) -> str:
+    """The web text where the site doubled a hard break: a blank line after each paragraph's first line."""
+    out: list[str] = []
+    for block in re.split(r"(\n\s*\n)", text):
+        lines = block.split("\n")
+        if len(lines) > 1 and block.strip() and not _is_table(lines) and not block.lstrip().startswith("|"):
+            block = lines[0] + "\n\n" + "\n".join(lines[1:])
+        out.append(block)
+    return "".join(out)
+
+
+FORMS: dict[str, Callable[[str], str]] = {
+    "as given": lambda t: t,
+    "plain": plain,
+    "word": word,
+    "pdf": pdf,
+    "gaps": gaps,
+}
 
 
 def measure(folder: Path = DEFAULT_DIR) -> dict[str, list[tuple[str, dict]]]:

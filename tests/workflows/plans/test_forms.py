@@ -1,7 +1,9 @@
-"""The reading does not depend on the rendering: the six real plans as Word and as a PDF's text layer.
+"""The reading does not depend on the rendering: the six real plans as Word, as a PDF's text layer and
+as a web page that doubled a hard break in every paragraph.
 
 The renderings are bench/parse_forms.py's (one paragraph a line; re-wrapped at 70 columns with page
-numbers); the floors sit just below what it prints, and spans still point into the rendered text.
+numbers; a blank line after each paragraph's first line); the floors sit just below what it prints,
+and spans still point into the rendered text.
 """
 
 from pathlib import Path
@@ -16,12 +18,12 @@ from workflows.plans.parser import parse_plan
 
 REAL = Path(__file__).parents[3] / "seed_plans" / "real"
 STEMS = sorted(p.stem for p in REAL.glob("*.txt"))
-FLOOR = {"word": 0.90, "pdf": 0.85}  # every document, each rendering
+FLOOR = {"word": 0.93, "pdf": 0.85, "gaps": 0.93}  # every document, each rendering
 
 
 @pytest.mark.parametrize("form", sorted(FLOOR))
 @pytest.mark.parametrize("stem", STEMS)
-def test_each_real_plan_reads_the_same_as_word_and_as_pdf_text(stem, form):
+def test_each_real_plan_reads_the_same_in_each_rendering(stem, form):
     text = FORMS[form]((REAL / f"{stem}.txt").read_text(encoding="utf-8").split("\n", 1)[1])
     parsed = parse_plan(text, load_registry())
     assert all(text[t.span[0] : t.span[1]] == t.text for t in parsed.tasks)

@@ -13,12 +13,22 @@ Rules, in order:
 3. Paragraphs, decided per document (``Layout.mode``):
    - ``lines``: hardly any line opens in lower case (a wrapped sentence goes on in lower case; a
      paragraph, a heading, an item does not): every line is a paragraph (Word, a typed plan with one
-     paragraph a line), blank lines or not. Nothing is joined.
+     paragraph a line), blank lines or not. Only a cut sentence is joined (3a).
    - ``blank``: lines are wrapped and blank lines separate paragraphs (web page): the hard line
      breaks inside each paragraph become spaces.
    - ``wrapped``: lines are wrapped and there are no paragraph gaps (a PDF text layer): lines are
      kept; the structure reader joins them by their item markers.
-   Table lines ("|…"), rule lines ("-----") and bullet lines never join their neighbours.
+   Table lines ("|…"), rule lines ("-----") and bullet lines never join their neighbours (a bullet
+   takes its cut sentence's rest by 3a, never a line that could be its own). Lines
+   inside a header or cell table (short runs between lone "|" lines) say nothing about wrapping.
+3a. A sentence cut by a paragraph gap (a web page that doubled a hard break, a Word soft break) is
+   joined again, in ``blank`` and ``lines`` mode, across a blank line or not, when the line before
+   is unfinished and the next goes on: the next opens in lower case (not an item marker "a)"), or
+   the line before ends on a comma or a word no sentence or heading ends on ("và", "của", "các",
+   "với", …) or a body's head still waiting for its name ("… với Ban" | "Quản lý …"), or holds an
+   emphasis it has not closed ("**2.1. Sở" … "Tài chính**"), or is an item marker alone ("2.3."),
+   or the next opens with a number that is not a lone page number ("số" | "15/2026/QĐ-UBND"). The
+   next line is never a table, rule, bullet or item line.
 4. Tables written one cell per line between lone "|" lines (a row ends with two "|" lines) become
    one ``| a | b |`` row per table row when their first row names task columns (see tables.py);
    other such blocks (the header table of issuer, motto, number, date) stay one line per cell.
@@ -29,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workflows.kernel.text import normalize
+from workflows.kernel.text import fold, normalize
 
 _EMPHASIS = re.compile(r"\*+")
 _FOOTNOTE = re.compile(r"(?<=[^\s\[])\[\d{1,2}\]")
@@ -46,6 +56,24 @@ MIN_LINES = 12  # fewer lines than this say nothing about wrapping
 _LEAD_WORDS = ("chu tri", "thuc hien")
 _CONTENT_WORDS = ("noi dung", "nhiem vu", "cong viec", "hoat dong")
 HEADER_WORDS = 8  # a header cell is a column name, not prose
+CELL_RUN = 8  # at most this many lines between two lone "|" lines are a cell, not the body
+# Words no sentence or heading ends on: a line ending on one goes on in the next (rule 3a).
+_DANGLING = frozenset(
+    "và của các với cho theo tại trong về để những được là do từ đến trên hoặc như mà vào bằng giữa "
+    "nhằm tới cùng nhưng thuộc".split()
+)
+# A body's head noun that needs its name after it ("… phối hợp với Ban" | "Quản lý các khu …").
+_NAME_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "Bộ", "Sở", "Cục", "Chi cục", "Tổng cục", "Vụ", "Ban", "Ban Quản lý", "Ban Chỉ đạo", "Ủy ban",
+        "Ủy ban nhân dân", "UBND", "Viện", "Viện Kiểm sát", "Tòa án", "Hội", "Hội đồng", "Liên đoàn",
+        "Đoàn", "Đài", "Báo", "Trung tâm", "Văn phòng", "Kho bạc", "Ngân hàng", "Tập đoàn",
+        "Tổng công ty", "Công ty", "Phòng", "Trường", "Bệnh viện", "Học viện", "Bộ Chỉ huy", "Mặt trận",
+    )
+)  # fmt: skip
+_BARE_MARKER = re.compile(r"(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|\(\d{1,2}\)|Điều \d+\.?)")
+_FOOTNOTE_STARS = re.compile(r"\(\*+\)")
 
 
 @dataclass(frozen=True)
@@ -149,7 +177,6 @@ def normalise(source: str) -> Layout:
     cleaned = [_stripped(_clean_pieces(source, s, e)) for s, e in lines]
     blank = sum(1 for s, e in lines if not source[s:e].strip())
     mode = _mode(cleaned, blank, len(lines))
-    paragraphs = mode == "blank"
     out = _Out()
     i = 0
     while i < len(lines):
@@ -157,7 +184,7 @@ def normalise(source: str) -> Layout:
         if table_end:
             i = _emit_table(source, lines, cleaned, i, table_end, out)
             continue
-        i = _emit_line(source, lines, cleaned, i, out, paragraphs)
+        i = _emit_line(source, lines, cleaned, i, out, mode)
     text = "".join(out.chars)
     if text == source:
         return Layout(source, source, tuple(range(len(source))), mode)
@@ -166,8 +193,11 @@ def normalise(source: str) -> Layout:
 
 def _mode(cleaned, blank: int, total: int) -> str:
     """Rule 3: are lines paragraphs, wrapped with blank-line gaps, or wrapped without?"""
+    cells = _cell_lines(cleaned)
     texts = [
-        t for t in (_joined(c) for c in cleaned if c) if not t.startswith("|") and not _RULE.fullmatch(t)
+        t
+        for t in (_joined(c) for k, c in enumerate(cleaned) if c and k not in cells)
+        if not t.startswith("|") and not _RULE.fullmatch(t)
     ]
     if len(texts) >= MIN_LINES:
         lower = sum(1 for t in texts if t[0].isalpha() and t[0].islower() and not _ITEM.match(t))
@@ -176,17 +206,31 @@ def _mode(cleaned, blank: int, total: int) -> str:
     return "blank" if blank >= BLANK_SHARE * max(1, total - blank) else "wrapped"
 
 
-def _emit_line(source, lines, cleaned, i: int, out: _Out, paragraphs: bool) -> int:
+def _cell_lines(cleaned) -> set[int]:
+    """Indexes of lines in a short run between two lone "|" lines (a cell of a header or table)."""
+    bars = [k for k, c in enumerate(cleaned) if _is_bar(c)]
+    out: set[int] = set()
+    for a, b in zip(bars, bars[1:], strict=False):
+        if b - a - 1 <= CELL_RUN:
+            out.update(range(a + 1, b))
+    return out
+
+
+def _emit_line(source, lines, cleaned, i: int, out: _Out, mode: str) -> int:
     """Emit line ``i`` (joined with the following lines of its paragraph); return the next index."""
     s, e = lines[i]
     raw = source[s:e]
     pieces = cleaned[i]
-    if not paragraphs:
-        # keep the line as it is, only without markers
+    if mode != "blank":
+        # keep the line as it is, only without markers; in Word's lines, a cut sentence goes on (3a)
         for piece, at in _clean_pieces(source, s, e):
             out.put(piece, at)
-        _newline(source, lines, i, out)
-        return i + 1
+        j = i
+        while mode == "lines" and pieces and (k := _goes_on(source, lines, cleaned, i, j)):
+            _put_continued(lines, cleaned, k, out)
+            j = k
+        _newline(source, lines, j, out)
+        return j + 1
     if not pieces:
         if not raw.strip() or not _EMPHASIS.fullmatch(raw.strip().replace(" ", "")):
             # a blank line, kept as the paragraph separator
@@ -196,14 +240,70 @@ def _emit_line(source, lines, cleaned, i: int, out: _Out, paragraphs: bool) -> i
     for piece, at in pieces:
         out.put(piece, at)
     j = i + 1
-    while j < len(lines) and _joins(source, lines, cleaned, i, j):
-        if cleaned[j]:
-            out.sep(" ", lines[j - 1][1] if j - 1 >= 0 else lines[j][0])
-            for piece, at in cleaned[j]:
-                out.put(piece, at)
-        j += 1
+    while j < len(lines):
+        if _joins(source, lines, cleaned, i, j):
+            if cleaned[j]:
+                out.sep(" ", lines[j - 1][1] if j - 1 >= 0 else lines[j][0])
+                for piece, at in cleaned[j]:
+                    out.put(piece, at)
+            j += 1
+        elif k := _goes_on(source, lines, cleaned, i, j - 1):
+            _put_continued(lines, cleaned, k, out)
+            j = k + 1
+        else:
+            break
     _newline(source, lines, j - 1, out)
     return j
+
+
+def _put_continued(lines, cleaned, k: int, out: _Out) -> None:
+    """Append line ``k`` to the paragraph being emitted, after one space."""
+    out.sep(" ", lines[k - 1][1])
+    for piece, at in cleaned[k]:
+        out.put(piece, at)
+
+
+def _goes_on(source, lines, cleaned, first: int, last: int) -> int:
+    """Rule 3a: the line after ``last`` (blank lines skipped) that continues the paragraph, else 0."""
+    k = last + 1
+    while k < len(lines) and not source[slice(*lines[k])].strip():
+        k += 1
+    if k >= len(lines) or not cleaned[k] or not cleaned[last]:
+        return 0
+    text, before = _joined(cleaned[k]), _joined(cleaned[last])
+    if _structural(text) or _ITEM.match(text) or before.startswith("|") or _RULE.fullmatch(before):
+        return 0
+    if first == last and _BARE_MARKER.fullmatch(before):
+        return k  # "2.3." | "Công an tỉnh"
+    if before.endswith(_CLOSES):
+        return 0
+    lower = text[0].isalpha() and text[0].islower()
+    number = text[0].isdigit() and not text.isdigit()  # "số" | "163/2024/QH15"; not a lone page number
+    dangling = before.endswith(",") or before.split()[-1].lower() in _DANGLING
+    head = text[0].isupper() and _ends_on_head(before)
+    return k if lower or number or dangling or head or _open_emphasis(source, lines, first, last) else 0
+
+
+def _ends_on_head(text: str) -> bool:
+    """Does the line end on a body's head noun, capitalised, that still waits for its name?"""
+    words = text.split()
+    for n in range(1, min(3, len(words)) + 1):
+        tail = words[-n:]
+        if tail[0][0].isupper() and fold(" ".join(tail)) in _NAME_HEADS:
+            return True
+    return False
+
+
+def _open_emphasis(source, lines, first: int, last: int) -> bool:
+    """Does the paragraph from line ``first`` to ``last`` open an emphasis it has not closed?"""
+    runs = 0
+    for k in range(first, last + 1):
+        line = _FOOTNOTE_STARS.sub("", source[slice(*lines[k])])
+        stripped = line.lstrip()
+        if _STAR_BULLET.match(stripped):
+            line = stripped[1:]
+        runs += len(_EMPHASIS.findall(line))
+    return runs % 2 == 1
 
 
 def _joins(source, lines, cleaned, first: int, j: int) -> bool:
