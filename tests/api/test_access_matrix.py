@@ -130,9 +130,9 @@ PAGES: dict[tuple[str, str], Expect] = {
     ("POST", "/registry/agencies"): Expect(DESK),  # the secretariat adds agencies (no name: 422)
     ("POST", "/registry/agencies/{agency_id}/aliases"): Expect(DESK, data={"aliases": "SYT"}),
     ("POST", "/registry/import"): Expect(DESK),  # no file: 422
-    # renaming and merging reorganise the province: the admin only (no name typed: 422)
-    ("POST", "/registry/agencies/{agency_id}/rename"): Expect(ADMIN),
-    ("POST", "/registry/agencies/{agency_id}/merge"): Expect(ADMIN),
+    # renaming and merging: the secretariat keeps the registry, the admin too (no name typed: 422)
+    ("POST", "/registry/agencies/{agency_id}/rename"): Expect(DESK),
+    ("POST", "/registry/agencies/{agency_id}/merge"): Expect(DESK),
 }
 PAGE_WRITE_OK = {303}
 PUBLIC_API = {

@@ -31,7 +31,9 @@ from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import Conflict, InvalidInput, NotFound
 
 NO_SYNC = {"synchronize_session": False}
-REORGANISERS = (Role.admin, "system")  # who renames and merges; the secretariat adds agencies and aliases
+# who renames and merges: the secretariat keeps the registry (issue: "a registry page lets the
+# secretariat add, rename and merge agencies and aliases"), the admin too, and the CLI
+REORGANISERS = (Role.secretariat, Role.admin, "system")
 
 
 def may_reorganise(actor: Actor) -> bool:
