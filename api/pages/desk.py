@@ -56,7 +56,7 @@ def desk_page(page: PageDep, plan_id: str = "", agencies_page: int = Query(1, ge
         plans=plans.plans,
         plan_filter=plans,
         plan=plan,
-        per_plan=[] if plan else plan_rollup(page.session, page.today),
+        per_plan=[] if plan else plan_rollup(page.session, page.today, plan_ids=plans.plan_ids),
         matrix=matrix,
         totals=totals,
         pager=pager,

@@ -15,7 +15,6 @@ from workflows.indicators.progress import STATUS_LABELS_VI
 from workflows.indicators.queries import indicator_progress, status_counts
 from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
-from workflows.kernel.quarters import quarter_of
 from workflows.plans.queries import (
     plan_issues,
     plan_sections,
@@ -23,8 +22,14 @@ from workflows.plans.queries import (
     plans_newest_first,
 )
 from workflows.plans.search import Search, search_checkpoints, search_supported
-from workflows.reporting import charts
-from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, section_rollup
+from workflows.reporting import charts, trends
+from workflows.reporting.rollups import (
+    agency_area_matrix,
+    agency_rollup,
+    combined,
+    plan_rollup,
+    section_rollup,
+)
 
 router = APIRouter()
 DASHBOARD_ROLES = (Role.leader, Role.secretariat, Role.admin)
@@ -48,23 +53,23 @@ def agency_page(
     wanted = status if status in set(Status) else None
     start = int(offset) if offset.isdigit() else 0
     sstart = int(soffset) if soffset.isdigit() else 0
-    rollups = agency_rollup(page.session, page.today, plan_id=plans.plan_id, agency_ids=[agency_id])
+    rollups = agency_rollup(page.session, page.today, plan_ids=plans.plan_ids, agency_ids=[agency_id])
     scope = Search(plan_ids=tuple(p.id for p in plans.chosen_list), statuses=(wanted,) if wanted else ())
     rows = search_checkpoints(
         page.session, page.actor, page.today, replace(scope, agency_id=agency_id), LIST_LIMIT, start
     )
     supported = search_supported(page.session, page.actor, page.today, agency_id, scope, LIST_LIMIT, sstart)
     indicators = indicator_progress(page.session, page.today, agency_id=agency_id)
-    trend_plan = plans.single or (plans.chosen_list[0] if plans.chosen_list else None)
-    trend = ""
-    if trend_plan is not None and rollups:
-        year, quarter = quarter_of(page.today)
-        points = charts.quarterly_trend(page.session, trend_plan.id, year, quarter, agency_id=agency_id)
-        trend = charts.trend_svg(tuple(points), f"{agency.name}: tiến độ theo quý ({trend_plan.number})")
+    trend, trend_svg = None, ""
+    if rollups:
+        quarters = trends.plan_quarters(page.session, plans.plan_ids, page.today)
+        trend = trends.scope_trend(page.session, page.today, quarters, plans.plan_ids, agency_id=agency_id)
+        trend_svg = charts.trend_svg(trend.points, f"{agency.name}: tiến độ theo quý")
     return page.render(
         "agency.html",
         indicators=indicators,
-        trend_svg=Markup(trend),
+        trend=trend,
+        trend_svg=Markup(trend_svg),
         agency=agency,
         rollup=rollups[0] if rollups else None,
         rows=rows.items,
@@ -123,22 +128,24 @@ def plan_page(page: PageDep, plan_id: int) -> Response:
 
 
 @router.get("/dashboard")
-def dashboard(page: PageDep, plan_id: str = "") -> Response:
+def dashboard(page: PageDep, plan_id: str = "", agency_id: str = "") -> Response:
     require_role(page.actor, *DASHBOARD_ROLES)
     plans = plan_filter(page.session, plan_id)
-    plan = plans.single  # tiles, areas and the matrix are of one plan
-    agencies = agency_rollup(page.session, page.today, plans.plan_id) if plans.plans else []
+    plan = plans.single  # areas, the matrix and the indicators are of one plan
+    agencies = agency_rollup(page.session, page.today, plan_ids=plans.plan_ids) if plans.plans else []
     ranked = sorted(
         agencies,
         key=lambda r: (r.on_time_pct is None, -(r.on_time_pct or 0), -(r.completion_pct or 0), r.label),
     )
-    per_plan = plan_rollup(page.session, page.today, plan.id if plan else None)
+    per_plan = plan_rollup(page.session, page.today, plan_ids=plans.plan_ids)
+    total = combined(per_plan)
+    chosen_agency = _dashboard_agency(page, agency_id)
     ctx = {
         "plans": plans.plans,
         "plan_filter": plans,
         "plan": plan,
         "per_plan": per_plan,
-        "total": per_plan[0] if plan and per_plan else None,
+        "total": total,
         "ranking": ranked,
         "areas": [],
         "matrix": None,
@@ -146,23 +153,65 @@ def dashboard(page: PageDep, plan_id: str = "") -> Response:
         "indicators": [],
         "indicator_counts": {},
         "charts": [],
+        "trend": None,
+        "area_trends": [],
+        "chosen_agency": chosen_agency,
+        "agency_trend": None,
     }
+    if plans.plans:
+        ctx.update(_dashboard_trends(page, plans, plan, chosen_agency))
+    if total:
+        ctx["charts"].append(
+            Markup(charts.status_svg(charts.status_counts(total), "Trạng thái các mốc nhiệm vụ"))
+        )
     if plan:  # areas are a plan's own sections: shown for one plan at a time
         indicators = indicator_progress(page.session, page.today, plan_id=plan.id)
-        year, quarter = quarter_of(page.today)
-        trend = charts.quarterly_trend(page.session, plan.id, year, quarter)
-        charts_svg = [
-            charts.trend_svg(tuple(trend), "Tỷ lệ hoàn thành và đúng hạn theo quý"),
-            charts.status_svg(charts.status_counts(per_plan[0]), "Trạng thái các mốc nhiệm vụ")
-            if per_plan
-            else "",
-            charts.indicator_svg(tuple(indicators), "Tiến độ các chỉ tiêu") if indicators else "",
-        ]
+        if indicators:
+            ctx["charts"].append(Markup(charts.indicator_svg(tuple(indicators), "Tiến độ các chỉ tiêu")))
         ctx.update(
             indicators=indicators,
             indicator_counts=[(STATUS_LABELS_VI[k], n) for k, n in status_counts(indicators).items() if n],
-            charts=[Markup(c) for c in charts_svg if c],
             areas=[r for r in section_rollup(page.session, page.today, plan.id) if r.key.count(".") == 1],
             matrix=agency_area_matrix(page.session, page.today, plan.id),
         )
     return page.render("dashboard.html", **ctx)
+
+
+def _dashboard_agency(page, agency_id: str) -> Agency | None:
+    """The agency whose trend the dashboard draws (`?agency_id=`; none by default)."""
+    text = agency_id.strip()
+    if not text:
+        return None
+    agency = page.session.get(Agency, int(text)) if text.isdigit() else None
+    if agency is None:
+        raise NotFound("not_found", what="agency", id=text)
+    return agency
+
+
+def _dashboard_trends(page, plans, plan, agency: Agency | None) -> dict:
+    """The trends of the scope, of each area of a single plan and of the chosen agency, drawn."""
+    session, today = page.session, page.today
+    quarters = trends.plan_quarters(session, plans.plan_ids, today)
+    scope = trends.scope_trend(session, today, quarters, plans.plan_ids)
+    drawn = {
+        "trend": scope,
+        "charts": [Markup(charts.trend_svg(scope.points, "Tỷ lệ hoàn thành và đúng hạn theo quý"))],
+    }
+    if plan:
+        areas = trends.area_trends(session, today, quarters, plan.id)
+        drawn["area_trends"] = [
+            (t, Markup(charts.trend_svg(t.points, _area_title(t), small=True))) for t in areas
+        ]
+    if agency is not None:
+        mine = trends.scope_trend(
+            session, today, quarters, plans.plan_ids, agency_id=agency.id, label=agency.name
+        )
+        drawn["agency_trend"] = mine
+        drawn["agency_trend_svg"] = Markup(charts.trend_svg(mine.points, f"{agency.name}: tiến độ theo quý"))
+    return drawn
+
+
+def _area_title(trend) -> str:
+    """'II.4 Công tác rà soát, phát hiện …' cut to what a small chart's title holds."""
+    words = f"{trend.key} {trend.label}"
+    return words if len(words) <= 44 else words[:43].rstrip() + "…"

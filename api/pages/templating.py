@@ -475,6 +475,13 @@ class PlanFilter:
         return self.active[0] if len(self.active) == 1 else None
 
     @property
+    def plan_ids(self) -> Any:
+        """The plans the page covers (`plans_in_scope`: the chosen one, else every active plan)."""
+        from workflows.plans.queries import plans_in_scope
+
+        return plans_in_scope(self.plan_id)
+
+    @property
     def chosen_list(self) -> list:
         return [self.chosen] if self.chosen is not None else []
 

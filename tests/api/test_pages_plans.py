@@ -6,10 +6,12 @@ import io
 from datetime import date
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models import Task
 from tests.api.test_pages import sign_in
-from tests.builders import add_plan, add_task
+from tests.api.test_pages_dashboard import table as table_rows
+from tests.builders import add_plan, add_task, checkpoints_of
 
 ALL_ACTIVE = "tất cả kế hoạch đang thực hiện"
 
@@ -127,3 +129,72 @@ def test_digest_page_has_a_plan_filter_and_the_digest_names_each_items_plan(clie
     sign_in(client, "head_syt")  # a head reads their own digest over the plan they choose
     own = html.unescape(client.get(f"/desk/digest/{world.syt.id}", params={"plan_id": two_plans.id}).text)
     assert "Phạm vi: Kế hoạch 8/KH-UBND." in own
+
+
+def test_accepted_work_of_a_withdrawn_plan_leaves_every_all_plans_figure(
+    client, world, two_plans, engine, settings
+):
+    """The 8/KH-UBND item is done (accepted), then the plan is withdrawn: the dashboard, the desk and the
+    agency page over every active plan count only the plans in force (1/KH-TEST and 9/KH-UBND)."""
+    from workflows.checkpoints import review, submissions
+    from workflows.checkpoints.evidence import EvidenceStore
+    from workflows.kernel.actors import Actor
+    from workflows.plans.lifecycle import end_plan
+
+    with Session(engine) as s:
+        third = add_plan(s, "9/KH-UBND", issued_on=date(2023, 4, 1))
+        add_task(s, world.cat, [date(2023, 6, 20)], plan=third)
+        (cp,) = checkpoints_of(s, s.exec(select(Task).where(Task.plan_id == two_plans.id)).one())
+        focal, sec = Actor.of(world.users["focal_syt"]), Actor.of(world.users["secretariat"])
+        pdf = [("bao-cao.pdf", b"%PDF-1.4\n%test\n")]
+        sub = submissions.submit_report(
+            s, focal, cp.id, "Đã kiểm tra", pdf, [], date(2023, 5, 10), EvidenceStore.from_settings(settings)
+        )
+        review.accept_submission(s, sec, sub.id, date(2023, 5, 12))
+        end_plan(s, sec, two_plans.id, "withdrawn", "Thay thế", date(2023, 6, 1))
+        s.commit()
+
+    sign_in(client, "leader")
+    page = client.get("/dashboard").text
+    assert "Tất cả kế hoạch đang thực hiện (2)" in page
+    plans = page[page.index("Theo kế hoạch") :]
+    assert "1/KH-TEST" in plans and "9/KH-UBND" in plans and "8/KH-UBND" not in plans
+    assert '<span class="big">3</span> mốc đã đến hạn' in page  # 14/03 and 14/06 of Sở Y tế, 20/06 of CA
+    ranking = page[page.index('class="list ranking"') :]
+    syt = ranking[ranking.index(f'href="/agencies/{world.syt.id}"') :]
+    due_done = '<td class="num">2</td><td class="num">0</td>'  # not 3 and 1 with the withdrawn plan's
+    assert syt.startswith(f'href="/agencies/{world.syt.id}">Sở Y tế</a></td>\n        {due_done}')
+    assert [r[1:3] for r in table_rows(page, "trend-data")][-1] == ["3", "0"]
+
+    sign_in(client, "secretariat")
+    desk = client.get("/desk").text
+    section = desk[desk.index('id="plans-section"') :]
+    assert "1/KH-TEST" in section and "9/KH-UBND" in section and "8/KH-UBND" not in section
+
+    sign_in(client, "focal_syt")
+    agency = client.get(f"/agencies/{world.syt.id}").text
+    assert "0/2 mốc đến hạn" in agency  # the withdrawn plan's done item no longer counts
+    chosen = client.get(f"/agencies/{world.syt.id}", params={"plan_id": two_plans.id}).text
+    assert "1/1 mốc đến hạn" in chosen  # chosen by name, the withdrawn plan shows its history
+
+
+def test_the_desks_extension_requests_name_their_plan_where_plans_mix(client, world, two_plans, engine):
+    from workflows.checkpoints import extensions
+    from workflows.kernel.actors import Actor
+
+    with Session(engine) as s:
+        (later,) = checkpoints_of(s, s.exec(select(Task).where(Task.plan_id == two_plans.id)).one())
+        focal = Actor.of(world.users["focal_syt"])
+        for cp, until in ((world.checkpoints[2], date(2023, 10, 31)), (later, date(2023, 7, 31))):
+            extensions.request_extension(s, focal, cp.id, until, "Chờ số liệu", date(2023, 7, 1))
+        s.commit()
+    sign_in(client, "secretariat")
+    rows = table_rows(client.get("/desk").text, "extension-list")
+    assert {(r[1], r[2]) for r in rows} == {
+        ("1/KH-TEST", "Hạn 14/09/2023 — mục II.1"),
+        ("8/KH-UBND", "Hạn 15/05/2023 — mục II.1"),
+    }
+    one = client.get("/desk", params={"plan_id": two_plans.id}).text
+    head = one[one.index('id="extension-list"') :]
+    assert '<th scope="col">Kế hoạch</th>' not in head[: head.index("</thead>")]  # one plan: said above
+    assert [r[0] for r in table_rows(one, "extension-list")] == ["Sở Y tế focal_syt"]

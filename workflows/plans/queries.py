@@ -56,6 +56,11 @@ def in_active_plan(plan_id=Task.plan_id) -> ColumnElement[bool]:
     return exists().where(plan.id == plan_id, plan.status == "active")
 
 
+def plans_in_scope(plan_id: int | None) -> list[int] | Select:
+    """The plans a page, export or digest covers: the one chosen, else every active plan."""
+    return active_plans() if plan_id is None else [plan_id]
+
+
 def plan_sections(session: Session, plan_id: int) -> list[Section]:
     """A plan's sections in plan order."""
     stmt = select(Section).where(Section.plan_id == plan_id).order_by(Section.position, Section.id)

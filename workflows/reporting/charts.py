@@ -1,7 +1,6 @@
 """Charts drawn on the server (matplotlib, no script in the page): SVG for pages, PNG for the Word report.
 
-- trend: completion and on-time share of what was due at the end of each quarter of the plan year
-  up to the one reported (the rollup figures of `rollups.py`, evaluated on each quarter's last day);
+- trend: completion and on-time share of what was due at the end of each quarter (`trends.py`);
 - status breakdown: how many checkpoints are in each status today;
 - indicator progress: each chỉ tiêu's progress toward its target, labelled with its status.
 Colours are paired with text labels and hatching so a black-and-white print still reads.
@@ -10,17 +9,17 @@ SVG of the same data is drawn once (`*_svg` are cached on their inputs, all hash
 """
 
 import io
-from dataclasses import dataclass
+import re
 from functools import lru_cache
+from html import escape
 
 import matplotlib
 from matplotlib.figure import Figure
-from sqlmodel import Session
 
 from workflows.checkpoints.status import STATUS_LABELS_VI, Status
 from workflows.indicators.queries import IndicatorProgress
-from workflows.kernel.quarters import ROMAN, quarter_bounds
-from workflows.reporting.rollups import Rollup, agency_rollup, plan_rollup
+from workflows.reporting.rollups import Rollup
+from workflows.reporting.trends import TrendPoint
 
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
 STATUS_ORDER = (
@@ -45,33 +44,9 @@ STATUS_COLOURS = {
 }
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    label: str  # "Quý II"
-    completion_pct: float | None
-    on_time_pct: float | None
-
-
-def quarterly_trend(
-    session: Session, plan_id: int, year: int, last_quarter: int, agency_id: int | None = None
-) -> list[TrendPoint]:
-    """Completion and on-time share at the end of each quarter I … `last_quarter` of `year`."""
-    points = []
-    for q in range(1, last_quarter + 1):
-        end = quarter_bounds(year, q)[1]
-        rows = (
-            agency_rollup(session, end, plan_id=plan_id, agency_ids=[agency_id])
-            if agency_id is not None
-            else plan_rollup(session, end, plan_id)
-        )
-        r = rows[0] if rows else None
-        points.append(TrendPoint(f"Quý {ROMAN[q]}", r and r.completion_pct, r and r.on_time_pct))
-    return points
-
-
-def trend_figure(points: list[TrendPoint], title: str) -> Figure:
-    """Two labelled lines (completion, on time) over the quarters, 0–100 %."""
-    fig = Figure(figsize=(6.4, 2.8))
+def trend_figure(points: list[TrendPoint], title: str, small: bool = False) -> Figure:
+    """Two labelled lines (completion, on time) over the quarters, 0–100 %; `small` for a grid of areas."""
+    fig = Figure(figsize=(3.3, 2.1) if small else (6.4, 3.0))
     ax = fig.subplots()
     xs = list(range(len(points)))
     for attr, name, style in (
@@ -79,25 +54,51 @@ def trend_figure(points: list[TrendPoint], title: str) -> Figure:
         ("on_time_pct", "Tỷ lệ đúng hạn", dict(color="#15803d", marker="s", linestyle="--")),
     ):
         ys = [getattr(p, attr) for p in points]
+        shown = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
         ax.plot(
-            [x for x, y in zip(xs, ys, strict=True) if y is not None],
-            [y for y in ys if y is not None],
-            label=name,
-            **style,
+            [x for x, _ in shown], [y for _, y in shown], label=name, markersize=3 if small else 5, **style
         )
-        for x, y in zip(xs, ys, strict=True):
-            if y is not None:
-                ax.annotate(
-                    f"{y:.0f}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8
-                )
-    ax.set_xticks(xs, [p.label for p in points])
-    ax.set_ylim(0, 110)
-    ax.set_ylabel("% số nhiệm vụ đến hạn")
-    ax.set_title(title, fontsize=10)
+    if not small:
+        for x, p in enumerate(points):
+            _value_labels(ax, x, p.completion_pct, p.on_time_pct)
+    ax.set_xticks(xs, [_tick(p, small) for p in points], fontsize=6 if small else 8)
+    ax.set_xlim(-0.4, max(0.4, len(points) - 0.6))
+    ax.set_ylim(0, 105)
+    ax.set_yticks([0, 50, 100] if small else [0, 20, 40, 60, 80, 100])
+    ax.tick_params(axis="y", labelsize=6 if small else 8)
+    if not small:
+        ax.set_ylabel("% số mốc đến hạn")
+    ax.set_title(title, fontsize=8 if small else 10, loc="left" if small else "center")
     ax.grid(axis="y", color="#e5e7eb")
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    if not small:  # the grid of areas shares one legend, written above it in the page
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
+
+
+def _value_labels(ax, x: int, completion: float | None, on_time: float | None) -> None:
+    """The two values at a quarter: completion above its point, on time below its own (on time is
+    never above completion); one label above both when they are too close to write apart."""
+    if completion is None or on_time is None:
+        return
+    label = dict(textcoords="offset points", ha="center", fontsize=7)
+    if completion - on_time < 8:
+        ax.annotate(f"{completion:.0f}% · {on_time:.0f}%", (x, completion), xytext=(0, 6), **label)
+        return
+    ax.annotate(f"{completion:.0f}%", (x, completion), xytext=(0, 6), **label)
+    below = on_time >= 12  # near the axis the label goes above the point, clear of the quarter names
+    ax.annotate(f"{on_time:.0f}%", (x, on_time), xytext=(0, -11 if below else 6), **label)
+
+
+def _tick(point: TrendPoint, small: bool) -> str:
+    """'II/2023', with the day a quarter under way is read on ('III/2023 (đến 01/07)')."""
+    text = point.label.removeprefix("Quý ")
+    if small:
+        text = text.replace("/20", "/")
+    if point.partial and point.as_of is not None:
+        text += f"\n(đến {point.as_of:%d/%m})"
+    return text
 
 
 def status_counts(rollup: Rollup) -> tuple[tuple[str, int], ...]:
@@ -154,12 +155,36 @@ def indicator_figure(items: list[IndicatorProgress], title: str) -> Figure:
     return fig
 
 
-def svg(fig: Figure) -> str:
-    """The figure as an inline SVG element (text kept as text, so it is searchable and prints sharp)."""
+def svg(fig: Figure, label: str = "") -> str:
+    """The figure as an inline SVG element (text kept as text, so it is searchable and prints sharp).
+
+    The page's Content-Security-Policy blocks inline styles, and matplotlib writes every colour
+    as a `style` attribute: a browser would draw black shapes. The same properties are SVG
+    presentation attributes, which the policy allows, so each style is rewritten as attributes.
+    """
     out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight")
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = out.getvalue()
-    return text[text.index("<svg") :]
+    text = _STYLE_ELEMENT.sub("", text[text.index("<svg") :])
+    text = _STYLE_ATTRIBUTE.sub(_as_attributes, text)
+    role = f' role="img" aria-label="{escape(label)}"' if label else ""
+    return text.replace("<svg ", f'<svg stroke-linejoin="round" stroke-linecap="butt"{role} ', 1)
+
+
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.S)  # only "*{stroke-linejoin…}": on <svg>
+_STYLE_ATTRIBUTE = re.compile(r'(<[^<>]*?) style="([^"]*)"([^<>]*>)')
+
+
+def _as_attributes(tag: re.Match) -> str:
+    """One tag's `style="a: b; c: d"` as `a="b" c="d"` (an attribute the tag already has wins)."""
+    before, style, after = tag.groups()
+    attributes = []
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip().replace('"', "'")
+        if name and f" {name}=" not in before + after:
+            attributes.append(f'{name}="{value}"')
+    return f"{before} {' '.join(attributes)}{after}" if attributes else before + after
 
 
 def png(fig: Figure, dpi: int = 200) -> bytes:
@@ -170,15 +195,15 @@ def png(fig: Figure, dpi: int = 200) -> bytes:
 
 
 @lru_cache(maxsize=256)
-def trend_svg(points: tuple[TrendPoint, ...], title: str) -> str:
-    return svg(trend_figure(list(points), title))
+def trend_svg(points: tuple[TrendPoint, ...], title: str, small: bool = False) -> str:
+    return svg(trend_figure(list(points), title, small), title)
 
 
 @lru_cache(maxsize=256)
 def status_svg(counts_by_status: tuple[tuple[str, int], ...], title: str) -> str:
-    return svg(status_figure(counts_by_status, title))
+    return svg(status_figure(counts_by_status, title), title)
 
 
 @lru_cache(maxsize=256)
 def indicator_svg(items: tuple[IndicatorProgress, ...], title: str) -> str:
-    return svg(indicator_figure(list(items), title))
+    return svg(indicator_figure(list(items), title), title)

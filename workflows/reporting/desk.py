@@ -37,7 +37,7 @@ from workflows.checkpoints.status import overdue_columns
 from workflows.escalation.ladder import in_ladder_order
 from workflows.escalation.queries import open_escalations
 from workflows.kernel.actors import Actor, require_role
-from workflows.plans.queries import active_plans
+from workflows.plans.queries import plans_in_scope
 from workflows.plans.search import Search, search_filters
 from workflows.reporting.worklists import CheckpointItem, checkpoint_items
 
@@ -239,7 +239,7 @@ def _aged(due_date, today: date, low: int, high: int | None) -> ColumnElement[bo
 
 def _in_plans(plan_id: int | None):
     """Tasks of the plan, or of every active plan (None)."""
-    return Task.plan_id.in_(active_plans() if plan_id is None else [plan_id])
+    return Task.plan_id.in_(plans_in_scope(plan_id))
 
 
 def _pending_reports(scope: DeskScope, plan_id: int | None):

@@ -47,7 +47,7 @@ from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import NotFound
 from workflows.kernel.quarters import quarter_bounds, quarter_label
 from workflows.kernel.text import one_paragraph
-from workflows.plans.queries import active_plans, active_plans_newest_first
+from workflows.plans.queries import active_plans_newest_first, plans_in_scope
 
 EXPORT_ROLES = (Role.secretariat, Role.leader, Role.admin)
 # the totals' breakdown, in the order a report reads: what was done, what is owed, what is not yet
@@ -156,7 +156,7 @@ def quarterly_rows(
     require_role(actor, *EXPORT_ROLES)
     if plan_id is not None and session.get(Plan, plan_id) is None:
         raise NotFound("not_found", what="plan", id=plan_id)
-    plans = active_plans() if plan_id is None else [plan_id]
+    plans = plans_in_scope(plan_id)
     first, last = quarter_bounds(year, quarter)
     in_quarter = (
         Task.plan_id.in_(plans),

@@ -29,7 +29,7 @@ from workflows.indicators.queries import IndicatorProgress, indicator_progress
 from workflows.kernel.actors import Actor, require_role
 from workflows.kernel.errors import NotFound
 from workflows.kernel.quarters import ROMAN, quarter_bounds
-from workflows.reporting import charts
+from workflows.reporting import charts, trends
 from workflows.reporting.exports import EXPORT_ROLES
 from workflows.reporting.rollups import Rollup, agency_area_matrix, agency_rollup, plan_rollup, section_rollup
 
@@ -69,7 +69,10 @@ def quarterly_report(
     overall = next(iter(plan_rollup(session, today, plan_id)), None)
     area_refs = {ref for ref, _ in agency_area_matrix(session, today, plan_id).areas}
     overdue = checkpoint_items(session, today, Task.plan_id == plan_id, *overdue_columns(today))
-    trend = charts.quarterly_trend(session, plan_id, year, quarter)
+    reported_end = min(today, quarter_bounds(year, quarter)[1])
+    trend = trends.scope_trend(
+        session, reported_end, trends.plan_quarters(session, [plan_id], reported_end), [plan_id]
+    )
     return QuarterlyReport(
         plan=plan,
         year=year,
@@ -83,7 +86,9 @@ def quarterly_report(
         indicators=indicator_progress(
             session, today, plan_id=plan_id, as_of=quarter_bounds(year, quarter)[1]
         ),
-        trend_png=charts.png(charts.trend_figure(trend, f"Tiến độ thực hiện {plan.number} theo quý")),
+        trend_png=charts.png(
+            charts.trend_figure(list(trend.points), f"Tiến độ thực hiện {plan.number} theo quý")
+        ),
     )
 
 

@@ -177,9 +177,14 @@ def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
     )
 
 
-def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> list[Rollup]:
-    """Figures per plan (one row when `plan_id` is given), labelled with the plan number."""
+def plan_rollup(
+    session: Session, today: date, plan_id: int | None = None, plan_ids: list[int] | Select | None = None
+) -> list[Rollup]:
+    """Figures per plan (one row when `plan_id` is given; those of `plan_ids`), labelled with the number."""
     s = SectionSummary
+    filters = _plan_filter(s, plan_id)
+    if plan_ids is not None:
+        filters.append(s.plan_id.in_(plan_ids))
     return _rollups(
         session,
         today,
@@ -187,9 +192,29 @@ def plan_rollup(session: Session, today: date, plan_id: int | None = None) -> li
         keys=[Plan.id],
         labels=[Plan.number],
         joins=[(Plan, Plan.id == s.plan_id)],
-        filters=_plan_filter(s, plan_id),
+        filters=filters,
         order_by=[Plan.issued_on, Plan.id],
     )
+
+
+def combined(rows: list[Rollup], key: Any = None, label: str = "") -> Rollup | None:
+    """The figures of several disjoint groups together (the plans of a scope): counts add up."""
+    if not rows:
+        return None
+    total = Rollup(key=key, label=label)
+    for r in rows:
+        for status, n in r.counts.items():
+            total.counts[status] += n
+        total.total += r.total
+        total.due += r.due
+        total.done += r.done
+        total.done_on_time += r.done_on_time
+        mine, theirs = total.oldest_overdue, r.oldest_overdue
+        if theirs and (
+            mine is None or (theirs.due_date, theirs.checkpoint_id) < (mine.due_date, mine.checkpoint_id)
+        ):
+            total.oldest_overdue = theirs
+    return total
 
 
 def agency_area_matrix(
@@ -202,15 +227,9 @@ def agency_area_matrix(
     """
     s = SectionSummary
     section = aliased(Section, name="own_section")
-    area_match = or_(
-        and_(Section.ref == section.ref, section.ref.not_like("%.%.%")),
-        and_(
-            _strictly_within(section.ref, Section.ref), Section.ref.like("%.%"), Section.ref.not_like("%.%.%")
-        ),
-    )
     joins = [
         (section, section.id == s.section_id),
-        (Section, and_(Section.plan_id == s.plan_id, area_match)),
+        (Section, and_(Section.plan_id == s.plan_id, area_of(section.ref, Section.ref))),
         (Agency, Agency.id == s.agency_id),
     ]
     rows = _rollups(
@@ -238,6 +257,15 @@ def agency_area_matrix(
         areas=[(ref, t) for ref, (_, t) in in_plan_order],
         agencies=sorted(agencies.items(), key=lambda a: (a[1], a[0])),
         cells=cells,
+    )
+
+
+def area_of(own_ref, area_ref) -> ColumnElement[bool]:
+    """`area_ref` is the area of a task filed under `own_ref`: the second-level section holding it
+    (II.1 for II.1.2), or its own first-level section when it is filed directly there (III)."""
+    return or_(
+        and_(area_ref == own_ref, own_ref.not_like("%.%.%")),
+        and_(_strictly_within(own_ref, area_ref), area_ref.like("%.%"), area_ref.not_like("%.%.%")),
     )
 
 
