@@ -24,8 +24,10 @@ from api.app import create_app
 from api.deps import get_current_user
 from api.security import issue_token
 from models import Checkpoint, User
+from models.types import utcnow
 from tests.api.conftest import ROLES, TODAY
 from tests.builders import PASSWORD
+from workflows.people import throttle
 
 ALL = frozenset(ROLES)
 SEES_ALL = frozenset({"secretariat", "leader", "admin"})
@@ -324,3 +326,71 @@ def test_figures_follow_one_rule_on_pages_and_api(settings, engine, world, recor
             assert seen["task_counts"] is (everything or own_task), who
             theirs = {"Sở Y tế"} if everything or own_task else set()
             assert seen["agencies"] == theirs, who  # Công an tỉnh leads nothing: no row of its own
+
+
+# --- login throttling: every way in answers a locked name or address alike (429 with Retry-After)
+
+GHOST = "khong-ai-co"  # no such account: it must be told nothing the existing one is not
+THROTTLED_VI = re.compile(r"Đăng nhập sai quá nhiều lần\. Vui lòng thử lại sau (\d+) giây\.")
+
+
+def _page_login(client, username: str, password: str):
+    token = re.search(r'name="csrf_token" value="([^"]*)"', client.get("/login").text).group(1)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+LOGINS = {
+    "POST /api/v1/auth/token": lambda c, u, p: c.post(
+        V1 + "/auth/token", data={"username": u, "password": p}
+    ),
+    "POST /api/v1/auth/session": lambda c, u, p: c.post(
+        V1 + "/auth/session", json={"username": u, "password": p}
+    ),
+    "POST /login": _page_login,
+}
+
+
+def _lock(engine, username: str, address: str, failures: int) -> None:
+    """Failed sign-ins recorded as the throttle counts them (argon2 for each would cost seconds)."""
+    with Session(engine) as s:
+        for _ in range(failures):
+            throttle.record_failure(s, username, address, utcnow())
+        s.commit()
+
+
+def _throttled_answer(route: str, r) -> tuple[int, str]:
+    """(Retry-After, the refusal in digits-blind form) of a throttled answer; fails on anything else."""
+    assert r.status_code == 429, (route, r.status_code, r.text[:200])
+    retry = int(r.headers["retry-after"])
+    if route.startswith("POST /api/"):
+        assert r.json()["code"] == "auth.throttled" and str(retry) in r.json()["detail"]
+        return retry, _same_words(r.json()["detail"])
+    shown = THROTTLED_VI.search(r.text)
+    assert shown and int(shown.group(1)) == retry, route
+    return retry, _same_words(shown.group(0))
+
+
+@pytest.mark.parametrize("locked", ["account", "address"])
+def test_a_locked_sign_in_answers_429_with_retry_after_on_api_and_page(app, engine, world, locked):
+    """Existing or not, right password or not: a locked name (or address) gets the same 429 everywhere."""
+    answers, problems = {}, []
+    for n, route in enumerate(LOGINS):
+        for username, password in (("focal_syt", PASSWORD), (GHOST, "sai-mat-khau")):
+            address = f"10.0.{n}.{len(answers)}"
+            if locked == "account":  # the name's failures came from elsewhere: only the name is locked
+                _lock(engine, username, f"10.9.{n}.{len(answers)}", throttle.FREE_FAILURES + 3)
+            else:  # failures under other names from this address: only the address is locked
+                _lock(engine, f"ai-do-{len(answers)}", address, throttle.FREE_FAILURES_ADDRESS + 3)
+            with TestClient(app, client=(address, 50000)) as c:
+                r = LOGINS[route](c, username, password)
+            try:
+                answers[route, username] = _throttled_answer(route, r)
+            except AssertionError as exc:
+                problems.append(f"{locked} locked, {username} {route}: {exc}")
+    assert not problems, "\n".join(problems)
+    for route in LOGINS:
+        (retry, said), (ghost_retry, ghost_said) = answers[route, "focal_syt"], answers[route, GHOST]
+        longest = throttle.MAX_LOCK.total_seconds()
+        assert said == ghost_said and 1 <= retry <= longest and 1 <= ghost_retry <= longest, route
+    with TestClient(app, client=("10.8.0.1", 50000)) as c:  # elsewhere, nothing is locked
+        assert LOGINS["POST /api/v1/auth/token"](c, "head_syt", PASSWORD).status_code == 200
