@@ -2,8 +2,10 @@
 
 Head digests go out once per ISO week and agency (dedupe key `digest:head:{agency}:{year}-W{week}`),
 the secretariat's once a day (`digest:secretariat:{date}`); running `queue_*` again the same
-week/day adds nothing. An agency with nothing to report, or without a head address, gets none
-(unless `settings.digest_empty`, for the first).
+week/day adds nothing. A digest of one chosen plan (`plan_id`, `digest send --plan`) is a mail of
+its own: its key ends in `:plan-{id}`, so it neither replaces nor blocks the one over every plan.
+An agency with nothing to report, or without a head address, gets none (unless
+`settings.digest_empty`, for the first).
 """
 
 from dataclasses import dataclass, field
@@ -40,13 +42,17 @@ class PreviewMail(RenderedMail):
     recipients: list[str] = field(default_factory=list)
 
 
-def head_key(agency_id: int, today: date) -> str:
+def head_key(agency_id: int, today: date, plan_id: int | None = None) -> str:
     year, week, _ = today.isocalendar()
-    return f"digest:head:{agency_id}:{year}-W{week:02d}"
+    return f"digest:head:{agency_id}:{year}-W{week:02d}" + _plan_suffix(plan_id)
 
 
-def secretariat_key(today: date) -> str:
-    return f"digest:secretariat:{today.isoformat()}"
+def secretariat_key(today: date, plan_id: int | None = None) -> str:
+    return f"digest:secretariat:{today.isoformat()}" + _plan_suffix(plan_id)
+
+
+def _plan_suffix(plan_id: int | None) -> str:
+    return "" if plan_id is None else f":plan-{plan_id}"
 
 
 def jsonable(value: Any) -> Any:
@@ -86,10 +92,11 @@ def preview_head_digest(
     return PreviewMail(mail.subject, mail.text, mail.html, recipients)
 
 
-def queue_head_digests(session: Session, settings: Settings, today: date) -> int:
-    """One outbox row per agency with a head address and something to report; returns rows added."""
-    digests = head_digests(session, today, include_empty=settings.digest_empty)
-    keys = {d.agency_id: head_key(d.agency_id, today) for d in digests}
+def queue_head_digests(session: Session, settings: Settings, today: date, plan_id: int | None = None) -> int:
+    """One outbox row per agency with a head address and something to report (over one plan with
+    `plan_id`); returns rows added."""
+    digests = head_digests(session, today, include_empty=settings.digest_empty, plan_id=plan_id)
+    keys = {d.agency_id: head_key(d.agency_id, today, plan_id) for d in digests}
     queued = _existing_keys(session, list(keys.values()))
     digests = [d for d in digests if keys[d.agency_id] not in queued]  # rendering is the costly part
     to = resolve_recipients(session, settings, [("head", d.agency_id) for d in digests])
@@ -107,12 +114,14 @@ def queue_head_digests(session: Session, settings: Settings, today: date) -> int
     return sum(enqueue_many(session, rows[i : i + 500]) for i in range(0, len(rows), 500))
 
 
-def queue_secretariat_digest(session: Session, settings: Settings, today: date) -> int:
-    """The secretariat's digest of `today` (0 or 1 row added)."""
-    key = secretariat_key(today)
+def queue_secretariat_digest(
+    session: Session, settings: Settings, today: date, plan_id: int | None = None
+) -> int:
+    """The secretariat's digest of `today` (over one plan with `plan_id`; 0 or 1 row added)."""
+    key = secretariat_key(today, plan_id)
     if _existing_keys(session, [key]):
         return 0
-    digest = secretariat_digest(session, today)
+    digest = secretariat_digest(session, today, plan_id)
     if not (digest.has_news or settings.digest_empty):
         return 0
     recipients = resolve_recipients(session, settings, [("secretariat", None)])[("secretariat", None)]

@@ -27,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     send = digest.add_parser(
         "send", help="xếp hàng các thư tổng hợp đến kỳ (tuần: thủ trưởng; ngày: Thường trực)"
     )
+    send.add_argument(
+        "--plan",
+        default="",
+        help="thư riêng về một kế hoạch (mã hoặc số hiệu), ngoài thư về mọi kế hoạch đang thực hiện",
+    )
     add_today(send)
     send.set_defaults(handler=_send)
 
@@ -75,12 +80,15 @@ def _send(args: argparse.Namespace) -> int:
 
     settings, today = get_settings(), resolve_today(args)
     with unit_of_work(engine_from_settings()) as session:
-        heads = queue_head_digests(session, settings, today)
-        secretariat = queue_secretariat_digest(session, settings, today)
+        plan = find_plan(session, args.plan) if args.plan else None
+        plan_id = plan.id if plan else None
+        heads = queue_head_digests(session, settings, today, plan_id)
+        secretariat = queue_secretariat_digest(session, settings, today, plan_id)
     year, week, _ = today.isocalendar()
     print(
         f"queued {heads} head digest(s) for week {week:02d}/{year} and {secretariat} secretariat digest(s) "
-        f"for {today:%d/%m/%Y}; run `plantrack outbox deliver` to send them"
+        f"for {today:%d/%m/%Y}{f' of plan {plan.number}' if plan else ''}; "
+        "run `plantrack outbox deliver` to send them"
     )
     return 0
 

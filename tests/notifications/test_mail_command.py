@@ -88,6 +88,29 @@ def test_send_then_deliver_reports_sent_and_dead_addresses(cli_env, smtp, capsys
     assert "queued 0 head digest(s) for week 27/2023 and 1 secretariat digest(s)" in capsys.readouterr().out
 
 
+def test_send_of_one_plan_is_a_mail_of_its_own(cli_env, smtp, capsys):
+    assert plantrack("digest", "send", "--today", "2023-07-05", "--plan", "23/KH-UBND") == 0
+    printed = capsys.readouterr().out
+    assert "and 1 secretariat digest(s) for 05/07/2023 of plan 23/KH-UBND" in printed
+    assert "queued 3 head digest(s) for week 27/2023" in printed
+    assert plantrack("digest", "send", "--today", "2023-07-05", "--plan", "23/KH-UBND") == 0  # once a week
+    assert "queued 0 head digest(s) for week 27/2023 and 0 secretariat digest(s)" in capsys.readouterr().out
+    assert plantrack("digest", "send", "--today", "2023-07-05") == 0  # the mail over every plan still goes
+    assert "queued 3 head digest(s) for week 27/2023 and 1 secretariat digest(s)" in capsys.readouterr().out
+    assert plantrack("digest", "send", "--plan", "404/KH-X") == 2
+    assert "404/KH-X" in capsys.readouterr().err
+    assert plantrack("outbox", "deliver") == 0
+    texts = [m.message.get_body(("plain",)).get_content() for m in smtp.received]
+    plan_keys = [
+        m.message["X-Plantrack-Outbox"] for m in smtp.received if ":plan-" in m.message["X-Plantrack-Outbox"]
+    ]
+    assert (
+        len(plan_keys) == 3 and len(smtp.received) == 6
+    )  # each send: 2 heads (one address refused) + secretariat
+    assert sum("Phạm vi: Kế hoạch 23/KH-UBND." in t for t in texts) == 3
+    assert sum("Phạm vi: tất cả kế hoạch đang thực hiện (1): 23/KH-UBND." in t for t in texts) == 3
+
+
 def test_dead_mail_is_listed_and_requeued_to_the_corrected_address(cli_env, smtp, capsys, empty_db_url):
     assert plantrack("digest", "send", "--today", "2023-07-05") == 0
     assert plantrack("outbox", "deliver") == 0
