@@ -66,7 +66,7 @@ def account(page: PageDep) -> Response:
 @router.post("/account/sessions/{session_id}/end")
 def end_session(page: PageDep, session_id: int) -> Response:
     sign_ins.end_own_sign_in(page.session, page.actor, session_id, request_now())
-    return page.redirect("/account", "Đã kết thúc phiên đăng nhập.")
+    return page.redirect("/account", render("account.sign_in_ended", "vi", {}))
 
 
 @router.post("/account/sessions/end-others")
@@ -74,7 +74,7 @@ def end_other_sessions(page: PageDep) -> Response:
     ended = sign_ins.revoke_all(
         page.session, page.user.id, request_now(), "ended_by_user", keep=_current(page)
     )
-    return page.redirect("/account", f"Đã kết thúc {ended} phiên đăng nhập khác.")
+    return page.redirect("/account", render("account.others_ended", "vi", {"count": ended}))
 
 
 @router.post("/account/password")
@@ -88,7 +88,7 @@ def change_password(
     except DomainError as exc:
         page.session.rollback()
         return _account(page, exc.http_status, exc.message("vi"))
-    return page.redirect("/account", "Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")
+    return page.redirect("/account", render("account.password_changed", "vi", {}))
 
 
 @router.post("/account/totp/start")

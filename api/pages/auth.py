@@ -26,9 +26,12 @@ HOME = {
     Role.admin: "/desk",
     Role.leader: "/dashboard",
 }
-BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
 CODE_WAIT_S = 300  # the code step must follow the password within five minutes
-STALE_LOGIN = "Biểu mẫu đăng nhập đã hết hạn (thiếu hoặc sai mã bảo mật). Vui lòng nhập lại."
+
+
+def _says(code: str) -> str:
+    """The Vietnamese text of a sign-in message (the catalogue holds every wording)."""
+    return render_message(code, "vi", {})
 
 
 def _login_token(request: Request, nonce: str) -> str:
@@ -86,7 +89,7 @@ def _challenged_user(request: Request, session, challenge: str) -> User | None:
 
 def _signed_in(request: Request, session, user: User, next_url: str) -> Response:
     target = safe_next(next_url, HOME.get(user.role, "/inbox"))
-    greeting = f"Xin chào {user.full_name or user.username}."
+    greeting = render_message("auth.welcome", "vi", {"name": user.full_name or user.username})
     response = redirect(request, target, greeting)
     start_session(request, response, session, user)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
@@ -124,13 +127,13 @@ def login(
 ) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE)
     if not nonce or not hmac.compare_digest(_login_token(request, nonce), csrf_token):
-        return _login_page(request, safe_next(next, ""), username, STALE_LOGIN, status=403)
+        return _login_page(request, safe_next(next, ""), username, _says("auth.login_stale"), status=403)
     try:
         user = authenticate_throttled(request, session, username, password) if username and password else None
     except TooManyAttempts as exc:
         return _throttled(request, next, username, exc)
     if user is None:
-        return _login_page(request, safe_next(next, ""), username, BAD_LOGIN, status=400)
+        return _login_page(request, safe_next(next, ""), username, _says("auth.bad_credentials"), status=400)
     if totp.requires_code(session, user):  # the password was right: now the authenticator's code
         return _login_page(
             request, safe_next(next, ""), user.username, challenge=_challenge_for(request, user)
@@ -149,18 +152,16 @@ def login_code(
 ) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE)
     if not nonce or not hmac.compare_digest(_login_token(request, nonce), csrf_token):
-        return _login_page(request, safe_next(next, ""), "", STALE_LOGIN, status=403)
+        return _login_page(request, safe_next(next, ""), "", _says("auth.login_stale"), status=403)
     user = _challenged_user(request, session, challenge)
     if user is None:
-        return _login_page(
-            request, safe_next(next, ""), "", render_message("auth.otp_expired", "vi", {}), 400
-        )
+        return _login_page(request, safe_next(next, ""), "", _says("auth.otp_expired"), 400)
     try:
         right = second_factor_throttled(request, session, user, code)
     except TooManyAttempts as exc:
         return _throttled(request, next, user.username, exc)
     if not right:
-        wrong = render_message("auth.otp_wrong", "vi", {})
+        wrong = _says("auth.otp_wrong")
         return _login_page(request, safe_next(next, ""), user.username, wrong, 400, challenge=challenge)
     return _signed_in(request, session, user, next)
 
@@ -175,6 +176,6 @@ def logout_form(request: Request, user: OptionalUser) -> Response:
 @router.post("/logout")
 def logout(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     # OptionalUser runs the CSRF guard: a cross-site form cannot sign anyone out
-    response = redirect(request, "/login", "Bạn đã đăng xuất." if user else None)
+    response = redirect(request, "/login", _says("auth.signed_out") if user else None)
     end_session(request, response, session)
     return response

@@ -127,7 +127,7 @@ def test_login_page_is_vietnamese_and_each_role_lands_on_its_page(client, world)
 
 def test_login_refuses_bad_password_and_missing_csrf(client, world):
     r = login(client, "focal_syt", "sai-mat-khau")
-    assert r.status_code == 400 and "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
+    assert r.status_code == 400 and "Sai tên đăng nhập hoặc mật khẩu." in r.text  # the API's wording too
     client.cookies.clear()
     r = client.post("/login", data={"username": "focal_syt", "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 403 and "Biểu mẫu đăng nhập đã hết hạn" in r.text

@@ -680,6 +680,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "scan the QR code or type the key in an authenticator app, then confirm with a code",
         "Quét mã QR (hoặc nhập khóa) bằng ứng dụng xác thực, rồi nhập mã 6 chữ số để xác nhận.",
     ),
+    "auth.login_stale": (
+        "the sign-in form expired (its security token is missing or wrong); sign in again",
+        "Biểu mẫu đăng nhập đã hết hạn (thiếu hoặc sai mã bảo mật). Vui lòng nhập lại.",
+    ),
+    # notices (not refusals) of signing in and out and of the account page
+    "auth.welcome": ("welcome, {name}", "Xin chào {name}."),
+    "auth.signed_out": ("you are signed out", "Bạn đã đăng xuất."),
+    "account.sign_in_ended": ("the sign-in was ended", "Đã kết thúc phiên đăng nhập."),
+    "account.others_ended": ("{count} other sign-in(s) ended", "Đã kết thúc {count} phiên đăng nhập khác."),
+    "account.password_changed": (
+        "password changed; your other sign-ins were ended",
+        "Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.",
+    ),
     "auth.session_json": (
         "send the credentials of a cookie session as application/json",
         "Đăng nhập bằng phiên cần gửi dữ liệu dạng JSON.",

@@ -16,6 +16,9 @@ RAISED = re.compile(
     r"NotAuthenticated|CsrfFailed|DomainError)\(\s*\"([^\"]+)\""
 )
 
+# a notice or refusal shown by its code: render("code", "vi", …) / render_message("code", "en", …)
+SHOWN = re.compile(r"\b(?:render|render_message|_says)\(\s*\"([\w.]+)\"(?:\s*,\s*\"(?:vi|en)\"|\))")
+
 
 def _fields(template: str) -> set[str]:
     return {name.split("!")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
@@ -33,7 +36,8 @@ def test_every_code_the_code_raises_is_in_the_catalogue():
     used = set()
     for folder in ("workflows", "api", "notifications", "models"):
         for path in (ROOT / folder).rglob("*.py"):
-            used |= set(RAISED.findall(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            used |= set(RAISED.findall(text)) | set(SHOWN.findall(text))
     assert used, "the scan found no refusal at all"
     assert sorted(used - set(CATALOGUE)) == []
 
