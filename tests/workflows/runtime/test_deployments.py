@@ -124,11 +124,23 @@ def test_serve_stops_on_one_sigterm_and_leaves_the_schedules_active(server, clie
             wait_for(serving, 300, lambda: log_path.read_text(errors="replace"))
         finally:
             code = stop(serve, 30)
-    assert code == 0, log_path.read_text(errors="replace")
     served = client.read_deployments(deployment_filter=names)
-    assert len(served) == len(SCHEDULED)
-    for d in served:
-        assert not d.paused and d.schedules and all(s.active for s in d.schedules), d.name
+    try:
+        assert code == 0, log_path.read_text(errors="replace")
+        assert len(served) == len(SCHEDULED)
+        for d in served:
+            assert not d.paused and d.schedules and all(s.active for s in d.schedules), d.name
+    finally:  # their runs, scheduled every 10 s, would wait for the next test's worker
+        for d in served:
+            client.delete_deployment(d.id)
+
+
+def _stop_scheduling(client, deployment_id) -> None:
+    """Pause the deployment and drop the runs its schedule made ahead (a paused one's still run)."""
+    client.pause_deployment(deployment_id)
+    for run in _runs(client, deployment_id):
+        if run.state.type.value == "SCHEDULED":
+            client.delete_flow_run(run.id)
 
 
 def _completed_scheduled_run(client, deployment_id):
@@ -156,13 +168,13 @@ def test_scheduled_runs_of_every_flow_complete_on_a_worker(server, client, setti
         for name in set(SCHEDULED) - set(finished) - {"every-minute"}:
             if run := _completed_scheduled_run(client, deployments[name]):
                 finished[name] = run
-                client.pause_deployment(deployments[name])
+                _stop_scheduling(client, deployments[name])
         with Session(engine) as s:
             mail = s.exec(select(OutboxMessage.status)).all()
-        if len(finished) < 3 or len(mail) < 3 or set(mail) != {"sent"}:
+        if len(finished) < len(SCHEDULED) - 1 or len(mail) < 3 or set(mail) != {"sent"}:
             return False
         finished["every-minute"] = _completed_scheduled_run(client, deployments["every-minute"])
-        client.pause_deployment(deployments["every-minute"])
+        _stop_scheduling(client, deployments["every-minute"])
         return True
 
     def explain() -> str:
@@ -171,7 +183,10 @@ def test_scheduled_runs_of_every_flow_complete_on_a_worker(server, client, setti
         return f"runs: {states}\nworker log:\n{worker_log}\nserver log:\n{server.log()[-3000:]}"
 
     with SmtpServer() as smtp, open(log_path, "wb") as log:
-        worker = _plantrack("flows", "worker", env=_plantrack_env(server, settings, smtp.port), log=log)
+        # two runs at a time: a 2-core machine starting a process per run every few seconds thrashes
+        worker = _plantrack(
+            "flows", "worker", "--limit", "2", env=_plantrack_env(server, settings, smtp.port), log=log
+        )
         try:
             deployments = {client.read_deployment(i).name: i for i in deploy_all(settings=Settings(**FAST))}
             assert set(deployments) == {*SCHEDULED, "on-demand"}
