@@ -100,3 +100,10 @@ def test_evidence_already_compressed_is_sent_as_stored(client, world, engine, se
     )
     assert pdf.status_code == 200 and pdf.content == big_pdf
     assert "content-encoding" not in pdf.headers
+
+
+def test_every_page_links_an_icon_that_is_served(client):
+    page = client.get("/login").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.text.startswith("<svg")
