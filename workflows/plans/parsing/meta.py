@@ -3,8 +3,9 @@
 The header block is the text before the first section. It is read as pieces: every line, every cell
 of a ``| a | b |`` row, and the parts of a line that a tab, a wide gap, a rule ("-----") or the
 national motto separate (a PDF text layer puts the issuer column and the motto column on one line).
-Lines that are not the document's (a ``# source: …`` comment, a web page's banner) are never part of
-the issuer or the title.
+Lines that are not the document's (a ``# source: …`` comment, a web site's banner, attribute block
+or summary above the header: site.py, ``_own_lines``) are never part of the issuer, the number, the
+date or the title.
 
 - Number: "Số: 23/KH-UBND" anywhere in the header; without one, a warning (a notice, a draft with a
   blank number), never a refusal.
@@ -24,6 +25,7 @@ from datetime import date
 
 from workflows.kernel.text import fold
 from workflows.plans.parsed import PlanFormatError, PlanMeta
+from workflows.plans.parsing.site import is_furniture
 from workflows.plans.parsing.text import collapse
 
 NUMBER_RE = re.compile(r"(?<![a-z])so\s*:\s*(\d+\s*/\s*[a-z0-9đ]+(?:\s*-\s*[a-z0-9đ]+)*)")
@@ -65,6 +67,7 @@ _NATIONAL = (
     "Quốc hội",
     "Ủy ban Thường vụ Quốc hội",
 )
+_NATIONAL_HEADS = ("quoc hoi", "chu tich nuoc", "thu tuong", "chinh phu", "dang bo", "dang uy", "huyen uy")
 _LEVELS = (("uy ban nhan dan ", "UBND "), ("ubnd ", "UBND "), ("hoi dong nhan dan ", "HĐND "))
 _TWO_WORD_HEADS = (
     "chi cuc",
@@ -86,7 +89,7 @@ def parse_meta(text: str, body_start: int, warnings: list[str] | None = None) ->
     appended to ``warnings``; without a date of issue the text is refused.
     """
     header = text[: body_start or len(text)]
-    lines = _header_lines(header)
+    lines = _own_lines(_header_lines(header))
     folded = fold("\n".join(lines))
     m = NUMBER_RE.search(folded)
     joined = "\n".join(lines)
@@ -112,12 +115,43 @@ def _header_lines(header: str) -> list[str]:
     """Non-empty header lines of the document itself (file comments dropped, markdown '#' removed)."""
     out = []
     for line in header.splitlines():
-        if _COMMENT.match(line):
+        if _COMMENT.match(line) or is_furniture(line):
             continue
         line = _MARKDOWN_HEADING.sub("", line, count=1).strip()
         if line and not re.fullmatch(r"[|\-_=–—.*\s]+", line):
             out.append(line)
     return out
+
+
+def _own_lines(lines: list[str]) -> list[str]:
+    """The header from the document's own issuer on: a site's summary or banner above it is left out.
+
+    The issuer is the run of uppercase lines just above the national motto (or the motto's own line,
+    in a PDF's two columns); when a line of that run names a body ("ỦY BAN NHÂN DÂN", "BỘ …") and
+    the lines above it in the run do not, those are a banner. Without a motto, every line is kept.
+    """
+    motto = next((i for i, line in enumerate(lines) if _MOTTO.search(fold(line))), None)
+    if motto is None:
+        return lines
+    start = motto
+    while start > 0 and _all_upper(lines[start - 1]):
+        start -= 1
+    named = next((i for i in range(start, motto + 1) if _names_body(lines[i])), start)
+    return lines[named:]
+
+
+def _all_upper(line: str) -> bool:
+    """Is every piece of the line in capitals (an issuer line, not a summary or a document type)?"""
+    kinds = [_kind(p) for part in _PIECE_SEP.split(line) for p in _cut_motto(part.strip(" *_"))]
+    return bool(kinds) and all(k == "upper" for k in kinds)
+
+
+def _names_body(line: str) -> bool:
+    """Does the line open with a public body's name ("ỦY BAN NHÂN DÂN", "BỘ Y TẾ", "QUỐC HỘI")?"""
+    from workflows.agencies.names import HEAD
+
+    key = " ".join(fold(line.strip(" *_|")).split())
+    return bool(HEAD.match(key)) or key.startswith(_NATIONAL_HEADS)
 
 
 def _pieces(lines: list[str]) -> list[tuple[str, str]]:

@@ -6,7 +6,8 @@ A line starts a new element only when it begins with a marker that fits the numb
 wrapped "2023 - 2025, tầm nhìn …" or "- 2025. (2) …" inside a sentence is not a new item (a "-" line
 whose text starts with a digit or a lowercase letter, "- xã hội", continues the previous line when
 that line ends mid-sentence).
-Lines starting with "|" are table rows or layout residue, never prose. "Nơi nhận:" ends the body.
+Lines starting with "|" are table rows or layout residue, never prose. "Nơi nhận:" ends the body, and
+so does the footer of a site the text was copied from (site.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from workflows.kernel.text import fold
+from workflows.plans.parsing.site import ends_document
 from workflows.plans.parsing.text import collapse, short_title, trim
 
 _ROMAN = {
@@ -157,8 +159,8 @@ class _Builder:
         blank, self.blank = self.blank or self.lines, False
         if self.paragraphs and blank and CLOSING_RE.match(fold(line[:80])):
             self.close()  # the closing paragraph of a part, not a continuation of its last item
-        if self.body_start >= 0 and STOP_RE.match(line):
-            self.body_end = s
+        if self.body_start >= 0 and (STOP_RE.match(line) or ends_document(line, lambda: self._next_line(e))):
+            self.body_end = s  # "Nơi nhận:", or the footer of the site the text was copied from
             return True
         if line.startswith("|"):
             self.close()
@@ -171,6 +173,13 @@ class _Builder:
             return False
         self.continuation(line, s, e, blank)
         return False
+
+    def _next_line(self, end: int) -> str:
+        """The next non-blank line after offset ``end``."""
+        for line in self.text[end:].splitlines():
+            if line.strip():
+                return line
+        return ""
 
     # -- headings ---------------------------------------------------------------------------
     def try_heading(self, line: str, s: int, e: int) -> bool:
