@@ -14,6 +14,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import coded_response
 from workflows.kernel.text import has_control_chars
 
+
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the body already read, then the rest of the connection."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 MAX_JSON_DEPTH = 32
 MAX_JSON_BYTES = 1024 * 1024  # JSON bodies are small: credentials, a reason, a ladder
 MAX_FORM_BYTES = 1024 * 1024  # urlencoded forms too (files come as multipart)
@@ -72,16 +87,7 @@ class BodyGuard:
         if refusal is not None:
             await _refuse(scope, send, 422, *refusal)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replayed(body, receive), send)
 
 
 def _kind(scope: Scope) -> str | None:

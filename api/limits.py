@@ -17,6 +17,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.bodyguard import replayed
 from api.errors import coded_response
 from api.exceptions import Overloaded
 
@@ -96,16 +97,7 @@ class BodySizeLimit:
         headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"content-type")]
         headers += [(b"content-type", new_type), (b"content-length", str(len(body)).encode())]
         state = {**scope.get("state", {}), "body_too_large": self._sizes(declared)}
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app({**scope, "headers": headers, "state": state}, replay, send)
+        await self.app({**scope, "headers": headers, "state": state}, replayed(body, receive), send)
 
     def _sizes(self, declared: int | None) -> dict:
         """The catalogue parameters of `request.too_large`."""
