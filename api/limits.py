@@ -65,16 +65,7 @@ class BodySizeLimit:
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
-        body, replayed = b"".join(chunks), False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replayed(b"".join(chunks), receive), send)
 
     def _keeps_form(self, scope: Scope, declared: int) -> bool:
         ctype = dict(scope["headers"]).get(b"content-type", b"")
