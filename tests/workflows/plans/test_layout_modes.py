@@ -207,3 +207,22 @@ def test_a_plan_whose_site_doubled_its_line_breaks_reads_as_the_plan():
     plan = parse_plan(doubled, load_registry())
     assert readings(plan) == readings(seed_plan)
     assert all(doubled[t.span[0] : t.span[1]] == t.text for t in plan.tasks)
+
+
+def test_a_closing_paragraph_of_a_wrapped_text_without_gaps_starts_after_a_full_stop():
+    """A PDF text layer: 'Ủy ban nhân dân tỉnh yêu cầu …' after a finished item is the part's closing."""
+    body = (
+        "I. NHIỆM VỤ\n1. Sở Y tế\n- Tổ chức tập huấn cho cán bộ y tế cơ sở về phòng, chống dịch bệnh\n"
+        "truyền nhiễm trên địa bàn tỉnh trong quý II/2026.\n2. Sở Tài chính\n"
+        "- Bố trí kinh phí thực hiện các nhiệm vụ của Kế hoạch theo quy định hiện\nhành của pháp luật.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu Sở Nội vụ và các đơn vị liên quan nghiêm túc\n"
+        "triển khai thực hiện; định kỳ báo cáo kết quả trước ngày 15/12/2026.\n"
+    )
+    text = HEADER + body
+    assert normalise(text).mode == "wrapped"
+    plan = parse_plan(text, load_registry())
+    finance = [t for t in plan.tasks if t.section == "II.2" or t.section.startswith("I.2")]
+    assert finance and all("yêu cầu" not in t.text for t in finance)
+    closing = [t for t in plan.tasks if "nghiêm túc" in t.text]
+    assert closing and all(t.section == "I" for t in closing)
+    assert "Sở Nội vụ" in {t.lead for t in closing}

@@ -157,7 +157,8 @@ class _Builder:
             self.blank = True
             return False
         blank, self.blank = self.blank or self.lines, False
-        if self.paragraphs and blank and CLOSING_RE.match(fold(line[:80])):
+        closing = self._closing(line, blank)
+        if closing:
             self.close()  # the closing paragraph of a part, not a continuation of its last item
         if self.body_start >= 0 and (STOP_RE.match(line) or ends_document(line, lambda: self._next_line(e))):
             self.body_end = s  # "Nơi nhận:", or the footer of the site the text was copied from
@@ -171,8 +172,18 @@ class _Builder:
             return False
         if self.try_bullet(line, s, e):
             return False
-        self.continuation(line, s, e, blank)
+        self.continuation(line, s, e, closing)
         return False
+
+    def _closing(self, line: str, blank: bool) -> bool:
+        """Does the line open a part's closing paragraph? After a gap; in a wrapped text without
+        gaps (a PDF layer), after a finished sentence."""
+        if not CLOSING_RE.match(fold(line[:80])):
+            return False
+        if self.paragraphs:
+            return blank
+        above = self.text[self.current.start : self.current.end] if self.current is not None else ""
+        return bool(SENTENCE_END.search(above.rstrip()))
 
     def _next_line(self, end: int) -> str:
         """The next non-blank line after offset ``end``."""
@@ -284,7 +295,7 @@ class _Builder:
         full = not self.paragraphs and len(last_line) >= WRAPPED_LINE and above[-1:].isalnum()
         return first.isdigit() or first.islower() or full
 
-    def continuation(self, line: str, s: int, e: int, blank: bool = False) -> None:
+    def continuation(self, line: str, s: int, e: int, closing: bool = False) -> None:
         """Extend the open heading or block, or start a paragraph/note."""
         if self.heading is not None:
             if not self.heading_upper or _is_upper(line):
@@ -299,7 +310,7 @@ class _Builder:
                 return
         kind = "note" if line.startswith("(") else "para"
         section = self.sections[-1]
-        if self.paragraphs and blank and CLOSING_RE.match(fold(line[:80])):
+        if closing:
             # "Trong quá trình thực hiện, nếu có khó khăn …", "Trên đây là Kế hoạch …": the closing
             # words of a whole part, not of its last numbered item.
             section = next((x for x in reversed(self.sections) if x.depth == 1), section)
