@@ -198,3 +198,18 @@ def test_the_desks_extension_requests_name_their_plan_where_plans_mix(client, wo
     head = one[one.index('id="extension-list"') :]
     assert '<th scope="col">Kế hoạch</th>' not in head[: head.index("</thead>")]  # one plan: said above
     assert [r[0] for r in table_rows(one, "extension-list")] == ["Sở Y tế focal_syt"]
+
+
+def test_the_desks_escalations_follow_the_plan_filter_and_name_their_plan(client, world, two_plans, engine):
+    from workflows.escalation.sweep import escalate_overdue
+
+    with Session(engine) as s:
+        fired = escalate_overdue(s, date(2023, 7, 1))
+        s.commit()
+    assert fired  # both plans have overdue work past the first rung
+    sign_in(client, "secretariat")
+    section = client.get("/desk").text.split('id="escalations"')[1].split("</section>")[0]
+    assert "[8/KH-UBND]" in section and "[1/KH-TEST]" in section
+    one = client.get("/desk", params={"plan_id": two_plans.id}).text
+    section = one.split('id="escalations"')[1].split("</section>")[0]
+    assert "Sở Y tế" in section and "[1/KH-TEST]" not in section and "[8/KH-UBND]" not in section

@@ -84,6 +84,7 @@ class EscalationItem:
     period_label: str
     due_date: date
     fired_on: date
+    plan_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -343,16 +344,18 @@ def pending_reports(
     ]
 
 
-def _fired_by(today: date, scope: DeskScope, *columns):
-    """Open escalations (escalation/queries.py) fired on or before `today`, in the scope."""
+def _fired_by(today: date, scope: DeskScope, plan_id: int | None, *columns):
+    """Open escalations (escalation/queries.py) fired on or before `today`, in the scope and plan(s)."""
     return open_escalations(*columns).where(
-        Escalation.fired_on <= today, *scope.agencies(Checkpoint.agency_id)
+        Escalation.fired_on <= today, *scope.agencies(Checkpoint.agency_id), _in_plans(plan_id)
     )
 
 
-def escalation_totals(session: Session, today: date, scope: DeskScope = NATIONAL) -> dict[str, int]:
+def escalation_totals(
+    session: Session, today: date, scope: DeskScope = NATIONAL, plan_id: int | None = None
+) -> dict[str, int]:
     """Fired rungs of still-open checkpoints, counted per rung, in ladder order."""
-    stmt = _fired_by(today, scope, Escalation.rung, func.count()).group_by(Escalation.rung)
+    stmt = _fired_by(today, scope, plan_id, Escalation.rung, func.count()).group_by(Escalation.rung)
     return dict(in_ladder_order(session.execute(stmt).tuples().all()))
 
 
@@ -363,18 +366,20 @@ def escalations_by_rung(
     limit: int | None = LIST_LIMIT,
     totals: dict[str, int] | None = None,
     scope: DeskScope = NATIONAL,
+    plan_id: int | None = None,
 ) -> dict[str, list[EscalationItem]]:
     """Fired rungs of still-open checkpoints, grouped by rung in ladder order, oldest first.
 
     The first `limit` of each rung (None: all), every rung in one query (numbered per rung).
     """
     require_role(actor, *DESK_ROLES)
-    totals = escalation_totals(session, today, scope) if totals is None else totals
+    totals = escalation_totals(session, today, scope, plan_id) if totals is None else totals
     order = [Escalation.fired_on, Escalation.id]
     ranked = (
         _fired_by(
             today,
             scope,
+            plan_id,
             Escalation.rung,
             Escalation.checkpoint_id,
             Escalation.due_date,
@@ -382,10 +387,12 @@ def escalations_by_rung(
             Agency.name.label("agency"),
             Section.ref.label("section_ref"),
             Checkpoint.period_label,
+            Plan.number.label("plan_number"),
             func.row_number().over(partition_by=Escalation.rung, order_by=order).label("rank"),
         )
         .join(Section, Section.id == Task.section_id)
         .join(Agency, Agency.id == Checkpoint.agency_id)
+        .join(Plan, Plan.id == Task.plan_id)
         .subquery("ranked")
     )
     stmt = select(ranked).order_by(ranked.c.rung, ranked.c.rank)
@@ -402,6 +409,7 @@ def escalations_by_rung(
                 r["period_label"],
                 r["due_date"],
                 r["fired_on"],
+                r["plan_number"],
             )
         )
     return groups
@@ -488,7 +496,7 @@ def pending_extension_requests(
 def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None) -> Desk:
     """Everything the secretariat's desk shows except the matrix, for the viewer's scope, each list capped."""
     scope = desk_scope(session, actor)
-    rungs = escalation_totals(session, today, scope)
+    rungs = escalation_totals(session, today, scope, plan_id)
     by_agency, agencies_overdue = overdue_by_agency(session, today, plan_id, scope)
     return Desk(
         scope=scope,
@@ -497,7 +505,7 @@ def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None
         overdue_by_agency=by_agency,
         overdue_agency_total=agencies_overdue,
         review_queue=review_queue(session, actor, today, scope=scope, plan_id=plan_id),
-        escalations=escalations_by_rung(session, actor, today, totals=rungs, scope=scope),
+        escalations=escalations_by_rung(session, actor, today, totals=rungs, scope=scope, plan_id=plan_id),
         extensions=pending_extensions(session, actor, scope=scope, plan_id=plan_id),
         review_total=review_total(session, scope, plan_id),
         extension_total=extension_total(session, scope, plan_id),
