@@ -122,7 +122,7 @@ def test_merge_chains_resolve_to_the_survivor(session, w):
 
 def test_merge_refusals(session, w):
     with pytest.raises(PermissionDenied):
-        merge_agency(session, w.secretariat, w.ldtbxh.id, w.snv.id, TODAY)
+        merge_agency(session, w.ldtbxh_focal, w.ldtbxh.id, w.snv.id, TODAY)  # a focal point never
     with pytest.raises(InvalidInput, match="into itself"):
         merge_agency(session, w.admin, w.snv.id, w.snv.id, TODAY)
     with pytest.raises(NotFound, match="agency 999"):
