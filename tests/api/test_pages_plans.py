@@ -213,3 +213,16 @@ def test_the_desks_escalations_follow_the_plan_filter_and_name_their_plan(client
     one = client.get("/desk", params={"plan_id": two_plans.id}).text
     section = one.split('id="escalations"')[1].split("</section>")[0]
     assert "Sở Y tế" in section and "[1/KH-TEST]" not in section and "[8/KH-UBND]" not in section
+
+
+def test_the_plan_page_says_when_a_duty_starts_later_than_the_plan(client, world, engine):
+    from models import Task
+
+    with Session(engine) as s:
+        task = s.get(Task, world.task.id)
+        task.starts_on = date(2023, 4, 1)
+        s.add(task)
+        s.commit()
+    sign_in(client, "secretariat")
+    page = client.get(f"/plans/{world.task.plan_id}").text
+    assert "bắt đầu từ 01/04/2023" in page

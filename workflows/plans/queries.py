@@ -136,6 +136,7 @@ class PlanTaskRow:
     counts: dict[str, int] = field(default_factory=dict)
     current_checkpoint_id: int | None = None
     visible: bool = False
+    starts_on: date | None = None  # the duty starts later than the plan (from the plan's words)
 
 
 def plan_tasks(
@@ -175,6 +176,7 @@ def plan_tasks(
             t.schedule_phrase,
             t.withdrawn,
             visible=actor.sees_all or t.lead_agency_id == actor.agency_id or t.id in supported,
+            starts_on=t.starts_on,
         )
         for t, section_ref, name in tasks
     }
