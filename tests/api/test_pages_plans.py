@@ -69,15 +69,18 @@ def test_export_of_every_active_plan_has_a_plan_column(client, world, two_plans)
     assert docx.status_code == 422  # a báo cáo is of one plan
 
 
-def test_a_withdrawn_plan_leaves_the_default_lists_but_stays_reachable(client, world, two_plans, engine):
+def end(engine, world, plan, status: str, reason: str) -> None:
+    """The secretariat withdraws or archives `plan` on 01/06/2023."""
     from workflows.kernel.actors import Actor
     from workflows.plans.lifecycle import end_plan
 
     with Session(engine) as s:
-        end_plan(
-            s, Actor.of(world.users["secretariat"]), two_plans.id, "withdrawn", "Thay thế", date(2023, 6, 1)
-        )
+        end_plan(s, Actor.of(world.users["secretariat"]), plan.id, status, reason, date(2023, 6, 1))
         s.commit()
+
+
+def test_a_withdrawn_plan_leaves_the_default_lists_but_stays_reachable(client, world, two_plans, engine):
+    end(engine, world, two_plans, "withdrawn", "Thay thế")
     sign_in(client, "secretariat")
     page = client.get("/desk").text
     assert "Tất cả kế hoạch đang thực hiện (1)" in page and "Kế hoạch 8/KH-UBND" not in page
@@ -99,14 +102,7 @@ def test_every_page_names_the_registrys_own_authority(client, world, engine):
 
 
 def test_the_plans_list_says_which_plan_was_withdrawn(client, world, two_plans, engine):
-    from workflows.kernel.actors import Actor
-    from workflows.plans.lifecycle import end_plan
-
-    with Session(engine) as s:
-        end_plan(
-            s, Actor.of(world.users["secretariat"]), two_plans.id, "archived", "Đã kết thúc", date(2023, 6, 1)
-        )
-        s.commit()
+    end(engine, world, two_plans, "archived", "Đã kết thúc")
     sign_in(client, "leader")
     page = client.get("/plans").text
     later = page[page.index("Kế hoạch 8/KH-UBND") :]
