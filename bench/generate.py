@@ -826,6 +826,7 @@ def rebuild_summary(engine: Engine) -> dict[str, int]:
     """The maintained summary computed from the rows written here (the rules keep it up to date)."""
     with Session(engine) as session:
         sizes = summary.rebuild(session)
+        summary.roll_forward(session, TODAY)  # as the daily job leaves it: the figures of today and tomorrow
         session.commit()
     return sizes
 

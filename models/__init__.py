@@ -19,13 +19,15 @@ from models.outbox import OutboxMessage
 from models.plan import Indicator, Plan, PlanIssue, Section, Task, TaskSupport
 from models.search import TaskSearch
 from models.submission import Evidence, Review, Submission, SubmissionKind, SubmissionStatus
-from models.summary import AgencySummary, SectionSummary
+from models.summary import AgencyDay, AgencyDayWindow, AgencySummary, SectionSummary
 from models.user import AuthSession, LoginThrottle, RecoveryCode, Role, SecondFactor, User
 
 __all__ = [
     "Agency",
     "AgencyGroup",
     "AgencyGroupMember",
+    "AgencyDay",
+    "AgencyDayWindow",
     "AgencySummary",
     "AuthSession",
     "AuditEvent",

@@ -1,10 +1,10 @@
-"""`plantrack summary check|rebuild`: the maintained summary against a full recomputation, or rebuilt."""
+"""`plantrack summary check|rebuild|roll`: the summary against a full recomputation, rebuilt, rolled on."""
 
 import argparse
 
 from sqlmodel import Session
 
-from api.commands.common import engine_from_settings
+from api.commands.common import add_today, engine_from_settings, resolve_today
 from models.db import unit_of_work
 from workflows.checkpoints import summary
 
@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rebuild", help="tính lại bảng tổng hợp từ các mốc (sau khi nạp dữ liệu hàng loạt)"
     )
     rebuild.set_defaults(handler=_rebuild)
+    roll = cmd.add_parser("roll", help="lập số liệu theo ngày của hôm nay và ngày mai (việc hằng ngày)")
+    add_today(roll)
+    roll.set_defaults(handler=_roll)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -39,4 +42,11 @@ def _rebuild(args: argparse.Namespace) -> int:
     with unit_of_work(engine_from_settings()) as session:
         sizes = summary.rebuild(session)
     print("summary rebuilt:", ", ".join(f"{table} {n:,} rows" for table, n in sizes.items()))
+    return 0
+
+
+def _roll(args: argparse.Namespace) -> int:
+    with unit_of_work(engine_from_settings()) as session:
+        days = summary.roll_forward(session, resolve_today(args))
+    print("figures held as of", ", ".join(d.isoformat() for d in days))
     return 0

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, func, select
 
-from models import AgencySummary
+from models import AgencyDay, AgencySummary
 from models.config import get_settings
 from models.db import make_engine
 from models.migrate import upgrade
@@ -41,3 +41,14 @@ def test_check_passes_then_finds_drift_that_rebuild_repairs(cli_db, capsys):
     assert plantrack("summary", "check") == 0
     with Session(cli_db) as s:
         assert s.execute(select(func.sum(AgencySummary.n))).scalar_one() == 2
+
+
+def test_roll_holds_the_figures_of_today_and_tomorrow(cli_db, capsys):
+    assert plantrack("summary", "roll", "--today", "2023-03-15") == 0
+    assert "2023-03-15, 2023-03-16" in capsys.readouterr().out
+    with Session(cli_db) as s:
+        (overdue,) = s.execute(
+            select(AgencyDay.overdue).where(AgencyDay.day == date(2023, 3, 15))
+        ).one()  # due the 14th, open: overdue from the 15th
+        assert overdue == 1
+    assert plantrack("summary", "check") == 0

@@ -16,7 +16,8 @@ Definitions (the figures a quarterly report quotes), for a given `today`:
 - `oldest_overdue`: the overdue checkpoint with the earliest current due date (then lowest id).
 Each rollup reads the maintained summary (models/summary.py, `workflows.checkpoints.summary`), not
 the checkpoints: one grouped query over its rows plus one for the oldest overdue item. National
-and provincial figures read the per-agency grain, a plan's figures the per-section grain.
+and provincial figures read the per-agency grain, a plan's figures the per-section grain; on a
+day the summary holds as of (`AgencyDay`: today and tomorrow), they read that day's one row an agency.
 """
 
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ from sqlmodel import Session
 from models.agency import Agency
 from models.checkpoint import Checkpoint
 from models.plan import Plan, Section, Task
-from models.summary import AgencySummary, SectionSummary
+from models.summary import AgencyDay, AgencySummary, SectionSummary
 from workflows.checkpoints.status import DONE, Status, counts_as_due, overdue_columns, status_of
+from workflows.checkpoints.summary import window_days
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ def agency_rollup(
     """Figures per responsible agency, ordered by agency name; `plan_ids` (ids, or a select of them)
     narrows them to those plans (the per-section grain: the per-agency one spans every plan)."""
     grain = AgencySummary if plan_id is None and plan_ids is None else SectionSummary
+    if grain is AgencySummary and today in window_days(session):
+        return _day_rollups(session, today, agency_ids)
     filters = _plan_filter(grain, plan_id)
     if plan_ids is not None:
         filters.append(grain.plan_id.in_(plan_ids))
@@ -124,6 +128,41 @@ def agency_rollup(
         filters=filters,
         order_by=[Agency.name, Agency.id],
     )
+
+
+def _day_rollups(session: Session, today: date, agency_ids: list[int] | set[int] | None) -> list[Rollup]:
+    """`agency_rollup` over every plan, read from the day's rows (the summary as of `today`)."""
+    d = AgencyDay
+    statuses = [s.value for s in Status]
+    stmt = (
+        select(d.agency_id, Agency.name, *[getattr(d, s) for s in statuses], d.due, d.oldest_id, d.oldest_due)
+        .join(Agency, Agency.id == d.agency_id)
+        .where(d.day == today, or_(*[getattr(d, s) != 0 for s in statuses]))
+        .order_by(Agency.name, Agency.id)
+    )
+    if agency_ids is not None:
+        stmt = stmt.where(d.agency_id.in_(list(agency_ids)))
+    done_late, waived = statuses.index(Status.done_late.value), len(statuses)
+    on_time = statuses.index(Status.done_on_time.value)
+    rollups = []
+    for row in session.execute(stmt).tuples():
+        figures = row[2 : 2 + waived]
+        oldest_id, oldest_due = row[-2], row[-1]
+        rollups.append(
+            Rollup(
+                key=row[0],
+                label=row[1],
+                counts=dict(zip(statuses, figures, strict=True)),
+                total=sum(figures),
+                due=row[-3],
+                done=figures[on_time] + figures[done_late],
+                done_on_time=figures[on_time],
+                oldest_overdue=None
+                if oldest_id is None
+                else OldestOverdue(oldest_id, oldest_due, (today - oldest_due).days),
+            )
+        )
+    return rollups
 
 
 def agency_rollup_page(

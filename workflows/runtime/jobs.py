@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.db import unit_of_work
+from workflows.checkpoints.summary import roll_forward
 from workflows.escalation.sweep import FiredRung, escalate_overdue
 from workflows.followup.explanations import escalate_unanswered
 from workflows.kernel.clock import today_in_vietnam
@@ -20,8 +21,11 @@ log = logging.getLogger("plantrack.jobs")
 
 
 def run_escalation_sweep(engine: Engine, today: date | None = None) -> list[FiredRung]:
-    """Fire the rungs current on `today` (default: today in Vietnam); escalate unanswered requests."""
+    """Roll the day's figures forward; fire the rungs current on `today` (default: today in Vietnam);
+    escalate unanswered requests."""
     today = today or today_in_vietnam()
+    with unit_of_work(engine) as session:
+        roll_forward(session, today)
     with unit_of_work(engine) as session:
         fired = escalate_overdue(session, today)
         unanswered = escalate_unanswered(session, today)

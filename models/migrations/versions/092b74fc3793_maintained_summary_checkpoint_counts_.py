@@ -45,9 +45,9 @@ def upgrade() -> None:
     # the checkpoints already there are counted in (the same recomputation `plantrack summary rebuild` runs)
     from sqlmodel import Session
 
-    from workflows.checkpoints.summary import rebuild
+    from workflows.checkpoints.summary import rebuild_counts
 
-    rebuild(Session(bind=op.get_bind()))
+    rebuild_counts(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:

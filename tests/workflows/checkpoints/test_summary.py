@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models import Agency, AgencySummary, Checkpoint, SectionSummary, Submission, Task
+from models import Agency, AgencyDay, AgencySummary, Checkpoint, SectionSummary, Submission, Task
 from tests.builders import add_user
 from workflows.agencies.registry import load_registry
 from workflows.agencies.reorg import merge_agency
@@ -15,7 +15,7 @@ from workflows.checkpoints import summary
 from workflows.checkpoints.evidence import EvidenceStore
 from workflows.checkpoints.extensions import decide_extension, request_extension
 from workflows.checkpoints.review import accept_submission, return_submission
-from workflows.checkpoints.status import counts_as_due, status_expr
+from workflows.checkpoints.status import counts_as_due, overdue_columns, status_expr
 from workflows.checkpoints.submissions import submit_report
 from workflows.kernel.actors import SYSTEM, Actor
 from workflows.kernel.errors import Conflict
@@ -27,6 +27,7 @@ SEED = Path(__file__).parents[3] / "seed_plans" / "sonla_23_kh_ubnd_2023.txt"
 DROPPED = "- Sở Văn hóa, Thể thao và Du lịch\nthực hiện tốt chức năng quản lý nhà nước"
 # days either side of every date the data holds: before the plan, inside its periods, long after
 TODAYS = [date(2023, 1, 1), date(2023, 3, 14), date(2023, 3, 15), date(2023, 6, 20), date(2024, 6, 1)]
+HELD_FROM = date(2023, 3, 14)  # the days held as of (AgencyDay): 14 and 15/3, either side of a due date
 MB = 1024 * 1024
 
 
@@ -70,6 +71,15 @@ def _by_status_from_checkpoints(session: Session, today: date) -> dict[int, tupl
     return found
 
 
+def _oldest_from_checkpoints(session: Session, today: date) -> dict[int, tuple[int, date]]:
+    """Per agency, the overdue checkpoint with the earliest due date, then the lowest id (no summary)."""
+    stmt = select(Checkpoint.agency_id, Checkpoint.id, Checkpoint.due_date).where(*overdue_columns(today))
+    found: dict[int, tuple[int, date]] = {}
+    for agency_id, cp_id, due in sorted(session.execute(stmt).tuples(), key=lambda r: (r[2], r[1])):
+        found.setdefault(agency_id, (cp_id, due))
+    return found
+
+
 def assert_summary_recomputes(session: Session, plan_id: int) -> None:
     """Stored rows equal a recomputation, and the figures read from them equal the checkpoints' own."""
     session.commit()
@@ -79,6 +89,12 @@ def assert_summary_recomputes(session: Session, plan_id: int) -> None:
         for rollups in (agency_rollup(session, today), agency_rollup(session, today, plan_id=plan_id)):
             got = {r.key: ({s: n for s, n in r.counts.items() if n}, r.due) for r in rollups}
             assert got == expected, today
+        oldest = {
+            r.key: (r.oldest_overdue.checkpoint_id, r.oldest_overdue.due_date)
+            for r in agency_rollup(session, today)
+            if r.oldest_overdue
+        }
+        assert oldest == _oldest_from_checkpoints(session, today), today
         (plan,) = plan_rollup(session, today, plan_id)
         assert plan.total == session.execute(select(func.count()).select_from(Checkpoint)).scalar_one()
         cells = agency_area_matrix(session, today, plan_id).cells.values()
@@ -87,10 +103,12 @@ def assert_summary_recomputes(session: Session, plan_id: int) -> None:
         assert sum(r.total for r in first_level) == plan.total
 
 
-@pytest.fixture
-def world(session, registry, tmp_path):
+@pytest.fixture(params=["counts only", "days held"])
+def world(request, session, registry, tmp_path):
     text = SEED.read_text(encoding="utf-8")
     plan_id = _import(session, text, registry)
+    if request.param == "days held":  # as the daily job leaves it: every change moves these days too
+        summary.roll_forward(session, HELD_FROM)
     syt = _agency(session, "Sở Y tế")
     ns = type("World", (), {})()
     ns.text, ns.plan_id, ns.syt = text, plan_id, syt
@@ -186,5 +204,28 @@ def test_rebuild_repairs_a_summary_written_around(session, world):
     session.execute(AgencySummary.__table__.update().values(n=AgencySummary.n + 1))
     drift = summary.differences(session)
     assert set(drift) == {"agencysummary", "sectionsummary"}
+    summary.rebuild(session)
+    assert_summary_recomputes(session, world.plan_id)
+
+
+def test_the_days_held_move_with_every_change_and_roll_forward(session, world):
+    summary.roll_forward(session, HELD_FROM)
+    held = {r.key: r for r in agency_rollup(session, HELD_FROM)}
+    assert session.execute(select(func.count()).select_from(AgencyDay)).scalar_one() == 2 * len(held)
+    cp = _open_checkpoints(session, world.syt)[0]
+    submit_report(session, world.focal, cp.id, "Báo cáo", [], [], HELD_FROM, world.store)
+    assert_summary_recomputes(session, world.plan_id)
+    after = {r.key: r for r in agency_rollup(session, HELD_FROM)}
+    assert after[world.syt.id].counts["submitted"] == held[world.syt.id].counts["submitted"] + 1
+    # the next day's roll drops the 14th, keeps the 15th as moved and opens the 16th from the counts
+    assert summary.roll_forward(session, HELD_FROM.replace(day=15)) == [date(2023, 3, 15), date(2023, 3, 16)]
+    assert summary.window_days(session) == [date(2023, 3, 15), date(2023, 3, 16)]
+    assert_summary_recomputes(session, world.plan_id)
+
+
+def test_drift_in_the_days_held_is_found_and_rebuilt(session, world):
+    summary.roll_forward(session, HELD_FROM)
+    session.execute(AgencyDay.__table__.update().values(overdue=AgencyDay.overdue + 1, oldest_id=None))
+    assert set(summary.differences(session)) == {"agencyday"}
     summary.rebuild(session)
     assert_summary_recomputes(session, world.plan_id)

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from models import Escalation, OutboxMessage, Plan
+from models import AgencyDay, Escalation, OutboxMessage, Plan
 from models.config import get_settings
 from tests.builders import add_agency, add_task
 from tests.notifications.smtp_server import SmtpServer
+from workflows.checkpoints import summary
 from workflows.kernel.errors import InvalidInput
 from workflows.runtime import flows
 
@@ -42,6 +43,9 @@ def test_sweep_flow_logic(env, engine, one_checkpoint):
     assert flows.escalation_sweep_flow.fn(today="2023-06-15") == {"overdue": 1}
     assert flows.escalation_sweep_flow.fn(today="2023-06-15") == {}
     assert _count(engine, Escalation) == 1 and _count(engine, OutboxMessage) == 1
+    with Session(engine) as s:  # the daily job rolled the day's figures forward first
+        assert summary.window_days(s) == [date(2023, 6, 15), date(2023, 6, 16)]
+        assert s.exec(select(AgencyDay.overdue).where(AgencyDay.day == date(2023, 6, 15))).one() == 1
 
 
 def test_evidence_sweep_flow_removes_orphans_past_their_grace_and_stale_temp_files(env, settings):
