@@ -17,7 +17,7 @@ class Agency(AgencyBase, table=True):
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     parent_id: int | None = Field(default=None, foreign_key="agency.id")
     active: bool = True
-    successor_id: int | None = Field(default=None, foreign_key="agency.id")
+    successor_id: int | None = Field(default=None, foreign_key="agency.id", index=True)  # merged into
     province: str | None = Field(default=None, max_length=80, index=True)
     registered: bool = True  # False: kept under the name a plan wrote, not in the registry
 
