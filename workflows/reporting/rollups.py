@@ -218,13 +218,20 @@ def section_rollup(session: Session, today: date, plan_id: int) -> list[Rollup]:
 
 
 def plan_rollup(
-    session: Session, today: date, plan_id: int | None = None, plan_ids: list[int] | Select | None = None
+    session: Session,
+    today: date,
+    plan_id: int | None = None,
+    plan_ids: list[int] | Select | None = None,
+    province: str | None = None,
 ) -> list[Rollup]:
-    """Figures per plan (one row when `plan_id` is given; those of `plan_ids`), labelled with the number."""
+    """Figures per plan (one row when `plan_id` is given; those of `plan_ids`), labelled with the number;
+    with `province`, of that province's agencies only (a provincial desk)."""
     s = SectionSummary
     filters = _plan_filter(s, plan_id)
     if plan_ids is not None:
         filters.append(s.plan_id.in_(plan_ids))
+    if province is not None:
+        filters.append(s.agency_id.in_(select(Agency.id).where(Agency.province == province)))
     return _rollups(
         session,
         today,
