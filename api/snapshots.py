@@ -3,9 +3,11 @@
 A heavy page's data is kept per key (the viewer's scope and filters, and the day) for
 `view_cache_s` seconds (PLANTRACK_VIEW_CACHE_S; 0 turns it off). One request computes it while
 the others asking for the same key wait for that result, so a burst of secretariats opening the
-desk costs one computation. Every write this process commits clears it (`api.deps.get_session`),
-so one's own action shows at once; writes of other processes (another worker, the CLI, the
-daily job) show within `view_cache_s`. The page says when its figures were taken.
+desk costs one computation; once it is past its seconds, the last snapshot is served while one
+request reads it again (up to twice the seconds), so a refresh makes nobody wait. Every write
+this process commits clears it (`api.deps.get_session`), so one's own action shows at once;
+writes of other processes (another worker, the CLI, the daily job) show within about
+`view_cache_s`. The page says when its figures were taken.
 """
 
 import threading
@@ -40,25 +42,40 @@ class Snapshots:
         self._generation = 0  # moved by `changed`: a computation begun before it is not kept
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Snapshot:
-        """The kept snapshot of `key` while fresh, else a new one from `compute()`, once at a time a key."""
+        """The kept snapshot of `key` while fresh, else a new one from `compute()`, once at a time a key.
+
+        A snapshot past its seconds (but younger than twice them) is still served to those who ask
+        while one request reads it again, so nobody waits on a refresh; only a missing one is waited for.
+        """
         if self.ttl <= 0:
             return Snapshot(compute(), utcnow(), self.clock())
-        fresh = self._fresh(key)
-        if fresh is not None:
-            return fresh
-        with self._lock_of(key):
-            fresh = self._fresh(key)  # another request may have computed it while we waited
-            if fresh is not None:
-                return fresh
-            generation = self._generation
-            snapshot = Snapshot(compute(), utcnow(), self.clock())
-            with self._guard:
-                if generation == self._generation:
-                    self._kept[key] = snapshot
-                    self._kept.move_to_end(key)
-                    while len(self._kept) > MAX_KEYS:
-                        self._kept.popitem(last=False)
-            return snapshot
+        kept = self._kept_of(key)
+        if kept is not None and self._age(kept) < self.ttl:
+            return kept
+        lock = self._lock_of(key)
+        if kept is not None and self._age(kept) < 2 * self.ttl:
+            if not lock.acquire(blocking=False):
+                return kept  # being read again by another request: this one serves the last
+            try:
+                return self._compute(key, compute)
+            finally:
+                lock.release()
+        with lock:
+            kept = self._kept_of(key)  # another request may have read it while we waited
+            if kept is not None and self._age(kept) < self.ttl:
+                return kept
+            return self._compute(key, compute)
+
+    def _compute(self, key: Hashable, compute: Callable[[], Any]) -> Snapshot:
+        generation = self._generation
+        snapshot = Snapshot(compute(), utcnow(), self.clock())
+        with self._guard:
+            if generation == self._generation:  # no write committed meanwhile: keep it
+                self._kept[key] = snapshot
+                self._kept.move_to_end(key)
+                while len(self._kept) > MAX_KEYS:
+                    self._kept.popitem(last=False)
+        return snapshot
 
     def changed(self) -> None:
         """Something was written: forget every snapshot (and any being computed)."""
@@ -66,10 +83,12 @@ class Snapshots:
             self._generation += 1
             self._kept.clear()
 
-    def _fresh(self, key: Hashable) -> Snapshot | None:
+    def _kept_of(self, key: Hashable) -> Snapshot | None:
         with self._guard:
-            kept = self._kept.get(key)
-        return kept if kept is not None and self.clock() - kept.taken < self.ttl else None
+            return self._kept.get(key)
+
+    def _age(self, snapshot: Snapshot) -> float:
+        return self.clock() - snapshot.taken
 
     def _lock_of(self, key: Hashable) -> threading.Lock:
         with self._guard:

@@ -81,3 +81,26 @@ def test_the_oldest_keys_go_beyond_the_bound():
     snapshots.get(MAX_KEYS, lambda: calls.append(1))  # still kept
     snapshots.get(0, lambda: calls.append(1))  # dropped first, computed again
     assert len(calls) == MAX_KEYS + 2
+
+
+def test_past_its_seconds_the_last_is_served_while_one_request_reads_it_again():
+    clock = Clock()
+    snapshots = Snapshots(10, clock)
+    snapshots.get("desk", lambda: "old")
+    clock.now += 11
+    reading, release, seen = threading.Event(), threading.Event(), []
+
+    def slow_refresh():
+        reading.set()
+        release.wait(5)
+        return "new"
+
+    refresher = threading.Thread(target=lambda: seen.append(snapshots.get("desk", slow_refresh).value))
+    refresher.start()
+    reading.wait(5)
+    assert snapshots.get("desk", lambda: "not asked").value == "old"  # nobody waits on the refresh
+    release.set()
+    refresher.join(5)
+    assert seen == ["new"] and snapshots.get("desk", lambda: "not asked").value == "new"
+    clock.now += 25  # older than twice its seconds: waited for, not served
+    assert snapshots.get("desk", lambda: "newest").value == "newest"
