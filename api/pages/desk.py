@@ -14,6 +14,7 @@ from workflows.followup.queries import open_requests
 from workflows.indicators.queries import values_awaiting_review
 from workflows.kernel.actors import require_agency_visible, require_role
 from workflows.kernel.errors import NotFound
+from workflows.plans.queries import plans_newest_first
 from workflows.reporting.desk import DESK_ROLES, desk, desk_scope
 from workflows.reporting.rollups import agency_area_matrix, agency_rollup, plan_rollup, responsible_agencies
 
@@ -39,10 +40,12 @@ RUNG_LABELS = {
 @router.get("/desk", dependencies=[HeavyPage])
 def desk_page(page: PageDep, plan_id: str = "", agencies_page: int = Query(1, ge=1, le=10_000)) -> Response:
     require_role(page.actor, *DESK_ROLES)
-    plans = plan_filter(page.session, plan_id)
+    snapshots = page.request.app.state.snapshots
+    every_plan = snapshots.get(("plans",), lambda: plans_newest_first(page.session)).value
+    plans = plan_filter(page.session, plan_id, every_plan)
     scope = desk_scope(page.session, page.actor)
     key = ("desk", page.actor.role, scope, plans.plan_id, agencies_page, page.today)
-    snapshot = page.request.app.state.snapshots.get(key, lambda: _desk_data(page, plans, agencies_page))
+    snapshot = snapshots.get(key, lambda: _desk_data(page, plans, agencies_page))
     return page.render(
         "desk.html",
         plans=plans.plans,
