@@ -1,4 +1,10 @@
-"""Queue the digests: rendered at enqueue time, so each outbox row holds its subject and bodies.
+"""Queue the digests as compact JSON contexts; delivery renders them (`Mail.compose`), the preview now.
+
+A head digest's row holds only what its template reads (`head_context`: the items' shown fields,
+dates as ISO strings) and no bodies: rendering 10,000 digests while queueing them cost more than
+sending them, and done in the sending workers it overlaps the other connections' waits for the
+server. The preview, `digest preview` and delivery render the same context with the same `render`,
+so what a head previews is what goes out (the golden files pin it).
 
 Head digests go out once per ISO week and agency (dedupe key `digest:head:{agency}:{year}-W{week}`),
 the secretariat's once a day (`digest:secretariat:{date}`); running `queue_*` again the same
@@ -55,6 +61,88 @@ def _plan_suffix(plan_id: int | None) -> str:
     return "" if plan_id is None else f":plan-{plan_id}"
 
 
+# What the head digest templates read of each part (head_digest.txt/.html, _macros.html, _plans.txt);
+# a field left out fails the render (StrictUndefined), so the golden tests catch a template that
+# starts reading a new one.
+ITEM_FIELDS = (
+    "checkpoint_id",
+    "task_ref",
+    "plan_number",
+    "task_text",
+    "schedule_phrase",
+    "period_label",
+    "due_date",
+    "original_due_date",
+    "days_late",
+    "days_left",
+    "submitted_on",
+    "return_reason",
+)
+STANDING_FIELDS = (
+    "due",
+    "done",
+    "done_on_time",
+    "overdue",
+    "completion_pct",
+    "on_time_pct",
+    "oldest_overdue_days",
+)
+DECISION_FIELDS = (
+    "checkpoint_id",
+    "task_ref",
+    "plan_number",
+    "period_label",
+    "approved",
+    "previous_due",
+    "requested_due",
+    "decided_on",
+    "note",
+)
+INDICATOR_FIELDS = (
+    "indicator_id",
+    "plan_number",
+    "text",
+    "target_text",
+    "value_text",
+    "value_period",
+    "progress",
+    "status",
+    "status_label",
+    "due_date",
+    "pending",
+)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _pick(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: _iso(getattr(obj, f)) for f in fields}
+
+
+def head_context(digest: HeadDigest) -> dict[str, Any]:
+    """The compact, JSON-storable template context of a head digest (settings are added at render)."""
+    scope = digest.plans
+    return {
+        "agency_id": digest.agency_id,
+        "agency_name": digest.agency_name,
+        "today": digest.today.isoformat(),
+        "week_label": digest.week_label,
+        "standing": None if digest.standing is None else _pick(digest.standing, STANDING_FIELDS),
+        "plans": None
+        if scope is None
+        else {"chosen": scope.chosen, "numbers": scope.numbers, "several": scope.several},
+        "overdue": [_pick(i, ITEM_FIELDS) for i in digest.overdue],
+        "due_soon": [_pick(i, ITEM_FIELDS) for i in digest.due_soon],
+        "returned": [_pick(i, ITEM_FIELDS) for i in digest.returned],
+        "awaiting_review": [_pick(i, ITEM_FIELDS) for i in digest.awaiting_review],
+        "extension_decisions": [_pick(d, DECISION_FIELDS) for d in digest.extension_decisions],
+        "indicators": [_pick(i, INDICATOR_FIELDS) for i in digest.indicators],
+        "indicators_flagged": digest.indicators_flagged,
+    }
+
+
 def jsonable(value: Any) -> Any:
     """Dates to ISO strings, recursively, so the context can be stored as JSON and rendered again."""
     if isinstance(value, dict):
@@ -66,17 +154,18 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def digest_context(digest: HeadDigest | SecretariatDigest, settings: Settings) -> dict[str, Any]:
-    """The template context of a digest (JSON-storable)."""
-    return jsonable({**base_context(settings), **digest.as_dict()})
+def secretariat_context(digest: SecretariatDigest) -> dict[str, Any]:
+    """The template context of the secretariat's digest (JSON-storable; one mail a day, kept whole)."""
+    return jsonable(digest.as_dict())
 
 
 def render_head_digest(digest: HeadDigest, settings: Settings) -> RenderedMail:
-    return render(HEAD_TEMPLATE, digest_context(digest, settings))
+    """The mail as delivery renders the queued row (`notifications.delivery.Mail.compose`)."""
+    return render(HEAD_TEMPLATE, {**base_context(settings), **head_context(digest)})
 
 
 def render_secretariat_digest(digest: SecretariatDigest, settings: Settings) -> RenderedMail:
-    return render(SECRETARIAT_TEMPLATE, digest_context(digest, settings))
+    return render(SECRETARIAT_TEMPLATE, {**base_context(settings), **secretariat_context(digest)})
 
 
 def preview_head_digest(
@@ -98,18 +187,15 @@ def queue_head_digests(session: Session, settings: Settings, today: date, plan_i
     digests = head_digests(session, today, include_empty=settings.digest_empty, plan_id=plan_id)
     keys = {d.agency_id: head_key(d.agency_id, today, plan_id) for d in digests}
     queued = _existing_keys(session, list(keys.values()))
-    digests = [d for d in digests if keys[d.agency_id] not in queued]  # rendering is the costly part
+    digests = [d for d in digests if keys[d.agency_id] not in queued]
     to = resolve_recipients(session, settings, [("head", d.agency_id) for d in digests])
-    rows = []
-    for d in digests:
-        recipients = to[("head", d.agency_id)]
-        if not recipients:
-            continue
-        rows.append(
-            _row(
-                keys[d.agency_id], HEAD_TEMPLATE, digest_context(d, settings), "head", d.agency_id, recipients
-            )
+    rows = [
+        _row(
+            keys[d.agency_id], HEAD_TEMPLATE, head_context(d), "head", d.agency_id, to[("head", d.agency_id)]
         )
+        for d in digests
+        if to[("head", d.agency_id)]
+    ]
     # chunks keep one INSERT under PostgreSQL's 65,535 bound parameters
     return sum(enqueue_many(session, rows[i : i + 500]) for i in range(0, len(rows), 500))
 
@@ -129,7 +215,7 @@ def queue_secretariat_digest(
         return 0
     return enqueue_many(
         session,
-        [_row(key, SECRETARIAT_TEMPLATE, digest_context(digest, settings), "secretariat", None, recipients)],
+        [_row(key, SECRETARIAT_TEMPLATE, secretariat_context(digest), "secretariat", None, recipients)],
     )
 
 
@@ -141,7 +227,7 @@ def _row(
     agency_id: int | None,
     recipients: list[str],
 ) -> dict[str, Any]:
-    mail = render(template, context)
+    """An outbox row without bodies: delivery renders it."""
     return dict(
         dedupe_key=key,
         template=template,
@@ -149,9 +235,6 @@ def _row(
         audience=audience,
         agency_id=agency_id,
         recipients=recipients,
-        subject=mail.subject,
-        body_text=mail.text,
-        body_html=mail.html,
     )
 
 

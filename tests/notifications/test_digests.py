@@ -9,7 +9,8 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from models import Checkpoint, CheckpointState, OutboxMessage
-from notifications.delivery import deliver_pending
+from models.types import utcnow
+from notifications.delivery import Mail, deliver_pending
 from notifications.digests import (
     preview_head_digest,
     queue_head_digests,
@@ -42,6 +43,14 @@ def cfg(settings):
             "secretariat_emails": "thuongtruc@catinh.test, ptm@catinh.test",
         }
     )
+
+
+def as_delivered(row: OutboxMessage, cfg) -> Mail:
+    """The row rendered as the sending worker renders it (from its stored context)."""
+    mail = Mail(row.id, row.dedupe_key, row.attempts, row.recipients, row.template, row.context)
+    mail.compose(cfg, utcnow())
+    assert not mail.outcome, mail.error
+    return mail
 
 
 def test_head_digest_lists_what_the_head_must_know(session, world):
@@ -122,8 +131,12 @@ def test_queue_head_digests_one_row_per_agency_with_a_head_and_news(session, wor
     assert set(rows) == {f"digest:head:{a.id}:2023-W27" for a in (world.syt, world.ca, world.sgddt)}
     syt = rows[f"digest:head:{world.syt.id}:2023-W27"]
     assert syt.recipients == ["head@syt.test", "giam.doc@syt.test"] and syt.audience == "head"
-    assert syt.subject == "[Sơn La – PCMT] Tổng hợp tuần 27/2023: Sở Y tế – 2 nhiệm vụ quá hạn"
-    assert "Sở Y tế" in syt.body_text and "quá hạn" in syt.body_html and syt.status == "pending"
+    # queued as a compact context, rendered at delivery
+    assert (syt.subject, syt.body_text, syt.body_html, syt.status) == (None, None, None, "pending")
+    assert "task_title" not in syt.context["overdue"][0] and syt.context["today"] == "2023-07-05"
+    mail = as_delivered(syt, cfg)
+    assert mail.subject == "[Sơn La – PCMT] Tổng hợp tuần 27/2023: Sở Y tế – 2 nhiệm vụ quá hạn"
+    assert "Sở Y tế" in mail.text and "quá hạn" in mail.html
     assert queue_head_digests(session, cfg, TODAY + timedelta(days=2)) == 0  # same ISO week
     assert queue_head_digests(session, cfg.model_copy(update={"digest_empty": True}), TODAY) == 1  # stp
     assert queue_head_digests(session, cfg, TODAY + timedelta(days=7)) == 3
@@ -140,7 +153,7 @@ def test_queue_secretariat_digest_once_a_day(session, world, cfg):
     (row,) = session.exec(select(OutboxMessage)).all()
     assert row.dedupe_key == "digest:secretariat:2023-07-05"
     assert row.recipients == ["thuongtruc@catinh.test", "ptm@catinh.test"]  # settings + user, once
-    assert row.subject == (
+    assert row.subject is None and as_delivered(row, cfg).subject == (
         "[Sơn La – PCMT] Tổng hợp ngày 05/07/2023: 1 nhiệm vụ mới quá hạn, "
         "1 báo cáo chờ thẩm định, 1 đề nghị gia hạn"
     )
@@ -184,8 +197,12 @@ def test_preview_head_digest(session, world, cfg):
 def test_golden_renderings(session, world, cfg, name):
     if name == "head_digest":
         mail = render_head_digest(head_digest(session, world.syt.id, TODAY), cfg)
+        queue_head_digests(session, cfg, TODAY)
+        key = f"digest:head:{world.syt.id}:2023-W27"
     else:
         mail = render_secretariat_digest(secretariat_digest(session, TODAY), cfg)
+        queue_secretariat_digest(session, cfg, TODAY)
+        key = "digest:secretariat:2023-07-05"
     text = f"Subject: {mail.subject}\n\n{mail.text}"
     if os.environ.get("PLANTRACK_UPDATE_GOLDEN") == "1":
         GOLDEN.mkdir(exist_ok=True)
@@ -193,6 +210,12 @@ def test_golden_renderings(session, world, cfg, name):
         (GOLDEN / f"{name}.html").write_text(mail.html, encoding="utf-8")
     assert text == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     assert mail.html == (GOLDEN / f"{name}.html").read_text(encoding="utf-8")
+    # the queued row, its context through the database's JSON, renders the same mail at delivery
+    session.commit()
+    session.expire_all()
+    (row,) = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == key)).all()
+    sent = as_delivered(row, cfg)
+    assert (sent.subject, sent.text, sent.html) == (mail.subject, mail.text, mail.html)
 
 
 def test_a_returned_item_past_due_keeps_its_reason_in_the_digest_as_in_the_inbox(session, world):
