@@ -58,8 +58,11 @@ def _tidy_text(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _env(html: bool) -> Environment:
+    # Compiled once per process and reused: `auto_reload=False` spares a stat() of every template
+    # (and of each one it imports or extends) on every render; templates change with a deploy.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        auto_reload=False,
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,
