@@ -23,6 +23,7 @@ from api.pages.checkpoints import KEEPS_FORM_ON_413
 from api.pages.errors import render_error
 from api.routes import router as api_router
 from api.security import load_secret_key
+from api.snapshots import Snapshots
 from models.config import Settings, get_settings
 from models.db import engine_for
 from workflows.checkpoints.evidence import EvidenceStore
@@ -112,6 +113,7 @@ def create_app(
     app.state.engine = engine
     app.state.page_gate = PageGate(settings.heavy_pages, settings.heavy_queue, settings.heavy_wait_s)
     app.state.today = today
+    app.state.snapshots = Snapshots(settings.view_cache_s)
     app.state.secret_key = load_secret_key(settings)
     install_error_handlers(app, render_error)
     app.add_middleware(BodyGuard)

@@ -29,9 +29,14 @@ from workflows.people.sessions import SignIn, valid_sign_in
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: commit when the endpoint succeeds, roll back on any error."""
+    """One session per request: commit when the endpoint succeeds, roll back on any error.
+
+    A committed unsafe request may have changed what the cached views show: they are dropped.
+    """
     with unit_of_work(request.app.state.engine) as session:
         yield session
+    if request.method in UNSAFE_METHODS and (snapshots := getattr(request.app.state, "snapshots", None)):
+        snapshots.changed()
 
 
 # scope="function": commit before the response is sent, so a failed commit is never reported as success

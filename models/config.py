@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     heavy_queue: int = 32  # more may wait for a turn; beyond that, 503 at once
     heavy_wait_s: float = 10.0  # longest wait for a turn before 503
     retry_after_s: int = 5  # what a 503 asks the client to wait
+    # heavy views (the desk) computed once for all who ask within this many seconds (api/snapshots.py)
+    view_cache_s: float = 10.0
 
     @property
     def db_url(self) -> str:

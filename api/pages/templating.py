@@ -486,15 +486,17 @@ class PlanFilter:
         return [self.chosen] if self.chosen is not None else []
 
 
-def plan_filter(session: Session, plan_id: str | int | None) -> PlanFilter:
-    """Read `?plan_id=` ("" or absent: every active plan); an unknown plan is not found."""
-    from workflows.plans.queries import active_plans_newest_first, plans_newest_first
+def plan_filter(session: Session, plan_id: str | int | None, plans: list | None = None) -> PlanFilter:
+    """Read `?plan_id=` ("" or absent: every active plan) among `plans` (default: every plan, read now);
+    an unknown plan is not found."""
+    from workflows.plans.queries import ACTIVE, plans_newest_first
 
-    plans = plans_newest_first(session)
+    plans = plans_newest_first(session) if plans is None else plans
     text = str(plan_id or "").strip()
     chosen = None
     if text:
         chosen = next((p for p in plans if text.isdigit() and p.id == int(text)), None)
         if chosen is None:
             raise NotFound("not_found", what="plan", id=text)
-    return PlanFilter(plans, active_plans_newest_first(session), chosen)
+    # the active ones, newest first as `plans` are (workflows.plans.queries.active_plans: status active)
+    return PlanFilter(plans, [p for p in plans if p.status == ACTIVE], chosen)

@@ -7,12 +7,14 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
 from sqlmodel import Session, func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.security import SESSION_COOKIE, start_session
 from models import Checkpoint, Evidence, Submission, TaskSupport, User
+from tests.api.conftest import TODAY
 from tests.builders import PASSWORD, add_task
 from workflows.checkpoints import review, submissions
 from workflows.checkpoints.evidence import EvidenceStore
@@ -564,3 +566,55 @@ def test_pages_without_any_plan(client, engine):
     assert "Chưa có kế hoạch nào" in client.get("/desk").text
     sign_in(client, "leader")
     assert "Chưa có kế hoạch nào" in client.get("/dashboard").text
+
+
+def test_the_desk_is_read_once_for_all_who_ask_within_seconds_and_again_after_a_write(
+    client, world, ids, engine
+):
+    snapshots = client.app.state.snapshots
+    now = [1000.0]
+    snapshots.clock = lambda: now[0]  # the cache's clock, moved by hand: no sleeping
+    sign_in(client, "secretariat")
+
+    def review_total() -> int:
+        html = client.get("/desk").text
+        return int(re.search(r'id="review-queue">\s*<h2>[^(]*\((\d+)\)', html).group(1))
+
+    statements = []
+    listen = lambda *a: statements.append(a[2])  # noqa: E731
+    first = review_total()
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert review_total() == first  # kept: the desk's own queries did not run again
+        kept = len(statements)
+        # another process (the CLI, another worker) submits: this one shows it within view_cache_s
+        with Session(engine, expire_on_commit=False) as s:
+            submissions.submit_report(
+                s,
+                Actor.of(world.users["focal_syt"]),
+                ids.six_months,
+                "Báo cáo",
+                [],
+                [],
+                TODAY,
+                EvidenceStore.from_settings(client.app.state.settings),
+            )
+            s.commit()
+        now[0] += snapshots.ttl - 1
+        assert review_total() == first
+        now[0] += 2
+        assert review_total() == first + 1  # the snapshot aged out: read again
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert kept < 12 and not any("escalation" in st for st in statements[:kept])
+    # a write through this process drops the snapshot at once: the return shows on the next desk
+    page = client.get(f"/checkpoints/{ids.six_months}").text
+    sub_id = int(re.search(r'action="/submissions/(\d+)/return"', page).group(1))
+    r = client.post(
+        f"/submissions/{sub_id}/return",
+        data={"csrf_token": TOKEN.search(page).group(1), "expected_version": "2", "reason": "Thiếu số liệu"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert review_total() == first
+    assert "Số liệu lúc" in client.get("/desk").text

@@ -5,8 +5,9 @@ edges as the escalation ladder (due + 7: the secretariat's queue, due + 30: the 
 The review queue lists the lead agencies' pending submissions, oldest first (first in, first out).
 Escalations count only rungs fired for the checkpoint's current due date and still open work.
 Scope: a secretariat sees its own province's agencies (`desk_scope`); admins the whole country.
-Every list holds its first LIST_LIMIT rows, its total counted in SQL; overdue counts per agency
-and age come from the maintained summary (national data: 10⁵ overdue checkpoints).
+Every list holds its first LIST_LIMIT rows (GLANCE_LIMIT for those read at a glance), its total
+counted in SQL; overdue counts per agency and age come from the maintained summary (national
+data: 10⁵ overdue checkpoints).
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from workflows.reporting.worklists import CheckpointItem, checkpoint_items
 DESK_ROLES = (Role.secretariat, Role.admin)
 AGE_BUCKETS = (("1–7 ngày", 1, 7), ("8–30 ngày", 8, 30), ("trên 30 ngày", 31, None))
 LIST_LIMIT = 50  # rows a desk list shows; its total is counted in SQL (national data: 10⁵ rows)
+GLANCE_LIMIT = 20  # rows of the lists read at a glance (each rung's escalations, the oldest overdue items)
 
 
 @dataclass
@@ -500,12 +502,14 @@ def desk(session: Session, actor: Actor, today: date, plan_id: int | None = None
     by_agency, agencies_overdue = overdue_by_agency(session, today, plan_id, scope)
     return Desk(
         scope=scope,
-        overdue=overdue_items(session, actor, today, plan_id, scope),
+        overdue=overdue_items(session, actor, today, plan_id, scope, limit=GLANCE_LIMIT),
         overdue_total=overdue_total(session, today, plan_id, scope),
         overdue_by_agency=by_agency,
         overdue_agency_total=agencies_overdue,
         review_queue=review_queue(session, actor, today, scope=scope, plan_id=plan_id),
-        escalations=escalations_by_rung(session, actor, today, totals=rungs, scope=scope, plan_id=plan_id),
+        escalations=escalations_by_rung(
+            session, actor, today, GLANCE_LIMIT, totals=rungs, scope=scope, plan_id=plan_id
+        ),
         extensions=pending_extensions(session, actor, scope=scope, plan_id=plan_id),
         review_total=review_total(session, scope, plan_id),
         extension_total=extension_total(session, scope, plan_id),
