@@ -1,7 +1,7 @@
 """One outbox row as the bytes of an RFC 5322 message: multipart/alternative (text, HTML), UTF-8.
 
 The layout is fixed and small, so it is written directly: ASCII headers, Vietnamese in Subject
-and From as RFC 2047 encoded words (`email.header`), both parts base64 UTF-8. Building an
+and From as RFC 2047 encoded words (`encoded_words`, `email.utils`), both parts base64 UTF-8. Building an
 `email.message.EmailMessage` and flattening it costs ~11 ms per digest on this machine, the
 `email.mime` classes ~2.5 ms (header folding), this ~0.4 ms — and at 10,000 digests a run that
 difference was most of the delivery time. The tests parse every message back with the standard
@@ -12,7 +12,6 @@ import base64
 import hashlib
 import re
 from datetime import datetime
-from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 
@@ -62,7 +61,7 @@ def build_message(
     # '=_' never occurs in base64, so the boundary cannot collide with a body
     boundary = f"=_plantrack_{hashlib.sha256(f'{outbox_id}:{dedupe_key}'.encode()).hexdigest()[:24]}"
     headers = [
-        "Subject: " + Header(subject, "utf-8", header_name="Subject").encode(linesep=CRLF),
+        "Subject: " + encoded_words(subject),
         "From: " + sender,
         "To: " + _fold_addresses(recipients),
         "Date: " + _date(date),
@@ -83,6 +82,30 @@ def build_message(
         ]
     lines += [f"--{boundary}--", ""]
     return CRLF.join(lines).encode("ascii")
+
+
+def encoded_words(text: str, max_bytes: int = 39) -> str:
+    """`text` as RFC 2047 base64 encoded words of whole characters, one per folded line.
+
+    39 UTF-8 bytes make a 64-character word, so 'Subject: ' and a word stay within 78 characters.
+    `email.header.Header.encode` splits the same way but measures every candidate split (~0.05 ms
+    a subject, a third of building a digest's message).
+    """
+    if text.isascii() and text.isprintable() and len(text) <= 68 and "=?" not in text:
+        return text
+    words, chunk, size = [], [], 0
+    for ch in text:
+        n = len(ch.encode("utf-8"))
+        if size + n > max_bytes and chunk:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(ch)
+        size += n
+    if chunk:
+        words.append("".join(chunk))
+    return (CRLF + " ").join(
+        "=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words
+    )
 
 
 def _fold_addresses(addresses: list[str], width: int = 76) -> str:
