@@ -51,14 +51,34 @@ BUSIEST_DEPARTMENT = (
     "WHERE a.kind = 'department' GROUP BY c.agency_id "
     "ORDER BY count(*) DESC, c.agency_id LIMIT 1"
 )
-GOALS = {
-    "sweep_today": "≤ 1.5x",
-    "sweep_probe_large": "≤ 1.5x, flat vs small",
-    "rollup_province": "≤ 1.2x",
-    "rollup_country": "≤ 1.2x, < 300 ms (PG)",
-    "inbox_http": "p95 < 50 ms",
-    "digest_run": "≤ 1.5x",
+# The goals of issue 13 at scale 1 on PostgreSQL: (what the table says, whether a result meets it)
+GOALS: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
+    "sweep_today": ("≤ 1.5x", lambda r: r["ratio"] <= 1.5),
+    "sweep_probe_large": ("≤ 1.5x, flat vs small", lambda r: r["ratio"] <= 1.5),
+    "rollup_province": ("≤ 1.2x, < 20 ms", lambda r: r["ratio"] <= 1.2 and r["ours_s"] < 0.020),
+    "rollup_country": ("< 100 ms", lambda r: r["ours_s"] < 0.100),
+    "inbox_http": ("p95 < 50 ms, 0 errors", lambda r: r["p95_ms"] < 50 and r["errors"] == 0),
+    "desk_http": ("p95 < 300 ms, 0 errors", lambda r: r["p95_ms"] < 300 and r["errors"] == 0),
+    "desk_http_saturation": (
+        "no 500 (503 sheds)",
+        lambda r: not any(c.startswith("5") and c != "503" for c in r["codes"]),
+    ),
+    "digest_run": ("≤ 1.5x", lambda r: r["ratio"] <= 1.5),
 }
+
+
+def goal_of(name: str, r: dict[str, Any]) -> str:
+    """The goal's words, with ✅ or ❌ for a measured result (nothing for operations without a goal)."""
+    if name not in GOALS:
+        return ""
+    words, met = GOALS[name]
+    if r.get("status") in ("missing", "failed"):
+        return words
+    try:
+        r["goal_met"] = bool(met(r))
+    except (KeyError, TypeError):  # a figure the goal reads is absent (the run stopped short)
+        r["goal_met"] = False
+    return f"{'✅' if r['goal_met'] else '❌'} {words}"
 
 
 def missing(reason: str) -> dict[str, Any]:
@@ -714,19 +734,17 @@ def query_plans(engine: Engine, today: date) -> str:
 
 def table_row(name: str, r: dict[str, Any]) -> str:
     if r.get("status") in ("missing", "failed"):
-        return f"{name:<22} {r['status']:>11} {'':>11} {'':>7}  {GOALS.get(name, ''):<24} {r['reason']}"
+        return f"{name:<22} {r['status']:>11} {'':>11} {'':>7}  {goal_of(name, r):<26} {r['reason']}"
     ours = f"{1000 * r['ours_s']:.1f} ms"
     floor = "" if r.get("floor_s") is None else f"{1000 * r['floor_s']:.1f} ms"
     ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}x"
-    notes = {k: v for k, v in r.items() if k not in ("ours_s", "floor_s", "ratio", "output")}
-    return (
-        f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {GOALS.get(name, ''):<24} "
-        f"{json.dumps(notes, ensure_ascii=False)}"
-    )
+    goal = goal_of(name, r)
+    notes = {k: v for k, v in r.items() if k not in ("ours_s", "floor_s", "ratio", "output", "goal_met")}
+    return f"{name:<22} {ours:>11} {floor:>11} {ratio:>7}  {goal:<26} {json.dumps(notes, ensure_ascii=False)}"
 
 
 def print_table(results: dict[str, dict[str, Any]]) -> None:
-    print(f"\n{'operation':<22} {'ours':>11} {'floor':>11} {'ratio':>7}  {'goal':<24} notes")
+    print(f"\n{'operation':<22} {'ours':>11} {'floor':>11} {'ratio':>7}  {'goal':<26} notes")
     for name, r in results.items():
         print(table_row(name, r))
 
@@ -813,11 +831,20 @@ def run(args) -> dict[str, dict[str, Any]]:
         "nproc": os.cpu_count(),
         "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
     }
+    for name, r in results.items():
+        goal_of(name, r)  # records goal_met in each result
     Path(args.out).write_text(
         json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print_table(results)
-    print(f"\nresults written to {args.out}")
+    judged = {n: r["goal_met"] for n, r in results.items() if "goal_met" in r}
+    unmet = [n for n, met in judged.items() if not met]
+    print(
+        f"\ngoals met: {len(judged) - len(unmet)} of {len(judged)}"
+        + (f" (not: {', '.join(unmet)})" if unmet else "")
+    )
+    print(f"load average at the end: {meta['loadavg_at_end']}")
+    print(f"results written to {args.out}")
     return results
 
 
