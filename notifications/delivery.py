@@ -336,6 +336,7 @@ def claim_rows(conn: Connection, now: datetime, n: int, until: datetime) -> list
             T.c.id,
             T.c.dedupe_key,
             T.c.template,
+            T.c.context,
             T.c.audience,
             T.c.agency_id,
             T.c.recipients,
@@ -366,16 +367,10 @@ def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> l
     work overlaps the other connections' waits for the server.
     """
     need = [(r["audience"], r["agency_id"]) for r in rows if not r["recipients"]]
-    # contexts are only needed to render rows queued without bodies (digests carry theirs)
-    unrendered = [r["id"] for r in rows if not (r["subject"] and r["body_text"] and r["body_html"])]
-    resolved, contexts = {}, {}
-    if need or unrendered:
+    resolved = {}
+    if need:
         with Session(engine) as session:
-            if need:
-                resolved = resolve_recipients(session, settings, need)
-            if unrendered:
-                found = session.execute(select(T.c.id, T.c.context).where(T.c.id.in_(unrendered)))
-                contexts = dict(found.all())
+            resolved = resolve_recipients(session, settings, need)
     mails = []
     for r in rows:
         mail = Mail(
@@ -386,7 +381,7 @@ def prepare(engine: Engine, settings: Settings, rows: list[dict[str, Any]]) -> l
                 ascii_domain(a) for a in r["recipients"] or resolved.get((r["audience"], r["agency_id"]), [])
             ],
             template=r["template"],
-            context=contexts.get(r["id"]),
+            context=r["context"],  # claimed with the row: most rows are rendered here (digests too)
             subject=r["subject"],
             text=r["body_text"],
             html=r["body_html"],
