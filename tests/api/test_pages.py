@@ -171,6 +171,50 @@ def test_inbox_lists_overdue_first_with_the_plan_words(client, world, ids):
     assert html.index('id="supported"') < html.index(f'data-checkpoint-id="{ids.six_months}"')
 
 
+def test_inbox_shows_supported_work_needing_attention_and_links_the_full_list(client, world, ids, engine):
+    with Session(engine) as s:  # Công an tỉnh supports a second task of Sở Y tế, due in months
+        later = add_task(s, world.syt, [date(2023, 11, 30)], text="Tổng kết năm.")
+        s.add(TaskSupport(task_id=later.id, agency_id=world.cat.id))
+        s.commit()
+        later_cp = s.exec(select(Checkpoint).where(Checkpoint.task_id == later.id)).one().id
+    sign_in(client, "focal_cat")
+    html = client.get("/inbox").text
+    supported = html[html.index('id="supported"') :]
+    assert 'Nhiệm vụ đơn vị phối hợp thực hiện <span class="n">(2)</span>' in supported
+    assert "1 mốc quá hạn hoặc đến hạn trong 14 ngày" in supported
+    assert f'data-checkpoint-id="{ids.six_months}"' in supported  # overdue since 14/06
+    assert f'data-checkpoint-id="{later_cp}"' not in supported  # not yet: in the full list only
+    assert 'href="/inbox/supported">Xem tất cả 2 nhiệm vụ phối hợp' in supported
+    page = client.get("/inbox/supported")
+    assert page.status_code == 200 and "Nhiệm vụ Công an tỉnh phối hợp thực hiện" in page.text
+    listed = page.text
+    assert listed.index(f'data-checkpoint-id="{ids.six_months}"') < listed.index(
+        f'data-checkpoint-id="{later_cp}"'
+    )
+    assert "1–2 trong 2 nhiệm vụ" in listed and 'rel="next"' not in listed
+
+
+def test_the_full_supported_list_pages_and_stays_within_the_agency(client, world, ids, engine):
+    with Session(engine) as s:
+        for n in range(55):  # one more page than SUPPORTED_PAGE (50)
+            task = add_task(s, world.syt, [date(2023, 8, 1)], text=f"Nhiệm vụ phối hợp số {n}.")
+            s.add(TaskSupport(task_id=task.id, agency_id=world.cat.id))
+        s.commit()
+    sign_in(client, "focal_cat")
+    first = client.get("/inbox/supported").text
+    assert "1–50 trong 56 nhiệm vụ" in first and first.count('class="item ') == 50
+    assert 'rel="next" href="/inbox/supported?offset=50"' in first
+    second = client.get("/inbox/supported?offset=50").text
+    assert "51–56 trong 56 nhiệm vụ" in second and second.count('class="item ') == 6
+    assert 'rel="prev" href="/inbox/supported?offset=0"' in second
+    # another agency's list answers like a missing one; the secretariat names the agency
+    assert client.get(f"/inbox/supported?agency_id={world.syt.id}").status_code == 404
+    sign_in(client, "secretariat")
+    assert client.get("/inbox/supported", follow_redirects=False).status_code == 303
+    html = client.get(f"/inbox/supported?agency_id={world.cat.id}").text
+    assert "1–50 trong 56 nhiệm vụ" in html and f'href="/inbox?agency_id={world.cat.id}"' in html
+
+
 def test_checkpoint_page_by_role(client, world, ids):
     sign_in(client, "focal_syt")
     html = client.get(f"/checkpoints/{ids.six_months}").text

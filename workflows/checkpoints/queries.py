@@ -223,11 +223,13 @@ def checkpoint_audit(session: Session, actor: Actor, checkpoint_id: int) -> list
     )
 
 
-def current_checkpoints(task_ids) -> Select:
+def current_checkpoints(task_ids, open_due_by: date | None = None) -> Select:
     """The current checkpoint of each task in `task_ids` (a select of task ids), picked in SQL.
 
     Current = the earliest one not closed (accepted or waived); when every period is closed, the
     latest. The plan page, the inbox's supported tasks and the API all point at this one.
+    `open_due_by` keeps only the current checkpoints not closed and due by that day, and ranks only
+    those (open periods rank first, by due date, so the same one is picked from far fewer rows).
     """
     closed = Checkpoint.state.in_(CLOSED_STATES)
     rank = (
@@ -243,7 +245,10 @@ def current_checkpoints(task_ids) -> Select:
         )
         .label("rank")
     )
-    ranked = select(Checkpoint.id, rank).where(Checkpoint.task_id.in_(task_ids)).subquery()
+    ranked = select(Checkpoint.id, rank).where(Checkpoint.task_id.in_(task_ids))
+    if open_due_by is not None:
+        ranked = ranked.where(~closed, Checkpoint.due_date <= open_due_by)
+    ranked = ranked.subquery()
     return select(ranked.c.id).where(ranked.c.rank == 1)
 
 

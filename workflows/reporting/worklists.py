@@ -7,12 +7,14 @@ Grouping of what an agency owes (each checkpoint in exactly one group, by its st
 - `later`: the rest still to do (including periods not yet open);
 - `awaiting_review`: submitted, the ball is with the secretariat.
 Overdue and returned items carry the secretariat's latest return reason. Ties keep the plan's order.
+`needs_attention`: what a list of other agencies' work shows first (the inbox's supported tasks):
+overdue, or still to do and due within the horizon.
 """
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session
 
 from models import Checkpoint
@@ -21,6 +23,12 @@ from workflows.checkpoints.status import Status, status_expr
 
 HORIZON_DAYS = 14  # "due soon" in the inbox and the head digest
 OWED = (Status.overdue, Status.returned, Status.in_progress_on_time, Status.not_due, Status.submitted)
+TO_DO = (Status.overdue, Status.returned, Status.in_progress_on_time)  # open work, its period started
+
+
+def needs_attention(today: date, horizon_days: int = HORIZON_DAYS) -> ColumnElement[bool]:
+    """Checkpoints still to do that are overdue or due within `horizon_days` (SQL, over checkpoints)."""
+    return and_(status_expr(today).in_(TO_DO), Checkpoint.due_date <= today + timedelta(days=horizon_days))
 
 
 @dataclass

@@ -4,11 +4,14 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import select
 
-from tests.builders import add_task
+from models import Checkpoint, Task
+from tests.builders import add_task, changed, checkpoints_of
 from tests.workflows.compliance_world import build_world, pdf_bytes
 from workflows.checkpoints.queries import (
     checkpoint_history,
+    current_checkpoints,
     get_checkpoint,
     list_checkpoints,
     supported_checkpoints,
@@ -122,3 +125,27 @@ def test_history_loads_in_a_fixed_number_of_queries(session, engine, w):
     assert len(history.submissions) == 7 and sum(len(e.evidence) for e in history.submissions) == 7
     assert many_rounds == one_round  # evidence, reviews and names: one query each, however many rounds
     assert [e.submission.note for e in history.submissions] == ["r1", "r2", "c2", "r3", "c3", "r4", "c4"]
+
+
+def test_current_checkpoints_due_by_a_day_are_the_current_ones_still_open_and_due_by_it(session, w):
+    quarters = add_task(session, w.syt, [date(2023, m, 14) for m in (3, 6, 9, 12)], schedule_kind="recurring")
+    q1, q2, q3, q4 = checkpoints_of(session, quarters)
+    changed(session, q1, state="accepted", submitted_on=date(2023, 3, 1))  # current: Q2 (open, 14/06)
+    closed = add_task(session, w.syt, [date(2023, 5, 1), date(2023, 6, 1)])
+    changed(session, checkpoints_of(session, closed)[0], state="waived")
+    changed(session, checkpoints_of(session, closed)[1], state="accepted", submitted_on=date(2023, 5, 20))
+    tasks = select(Task.id)
+
+    def picked(by=None):
+        return set(session.execute(current_checkpoints(tasks, open_due_by=by)).scalars())
+
+    def current_open_due_by(by):
+        due = select(Checkpoint.id).where(
+            Checkpoint.state.not_in(("accepted", "waived")), Checkpoint.due_date <= by
+        )
+        return picked() & set(session.execute(due).scalars())
+
+    assert q2.id in picked() and checkpoints_of(session, closed)[1].id in picked()  # all closed: the latest
+    for by in (date(2023, 3, 31), date(2023, 6, 14), date(2023, 7, 1), date(2023, 12, 31)):
+        assert picked(by) == current_open_due_by(by), by
+    assert q2.id in picked(date(2023, 6, 14)) and q3.id not in picked(date(2023, 12, 31))

@@ -22,7 +22,7 @@ from workflows.reporting.desk import (
     pending_extensions,
     review_queue,
 )
-from workflows.reporting.inbox import agency_inbox
+from workflows.reporting.inbox import agency_inbox, supported_list
 
 TODAY = date(2023, 7, 1)
 PDF = b"%PDF-1.4\n%inbox test\n"
@@ -281,4 +281,63 @@ def test_supported_shows_the_last_period_when_every_one_is_closed(session, w):
     periods = checkpoints_of(session, w["first"])
     for cp in periods:
         changed(session, cp, state="accepted" if cp is not periods[0] else "waived")
-    assert ids(agency_inbox(session, w["actors"]["focal_cat"], TODAY).supported) == [periods[-1].id]
+    inbox = agency_inbox(session, w["actors"]["focal_cat"], TODAY)
+    assert inbox.supported == [] and (inbox.supported_due, inbox.supported_total) == (0, 1)  # nothing to do
+    assert ids(supported_list(session, w["actors"]["focal_cat"], TODAY).items) == [periods[-1].id]
+
+
+@pytest.fixture
+def supporter(session, w):
+    """Sở Tư pháp supports five live tasks (three need attention on TODAY) and a withdrawn one."""
+    stp = add_agency(session, "Sở Tư pháp", code="stp")
+    syt, plan = w["syt"], w["plan"]
+    done = add_task(session, syt, [date(2023, 2, 28)], supporting=(stp,), text="Đã xong.", plan=plan)
+    changed(session, checkpoints_of(session, done)[0], state="accepted", submitted_on=date(2023, 2, 20))
+    later = add_task(session, syt, [date(2023, 9, 30)], supporting=(stp,), text="Quý III.", plan=plan)
+    for task in (w["first"], w["cat_task"], w["soon"], w["withdrawn"]):
+        session.add(TaskSupport(task_id=task.id, agency_id=stp.id))
+    session.flush()
+    return {
+        "actor": Actor.of(add_user(session, "focal_stp", "focal", stp)),
+        "stp": stp,
+        "done": checkpoints_of(session, done)[0].id,
+        "q1": checkpoints_of(session, w["first"])[0].id,  # overdue since 14/03
+        "cat": checkpoints_of(session, w["cat_task"])[0].id,  # overdue since 31/05
+        "soon": checkpoints_of(session, w["soon"])[0].id,  # due 05/07, within the horizon
+        "later": checkpoints_of(session, later)[0].id,  # due 30/09: not yet
+    }
+
+
+def test_supported_in_the_inbox_are_those_needing_attention_capped_and_counted(session, w, supporter):
+    inbox = agency_inbox(session, supporter["actor"], TODAY)
+    assert ids(inbox.supported) == [supporter["q1"], supporter["cat"], supporter["soon"]]  # oldest due first
+    assert (inbox.supported_due, inbox.supported_total) == (3, 5)  # the withdrawn task is not counted
+    capped = agency_inbox(session, supporter["actor"], TODAY, supported_limit=2)
+    assert ids(capped.supported) == [supporter["q1"], supporter["cat"]]
+    assert (capped.supported_due, capped.supported_total) == (3, 5)  # counted in all, not on the page
+    narrow = agency_inbox(session, supporter["actor"], TODAY, horizon_days=3)
+    assert ids(narrow.supported) == [supporter["q1"], supporter["cat"]]  # 05/07 is 4 days away
+
+
+def test_the_full_list_of_supported_tasks_pages_by_due_date(session, w, supporter):
+    actor = supporter["actor"]
+    everything = [supporter[k] for k in ("done", "q1", "cat", "soon", "later")]
+    whole = supported_list(session, actor, TODAY)
+    assert ids(whole.items) == everything and whole.total == 5 and whole.agency_name == "Sở Tư pháp"
+    pages = [supported_list(session, actor, TODAY, offset=o, limit=2) for o in (0, 2, 4)]
+    assert [ids(p.items) for p in pages] == [everything[:2], everything[2:4], everything[4:]]
+    assert {p.total for p in pages} == {5}
+    past = supported_list(session, actor, TODAY, offset=10, limit=2)
+    assert past.items == [] and past.total == 5
+
+
+def test_a_focal_point_reads_only_their_own_agency_supported_tasks(session, w, supporter):
+    stp = supporter["stp"].id
+    with pytest.raises(NotFound):
+        supported_list(session, w["actors"]["focal_cat"], TODAY, agency_id=stp)
+    with pytest.raises(NotFound):
+        agency_inbox(session, w["actors"]["focal_cat"], TODAY, agency_id=stp)
+    assert supported_list(session, w["actors"]["focal_cat"], TODAY).agency_name == "Công an tỉnh"
+    with pytest.raises(InvalidInput):
+        supported_list(session, w["actors"]["secretariat"], TODAY)
+    assert supported_list(session, w["actors"]["secretariat"], TODAY, agency_id=stp).total == 5
