@@ -2,14 +2,24 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from models.types import AwareDateTime, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # the deliverer's claim walks this in order and stops at its batch: no sort of every waiting row
+        Index(
+            "ix_outbox_claimable",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("status IN ('pending', 'failed', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'failed', 'sending')"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(max_length=255, unique=True)
     template: str = Field(max_length=80)  # notifications template name

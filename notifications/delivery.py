@@ -305,8 +305,10 @@ class Ledger:
 
 def _claimable(now: datetime):
     # 'sending' rows are claimable again only when their lease ran out (a crashed run).
+    # the states written out in the SQL, so PostgreSQL's plans may use the partial ix_outbox_claimable
+    states = bindparam("claimable", ["pending", "failed", "sending"], expanding=True, literal_execute=True)
     return and_(
-        T.c.status.in_(("pending", "failed", "sending")),
+        T.c.status.in_(states),
         T.c.next_attempt_at <= now,
         or_(T.c.locked_until.is_(None), T.c.locked_until < now),
     )
