@@ -113,6 +113,7 @@ def _identify(request: Request, session: Session) -> User | None:
     if found is None:
         return None
     request.state.sign_in_id = found.id  # "this session" on the sessions page; logout keeps others
+    request.state.agency_name = found.agency_name  # the page header's, read with the sign-in
     return found.user
 
 

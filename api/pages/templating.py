@@ -115,6 +115,7 @@ def status_badge(status: str) -> Markup:
 def _env() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.auto_reload = False  # templates change with a deploy (a restart), not while serving: no stat per page
     env.filters.update(
         d=vn_date,
         dt=vn_datetime,
@@ -379,6 +380,9 @@ class Page:
     def agency_name(self) -> str | None:
         if self.user.agency_id is None:
             return None
+        known = getattr(self.request.state, "agency_name", None)  # read with the sign-in (api.deps)
+        if known is not None:
+            return known
         agency = self.session.get(Agency, self.user.agency_id)
         return agency.name if agency else None
 

@@ -4,10 +4,11 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from api.security import SESSION_COOKIE
-from models import AuthSession
+from models import Agency, AuthSession
 from tests.builders import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -165,3 +166,21 @@ def test_account_page_ends_other_sessions_and_changes_password(client, world):
     assert after.status_code == 200 and "Đã kết thúc 2 phiên đăng nhập khác." in after.text  # the token too
     # without the CSRF token nothing ends
     assert client.post("/account/sessions/end-others", data={}).status_code == 403
+
+
+def test_one_statement_finds_the_sign_in_its_user_and_agency_for_the_header(client, world, engine):
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    html = client.get("/inbox", headers=world.headers("focal_syt")).text
+    assert "Cán bộ đầu mối · Sở Y tế" in html
+    assert [s for s in seen if "FROM authsession" in s] == seen[:1]  # the sign-in, first
+    assert (
+        re.search(r'JOIN "?user"? ON', seen[0]) and "JOIN agency ON" in seen[0]
+    )  # its user, the agency's name
+    assert not [s for s in seen[1:] if re.search(r'FROM "?user"?\s', s)]  # the user is not read again
+    with Session(engine) as s:  # a rename shows on the next page: the name is read, not kept
+        agency = s.get(Agency, world.syt.id)
+        agency.name = "Sở Y tế tỉnh"
+        s.add(agency)
+        s.commit()
+    assert "Cán bộ đầu mối · Sở Y tế tỉnh" in client.get("/inbox", headers=world.headers("focal_syt")).text

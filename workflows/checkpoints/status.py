@@ -18,6 +18,7 @@ exports and mail all use it, and none adds conditions of its own.
 
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, and_, case, literal, or_
 
@@ -63,6 +64,7 @@ def overdue_columns(
     return [due_date < today, state.in_(OVERDUE_STATES)]
 
 
+@lru_cache(maxsize=8)  # built once a day, not in every list of every request (SQL elements are immutable)
 def status_expr(today: date) -> ColumnElement[str]:
     """SQL expression giving a checkpoint's status on `today`."""
     c = Checkpoint

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from models.agency import Agency
 from models.user import AuthSession, AuthSessionPublic, Role, SessionKind, User
 from workflows.kernel import audit
 from workflows.kernel.actors import Actor
@@ -26,10 +27,11 @@ TOUCH_EVERY = timedelta(minutes=1)  # last use is written at most once a minute 
 
 @dataclass(frozen=True)
 class SignIn:
-    """A valid sign-in: its row id and its user."""
+    """A valid sign-in: its row id, its user and the name of the user's agency (every page's header)."""
 
     id: int
     user: User
+    agency_name: str | None = None
 
 
 def secret_hash(secret: str) -> str:
@@ -60,22 +62,30 @@ def open_sign_in(
 def valid_sign_in(
     session: Session, secret: str, kind: SessionKind, now: datetime, idle: timedelta | None = None
 ) -> SignIn | None:
-    """The sign-in this secret opens, if still valid (and notes its use); None otherwise."""
-    row = session.exec(
-        select(AuthSession).where(AuthSession.token_sha256 == secret_hash(secret), AuthSession.kind == kind)
+    """The sign-in this secret opens, if still valid (and notes its use); None otherwise.
+
+    One statement: every request asks it (the row, its user and the user's agency name).
+    """
+    found = session.exec(
+        select(AuthSession, User, Agency.name)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .outerjoin(Agency, col(Agency.id) == User.agency_id)
+        .where(AuthSession.token_sha256 == secret_hash(secret), AuthSession.kind == kind)
     ).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if found is None:
+        return None
+    row, user, agency_name = found
+    if row.revoked_at is not None or row.expires_at <= now:
         return None
     if idle is not None and kind == SessionKind.cookie and row.last_used_at + idle <= now:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     if now - row.last_used_at >= TOUCH_EVERY:
         row.last_used_at = now
         session.add(row)
         session.flush()
-    return SignIn(id=row.id, user=user)
+    return SignIn(id=row.id, user=user, agency_name=agency_name)
 
 
 def end_sign_in(session: Session, secret: str, now: datetime) -> None:

@@ -10,8 +10,9 @@ department supporting a commune-wide duty supports ~1,400 tasks at national scal
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlmodel import Session
 
 from models import Agency, Checkpoint, Section, Task, TaskSupport
@@ -96,23 +97,28 @@ def agency_inbox(
     return inbox
 
 
-def _supported(agency_id: int) -> Select:
-    return select(TaskSupport.task_id).where(TaskSupport.agency_id == agency_id)
+# the statements below name the supporting agency by this parameter, so each is built once a day
+SUPPORTER = bindparam("supporting_agency_id", type_=Integer)
 
 
-def _attention(agency_id: int, today: date, horizon_days: int) -> tuple[ColumnElement[bool], ...]:
-    """The lead's current checkpoint of a task `agency_id` supports, needing attention on `today`."""
-    current = current_checkpoints(_supported(agency_id), open_due_by=today + timedelta(days=horizon_days))
+def _supported() -> Select:
+    return select(TaskSupport.task_id).where(TaskSupport.agency_id == SUPPORTER)
+
+
+@lru_cache(maxsize=8)
+def _attention(today: date, horizon_days: int) -> tuple[ColumnElement[bool], ...]:
+    """The lead's current checkpoint of a task SUPPORTER supports, needing attention on `today`."""
+    current = current_checkpoints(_supported(), open_due_by=today + timedelta(days=horizon_days))
     return Checkpoint.id.in_(current), needs_attention(today, horizon_days)
 
 
-def supported_counts(session: Session, agency_id: int, today: date, horizon_days: int) -> tuple[int, int]:
-    """How many live tasks `agency_id` supports (each has a current checkpoint); how many need attention."""
+@lru_cache(maxsize=8)
+def _counts(today: date, horizon_days: int) -> Select:
     tasks = (
         select(func.count())
         .select_from(Task)
         .where(
-            Task.id.in_(_supported(agency_id)),
+            Task.id.in_(_supported()),
             Task.withdrawn.is_(False),
             select(Checkpoint.id).where(Checkpoint.task_id == Task.id).exists(),
         )
@@ -122,10 +128,15 @@ def supported_counts(session: Session, agency_id: int, today: date, horizon_days
         select(func.count())
         .select_from(Checkpoint)
         .join(Task, Task.id == Checkpoint.task_id)
-        .where(*_attention(agency_id, today, horizon_days), Task.withdrawn.is_(False))
+        .where(*_attention(today, horizon_days), Task.withdrawn.is_(False))
         .scalar_subquery()
     )
-    total, attention = session.execute(select(tasks, due)).one()
+    return select(tasks, due)
+
+
+def supported_counts(session: Session, agency_id: int, today: date, horizon_days: int) -> tuple[int, int]:
+    """How many live tasks `agency_id` supports (each has a current checkpoint); how many need attention."""
+    total, attention = session.execute(_counts(today, horizon_days), {SUPPORTER.key: agency_id}).one()
     return total, attention
 
 
@@ -137,10 +148,12 @@ def supported_items(
     limit: int = SUPPORTED_LIMIT,
 ) -> list[CheckpointItem]:
     """The first `limit` current checkpoints of supported tasks that need attention, oldest due first."""
-    return _supported_page(session, today, _attention(agency_id, today, horizon_days), limit, 0)
+    return _supported_page(session, today, agency_id, _attention(today, horizon_days), limit, 0)
 
 
-def _supported_page(session: Session, today: date, where, limit: int, offset: int) -> list[CheckpointItem]:
+def _supported_page(
+    session: Session, today: date, agency_id: int, where, limit: int, offset: int
+) -> list[CheckpointItem]:
     """One page in SUPPORTED_ORDER: the ids (checkpoint and task only), then their rows."""
     keys = (
         select(Checkpoint.id)
@@ -150,7 +163,7 @@ def _supported_page(session: Session, today: date, where, limit: int, offset: in
         .limit(limit)
         .offset(offset)
     )
-    ids = list(session.execute(keys).scalars())
+    ids = list(session.execute(keys, {SUPPORTER.key: agency_id}).scalars())
     return checkpoint_items(session, today, Checkpoint.id.in_(ids), order=SUPPORTED_ORDER) if ids else []
 
 
@@ -168,6 +181,6 @@ def supported_list(
     total, _due = supported_counts(session, agency.id, today, HORIZON_DAYS)
     items = []
     if offset < total:
-        current = Checkpoint.id.in_(current_checkpoints(_supported(agency.id)))
-        items = _supported_page(session, today, (current,), limit, offset)
+        current = Checkpoint.id.in_(current_checkpoints(_supported()))
+        items = _supported_page(session, today, agency.id, (current,), limit, offset)
     return SupportedList(agency.id, agency.name, items, total, offset, limit)
