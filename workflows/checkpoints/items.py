@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
@@ -41,6 +42,11 @@ class CheckpointItem:
 
 
 def _select(today: date, filters, live_only: bool) -> Select:
+    return _columns(today, live_only).where(*filters)
+
+
+@lru_cache(maxsize=16)  # the columns and joins are built once a day; each list adds its filters
+def _columns(today: date, live_only: bool) -> Select:
     stmt = (
         select(
             Checkpoint,
@@ -59,7 +65,6 @@ def _select(today: date, filters, live_only: bool) -> Select:
         .join(Section, Section.id == Task.section_id)
         .join(Plan, Plan.id == Task.plan_id)
         .join(Agency, Agency.id == Checkpoint.agency_id)
-        .where(*filters)
     )
     return stmt.where(Task.withdrawn.is_(False)) if live_only else stmt
 
