@@ -711,13 +711,13 @@ def query_plans(engine: Engine, today: date) -> str:
     sections.append(
         (
             "escalate_overdue",
-            explain(engine, seen, lambda s: s.lstrip().upper().startswith("INSERT INTO ESCAL")),
+            explain(engine, seen, lambda s: "INSERT INTO escalation" in s),
         )
     )
     with captured_sql(engine) as seen, Session(engine) as session:
         agency_rollup(session, today)
     sections.append(
-        ("agency_rollup (country)", explain(engine, seen, lambda s: "GROUP BY" in s or "row_number" in s))
+        ("agency_rollup (country)", explain(engine, seen, lambda s: "agencyday" in s or "GROUP BY" in s))
     )
     with engine.connect() as conn:
         agency = conn.execute(text(BUSIEST_DEPARTMENT)).scalar()
